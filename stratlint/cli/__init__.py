@@ -1,0 +1,58 @@
+"""The command line. Thin: parse options into Settings, call the engine, pick an exit code.
+
+Exit status: 0 no finding at or above the fail level; 1 at least one; 2 usage,
+configuration or internal error. One module per command; each registers itself on
+``cli`` and is imported below, explicitly.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+
+from stratlint import __version__
+from stratlint.engine import StratlintError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+T = TypeVar("T")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stratlint")
+def cli() -> None:
+    """Lint a go-to-market strategy kept as YAML: every roadmap item, message and play must
+    trace to the one value definition, the one narrative and the primary priority."""
+
+
+def guarded(action: Callable[[], T], debug: bool) -> T:
+    """Run ``action``; turn failures into a one-line message and exit status 2."""
+    try:
+        return action()
+    except StratlintError as error:
+        click.echo(f"stratlint: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"stratlint: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+
+
+def main() -> None:
+    cli(prog_name="stratlint")
+
+
+# Commands register themselves on ``cli``; import them explicitly, in help order.
+from stratlint.cli import check as _check  # noqa: E402
+from stratlint.cli import rules as _rules  # noqa: E402
+
+__all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "guarded", "main"]
+del _check, _rules

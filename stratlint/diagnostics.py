@@ -1,0 +1,93 @@
+"""The Diagnostic value: one finding, at one place, with 1-based positions."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is. Ordered, so ``fail-on`` can compare."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; use error, warning or info") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a file. Lines and columns are 1-based and count code points."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def at(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column)
+
+
+FILE_START = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """Another place that explains a finding ("defined here", "referenced from here")."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding. ``path`` is relative to the repository root, with forward slashes.
+
+    ``pointer`` is the JSON pointer into the artifact, when the finding is about a value.
+    ``key`` identifies the finding independently of its line, for fingerprints: the
+    rule's subject (usually node ids), never a position.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    pointer: str = ""
+    key: str = ""
+    related: tuple[RelatedLocation, ...] = field(default=())
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+def fingerprint(diagnostic: Diagnostic) -> str:
+    """A stable identity for a finding: the rule, the file and the rule's subject.
+
+    Lines and columns are left out on purpose, so a finding keeps its fingerprint when
+    unrelated lines move. Baselines, ``--diff`` and SARIF partialFingerprints all use it.
+    """
+    text = "\0".join((diagnostic.code, diagnostic.path, diagnostic.key or diagnostic.message))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

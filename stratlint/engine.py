@@ -1,0 +1,123 @@
+"""The pipeline: discover -> load -> graph -> rules -> policy -> result."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stratlint.alignment import AlignmentScore, score_alignment
+from stratlint.diagnostics import FILE_START, Diagnostic, Severity
+from stratlint.graph import Graph, build_graph
+from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_artifact
+from stratlint.load.discover import discover, find_repository_root
+from stratlint.load.yaml import LoadProblem
+from stratlint.policy import Policy
+from stratlint.rules import RULES, Rule
+from stratlint.rules.loading import UnreadableFile
+
+
+class StratlintError(Exception):
+    """A failure that stops the run (exit status 2): bad options, an unreadable root."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run needs, already parsed and validated."""
+
+    root: Path
+    repo_root: Path | None = None
+    policy: Policy = field(default_factory=Policy)
+    fail_on: Severity = Severity.ERROR
+    max_file_size: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    counts: dict[str, int]
+    alignment: tuple[AlignmentScore, ...]
+    waived: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "counts": dict(self.counts),
+            "waived": self.waived,
+            "alignment": {score.function: score.as_dict() for score in self.alignment},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    diagnostics: tuple[Diagnostic, ...]
+    summary: Summary
+    graph: Graph
+    rules: tuple[type[Rule], ...]
+    repo_root: Path
+    fail_on: Severity
+
+    @property
+    def failed(self) -> bool:
+        return any(diagnostic.severity >= self.fail_on for diagnostic in self.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def relative_path(path: Path, repo_root: Path) -> str:
+    try:
+        return path.relative_to(repo_root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, repo_root)).as_posix()
+
+
+def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
+    root = settings.root
+    if not root.exists():
+        raise StratlintError(f"{root}: no such folder. Pass the folder that holds the strategy files.")
+    if not root.is_dir():
+        raise StratlintError(f"{root}: not a folder. Pass the folder that holds the strategy files.")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise StratlintError(f"{root}: the folder cannot be read.")
+    repo_root = (settings.repo_root or find_repository_root(root)).resolve()
+    files, skipped = discover(root, repo_root)
+    loaded = [
+        load_artifact(str(path), relative_path(path, repo_root), max_bytes=settings.max_file_size) for path in files
+    ]
+    for skip in skipped:
+        loaded.append(
+            LoadedArtifact(
+                skip.relpath,
+                problems=[_skip_problem(skip.reason)],
+            )
+        )
+    return loaded, repo_root, relative_path(root.resolve(), repo_root)
+
+
+def _skip_problem(reason: str) -> LoadProblem:
+    return LoadProblem(UnreadableFile.name, f"This file is not read: {reason}.", FILE_START.line, FILE_START.column)
+
+
+def run_rules(graph: Graph, rules: Sequence[type[Rule]] = RULES) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for rule in rules:
+        found.extend(rule().check(graph))
+    return found
+
+
+def lint(settings: Settings) -> LintResult:
+    loaded, repo_root, root_path = load_strategy(settings)
+    graph = build_graph(loaded, root_path)
+    diagnostics = settings.policy.apply(run_rules(graph))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    counts = Counter(diagnostic.severity.label for diagnostic in diagnostics)
+    summary = Summary(
+        files=len(loaded),
+        counts={severity.label: counts.get(severity.label, 0) for severity in reversed(Severity)},
+        alignment=score_alignment(graph),
+    )
+    return LintResult(tuple(diagnostics), summary, graph, RULES, repo_root, settings.fail_on)

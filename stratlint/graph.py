@@ -1,0 +1,242 @@
+"""The reference graph: every node by id, every reference as a typed edge.
+
+Built once from the loaded artifacts and read-only afterwards. Rules query it; they
+never read files. Which fields are references is declared on the model (``Ref``), so
+the builder walks any kind generically.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from stratlint.diagnostics import Span
+from stratlint.load.artifact import LoadedArtifact
+from stratlint.load.source_map import SourceMap
+from stratlint.model import ArtifactBase, Function, NodeType
+from stratlint.model.common import Ref
+from stratlint.model.initiative import Initiative
+from stratlint.model.priorities import Priority
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Artifact:
+    """A file that loaded into the model."""
+
+    path: str
+    kind: str
+    model: ArtifactBase
+    source_map: SourceMap
+    text: str
+
+    @property
+    def function(self) -> Function | None:
+        return type(self.model).function
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Node:
+    """Anything with an id: an artifact, or an entry inside one."""
+
+    id: str
+    type: NodeType
+    artifact: Artifact
+    pointer: str
+    entry: BaseModel
+    parent: Node | None
+
+    @property
+    def function(self) -> Function | None:
+        return self.artifact.function
+
+    @property
+    def owner(self) -> str | None:
+        owner = getattr(self.entry, "owner", None)
+        return owner if isinstance(owner, str) else None
+
+    @property
+    def label(self) -> str:
+        """How messages name the node: "roadmap item 'rm-sso'"."""
+        return f"{self.type.value} '{self.id}'"
+
+    @property
+    def span(self) -> Span:
+        return self.artifact.source_map.span(self.pointer)
+
+    @property
+    def id_span(self) -> Span:
+        return self.artifact.source_map.span(self.pointer + "/id")
+
+    def ancestors(self) -> Iterator[Node]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ReferenceEdge:
+    """One reference, from a node's field to an id, at the position of the reference."""
+
+    source: Node
+    target_id: str
+    ref: Ref
+    field: str
+    pointer: str
+    target: Node | None
+
+    @property
+    def resolves(self) -> bool:
+        """The target exists and is of a type the field allows."""
+        return self.target is not None and self.target.type in self.ref.targets
+
+    @property
+    def span(self) -> Span:
+        return self.source.artifact.source_map.span(self.pointer)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    name: str
+    ref: Ref | None
+    nested: bool
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
+    plans = []
+    hints = typing.get_type_hints(model, include_extras=True)
+    for name, info in model.model_fields.items():
+        ref = next((item for item in info.metadata if isinstance(item, Ref)), None)
+        nested = ref is None and _holds_models(hints.get(name, info.annotation))
+        if ref is not None or nested:
+            plans.append(_FieldPlan(name, ref, nested))
+    return tuple(plans)
+
+
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in typing.get_args(annotation))
+
+
+@dataclass(slots=True)
+class Graph:
+    """Nodes, edges and indexes over the whole strategy. Treat as read-only."""
+
+    root_path: str = "."
+    """The strategy root, relative to the repository root: where strategy-wide findings point."""
+    artifacts: list[Artifact] = field(default_factory=list)
+    loaded: list[LoadedArtifact] = field(default_factory=list)
+    nodes: dict[str, Node] = field(default_factory=dict)
+    duplicates: list[tuple[Node, Node]] = field(default_factory=list)
+    """(later definition, first definition) for every id defined more than once."""
+    edges: list[ReferenceEdge] = field(default_factory=list)
+    edges_from: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
+    edges_to: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
+    by_type: dict[NodeType, list[Node]] = field(default_factory=lambda: defaultdict(list))
+
+    # -- queries ---------------------------------------------------------------------
+    def of_type(self, *types: NodeType) -> list[Node]:
+        return [node for node_type in types for node in self.by_type.get(node_type, ())]
+
+    def artifacts_of_kind(self, kind: str) -> list[Artifact]:
+        return [artifact for artifact in self.artifacts if artifact.kind == kind]
+
+    def initiatives(self, function: Function | None = None) -> list[Node]:
+        """Roadmap items, messages and plays: the entries that must trace to the strategy."""
+        found = self.of_type(NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY)
+        if function is None:
+            return found
+        return [node for node in found if node.function is function]
+
+    def references(self, node: Node, field_name: str | None = None) -> list[ReferenceEdge]:
+        edges = self.edges_from.get(node.id, ())
+        return [edge for edge in edges if edge.source is node and (field_name is None or edge.field == field_name)]
+
+    def referrers(self, node: Node) -> list[ReferenceEdge]:
+        """Resolving references that point at ``node``."""
+        return [edge for edge in self.edges_to.get(node.id, ()) if edge.target is node and edge.resolves]
+
+    def primary_priorities(self) -> list[Node]:
+        return [node for node in self.of_type(NodeType.PRIORITY) if _is_primary(node)]
+
+    def primary_priority(self) -> Node | None:
+        primaries = self.primary_priorities()
+        return primaries[0] if len(primaries) == 1 else None
+
+    def nodes_in(self, artifact: Artifact) -> Iterable[Node]:
+        return (node for node in self.nodes.values() if node.artifact is artifact)
+
+
+def _is_primary(node: Node) -> bool:
+    return isinstance(node.entry, Priority) and node.entry.primary
+
+
+def build_graph(loaded: Iterable[LoadedArtifact], root_path: str = ".") -> Graph:
+    graph = Graph(root_path=root_path)
+    for item in loaded:
+        graph.loaded.append(item)
+        if item.model is None or item.kind is None:
+            continue
+        artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.text)
+        graph.artifacts.append(artifact)
+        _add(graph, artifact, item.model, "", None, NodeType.ARTIFACT)
+    resolved = []
+    for edge in graph.edges:
+        target = graph.nodes.get(edge.target_id)
+        resolved_edge = ReferenceEdge(edge.source, edge.target_id, edge.ref, edge.field, edge.pointer, target)
+        resolved.append(resolved_edge)
+        graph.edges_from[edge.source.id].append(resolved_edge)
+        graph.edges_to[edge.target_id].append(resolved_edge)
+    graph.edges = resolved
+    graph.edges_from = dict(graph.edges_from)
+    graph.edges_to = dict(graph.edges_to)
+    graph.by_type = dict(graph.by_type)
+    return graph
+
+
+def _add(
+    graph: Graph, artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
+) -> None:
+    node_type = node_type or getattr(type(entry), "node_type", None)
+    owner = parent
+    if node_type is not None:
+        node = Node(entry.id, node_type, artifact, pointer, entry, parent)
+        first = graph.nodes.get(node.id)
+        if first is None:
+            graph.nodes[node.id] = node
+        else:
+            graph.duplicates.append((node, first))
+        graph.by_type[node_type].append(node)
+        owner = node
+    for plan in _plan(type(entry)):
+        value = getattr(entry, plan.name)
+        if value is None:
+            continue
+        child_pointer = f"{pointer}/{plan.name}"
+        if plan.ref is not None:
+            assert owner is not None
+            if isinstance(value, list):
+                for index, target in enumerate(value):
+                    graph.edges.append(
+                        ReferenceEdge(owner, target, plan.ref, plan.name, f"{child_pointer}/{index}", None)
+                    )
+            else:
+                graph.edges.append(ReferenceEdge(owner, value, plan.ref, plan.name, child_pointer, None))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _add(graph, artifact, item, f"{child_pointer}/{index}", owner, None)
+        elif isinstance(value, BaseModel):
+            _add(graph, artifact, value, child_pointer, owner, None)
+
+
+def is_initiative(node: Node) -> bool:
+    return isinstance(node.entry, Initiative)

@@ -1,0 +1,1 @@
+"""Reading strategy files: bytes, YAML with positions, schema validation."""

@@ -1,0 +1,333 @@
+"""One strategy file, read and validated: its model, source map and problems."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from stratlint.load.source_map import SourceMap, join_pointer
+from stratlint.load.yaml import LoadProblem, parse_yaml
+from stratlint.model import KINDS, ArtifactBase
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+
+
+@dataclass(slots=True)
+class LoadedArtifact:
+    """What the loader learned from one file. ``model`` is None when the file is unusable."""
+
+    path: str
+    """Relative to the repository root, with forward slashes."""
+    kind: str | None = None
+    model: ArtifactBase | None = None
+    source_map: SourceMap = field(default_factory=SourceMap)
+    problems: list[LoadProblem] = field(default_factory=list)
+    text: str = ""
+    """The decoded text, for comment-level features such as suppressions."""
+
+
+def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
+    """Read at most ``max_bytes + 1`` bytes of a regular file, without following it into a
+    FIFO or device, and without hanging."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        return LoadProblem("unreadable-file", f"The file cannot be read: {error.strerror or error}.", 1, 1)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return LoadProblem("unreadable-file", "This is not a regular file; it is not read.", 1, 1)
+        if info.st_size > max_bytes:
+            return _too_large(max_bytes)
+        chunks = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as error:
+        return LoadProblem("unreadable-file", f"The file cannot be read: {error.strerror or error}.", 1, 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        return _too_large(max_bytes)
+    return data
+
+
+def _too_large(max_bytes: int) -> LoadProblem:
+    return LoadProblem(
+        "file-too-large",
+        f"The file is larger than {max_bytes:,} bytes, the size limit; it is not read. "
+        "Split it, or raise max-file-size in the configuration.",
+        1,
+        1,
+    )
+
+
+def load_artifact(path: str, relpath: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedArtifact:
+    """Read, parse and validate one file. Never raises."""
+    raw = read_bounded(path, max_bytes)
+    if isinstance(raw, LoadProblem):
+        return LoadedArtifact(relpath, problems=[raw])
+    return load_bytes(raw, relpath)
+
+
+def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
+    """Parse and validate one file's bytes. Never raises."""
+    artifact = LoadedArtifact(relpath)
+    text = _decode(data, artifact.problems)
+    if text is None:
+        return artifact
+    artifact.text = text
+    parsed = parse_yaml(data)
+    artifact.source_map = parsed.source_map
+    artifact.problems.extend(parsed.problems)
+    if any(problem.kind in _FATAL for problem in parsed.problems):
+        return artifact
+    value = parsed.data
+    if value is None:
+        if not parsed.problems:
+            artifact.problems.append(
+                LoadProblem(
+                    "not-an-artifact",
+                    "The file is empty. A strategy file starts with 'stratlint: 1', 'kind:' and 'id:'.",
+                    1,
+                    1,
+                )
+            )
+        return artifact
+    if not isinstance(value, dict):
+        line, column, *_ = parsed.source_map.values.get("", (1, 1))
+        artifact.problems.append(
+            LoadProblem(
+                "not-an-artifact",
+                f"The file holds a {_type_name(value)}, not a mapping. A strategy file starts with "
+                "'stratlint: 1', 'kind:' and 'id:'.",
+                line,
+                column,
+            )
+        )
+        return artifact
+    kind = value.get("kind")
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        artifact.problems.append(_unknown_kind(kind, parsed.source_map))
+        return artifact
+    artifact.kind = kind
+    try:
+        artifact.model = model.model_validate(value)
+    except ValidationError as error:
+        artifact.problems.extend(_schema_problems(error, value, parsed.source_map, kind))
+    return artifact
+
+
+_FATAL = frozenset({"invalid-yaml", "multiple-documents", "nesting-too-deep", "alias-bomb"})
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            problems.append(LoadProblem("invalid-encoding", f"The file is encoded as {name}; save it as UTF-8.", 1, 1))
+            return None
+    if len(data) >= 2 and (data[0] == 0 or data[1] == 0):
+        problems.append(
+            LoadProblem("invalid-encoding", "The file looks like UTF-16 or UTF-32; save it as UTF-8.", 1, 1)
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+        problems.append(
+            LoadProblem(
+                "invalid-encoding",
+                f"The file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot start or continue "
+                "a character here. Save the file as UTF-8.",
+                line,
+                column,
+            )
+        )
+        return None
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        problems.append(
+            LoadProblem(
+                "invalid-encoding",
+                f"The file contains the control character U+{ord(bad.group()):04X}, which YAML does not "
+                "allow. Remove it (it is often pasted in by accident).",
+                line,
+                column,
+            )
+        )
+        return None
+    return text
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false value"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "single text value"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
+    known = ", ".join(KINDS)
+    if kind is None:
+        span = source_map.span("")
+        message = f"The file has no 'kind:'. Add one of: {known}."
+    else:
+        span = source_map.span("/kind")
+        guess = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+        hint = f" Did you mean '{guess[0]}'?" if guess else ""
+        message = f"Unknown kind '{kind}'.{hint} The kinds are: {known}."
+    return LoadProblem("unknown-kind", message, span.line, span.column, span.end_line, span.end_column)
+
+
+def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, kind: str) -> list[LoadProblem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        tokens, owner = _walk(data, item["loc"])
+        pointer = join_pointer(*tokens)
+        error_type = item["type"]
+        field_name = str(item["loc"][-1]) if item["loc"] else ""
+        where = _describe(owner, kind)
+        if error_type == "missing":
+            if not tokens and field_name == "stratlint":
+                message = "The file has no format version. Add 'stratlint: 1' at the top."
+            else:
+                message = f"{where} is missing the required field '{field_name}'."
+            span = source_map.span(pointer)
+        elif error_type == "extra_forbidden":
+            guess = difflib.get_close_matches(field_name, _FIELD_NAMES, n=1)
+            hint = f" Did you mean '{guess[0]}'?" if guess else ""
+            message = f"{where} has an unknown field '{field_name}'.{hint}"
+            span = source_map.span(pointer, key=True)
+        else:
+            message = f"{where}: '{field_name}' {_explain(item)}" if field_name else f"{where}: {_explain(item)}"
+            span = source_map.span(pointer)
+        problems.append(
+            LoadProblem("schema-violation", message, span.line, span.column, span.end_line, span.end_column)
+        )
+    return problems
+
+
+def _walk(data: Any, loc: tuple[int | str, ...]) -> tuple[list[str | int], Any]:
+    """Follow a pydantic error location through the data, skipping pydantic's own tags.
+
+    Returns the JSON pointer tokens and the innermost mapping that owns the failing field."""
+    tokens: list[str | int] = []
+    current, owner = data, data
+    for step in loc:
+        if isinstance(current, dict) and isinstance(step, str) and step in current:
+            owner = current
+            tokens.append(step)
+            current = current[step]
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            tokens.append(step)
+            current = current[step]
+        elif isinstance(current, dict) and isinstance(step, str):
+            # A missing or unknown key: the pointer names it, the owner is this mapping.
+            owner = current
+            tokens.append(step)
+            break
+    if isinstance(current, dict) and tokens and loc and tokens[-1] != loc[-1]:
+        owner = current
+    return tokens, owner
+
+
+def _describe(owner: Any, kind: str) -> str:
+    if isinstance(owner, dict):
+        ident = owner.get("id")
+        if isinstance(ident, str) and owner.get("kind") != kind:
+            return f"Entry '{ident}'"
+    return f"This {kind} file"
+
+
+def _explain(item: Any) -> str:
+    error_type = item["type"]
+    given = item.get("input")
+    ctx = item.get("ctx") or {}
+    if error_type == "literal_error":
+        return f"is '{given}', which is not one of {ctx.get('expected', 'the allowed values')}."
+    if error_type == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if "Q[1-4]" in pattern:
+            return f"is '{given}', which is not a quarter such as '2027-Q1'."
+        if "[0-9]{4}-" in pattern:
+            return f"is '{given}', which is not a date written as YYYY-MM-DD."
+        return (
+            f"is '{given}', which is not a valid id: use lowercase letters, digits, dots and dashes, "
+            "e.g. 'pillar-speed'."
+        )
+    if error_type == "string_too_short":
+        return "is empty; write something here."
+    if error_type.endswith("_type"):
+        expected = {
+            "string_type": "text",
+            "list_type": "a list",
+            "dict_type": "a mapping",
+            "model_type": "a mapping",
+            "bool_type": "true or false",
+            "int_type": "a whole number",
+        }.get(error_type, error_type.removesuffix("_type"))
+        return f"should be {expected}, not {_type_name(given) if given is not None else 'empty'}."
+    return f"is invalid: {item.get('msg', error_type)}."
+
+
+def _all_field_names() -> list[str]:
+    names: set[str] = set()
+    seen: set[type] = set()
+    stack: list[type] = list(KINDS.values())
+    from pydantic import BaseModel
+
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        names.update(model.model_fields)
+        for info in model.model_fields.values():
+            for arg in _walk_types(info.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    stack.append(arg)
+    return sorted(names)
+
+
+def _walk_types(annotation: Any) -> list[Any]:
+    from typing import get_args
+
+    found = [annotation]
+    for arg in get_args(annotation):
+        found.extend(_walk_types(arg))
+    return found
+
+
+_FIELD_NAMES = _all_field_names()

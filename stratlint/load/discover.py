@@ -1,0 +1,115 @@
+"""Finding strategy files under a root, safely."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedPath:
+    """A path under the root that looks like a strategy file but is not read, and why."""
+
+    relpath: str
+    reason: str
+
+
+def find_repository_root(start: Path) -> Path:
+    """The enclosing git work tree's top level, or ``start`` itself when there is none."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]]:
+    """Every YAML file under ``root``, sorted, that is safe to open.
+
+    Symlinks are followed only when they stay inside the repository; loops, FIFOs,
+    sockets and devices are never opened; files git ignores are left out.
+    """
+    root = root.resolve()
+    repo_root = repo_root.resolve()
+    files: list[Path] = []
+    skipped: list[SkippedPath] = []
+    visited: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in visited:
+                continue
+            visited.add((info.st_dev, info.st_ino))
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            skipped.append(SkippedPath(_rel(folder, repo_root), "the folder cannot be read"))
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                continue  # .git, .venv, caches
+            path = Path(entry.path)
+            is_yaml = entry.name.endswith(YAML_SUFFIXES)
+            if entry.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    if is_yaml:
+                        skipped.append(SkippedPath(_rel(path, repo_root), "it is a broken or looping link"))
+                    continue
+                if not target.is_relative_to(repo_root):
+                    if is_yaml:
+                        skipped.append(
+                            SkippedPath(_rel(path, repo_root), "it is a link that points outside the repository")
+                        )
+                    continue
+            try:
+                mode = path.stat().st_mode
+            except OSError:
+                if is_yaml:
+                    skipped.append(SkippedPath(_rel(path, repo_root), "it cannot be read"))
+                continue
+            if stat.S_ISDIR(mode):
+                stack.append(path)
+            elif is_yaml and stat.S_ISREG(mode):
+                files.append(path)
+            elif is_yaml:
+                skipped.append(SkippedPath(_rel(path, repo_root), "it is not a regular file"))
+    files = _drop_git_ignored(files, repo_root)
+    files.sort()
+    return files, skipped
+
+
+def _rel(path: Path, repo_root: Path) -> str:
+    try:
+        return path.relative_to(repo_root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _drop_git_ignored(files: list[Path], repo_root: Path) -> list[Path]:
+    if not files or not (repo_root / ".git").exists():
+        return files
+    paths = "\0".join(_rel(path, repo_root) for path in files) + "\0"
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(repo_root), "check-ignore", "-z", "--stdin"],
+            input=paths.encode(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return files
+    if completed.returncode not in (0, 1):
+        return files
+    ignored = {name for name in completed.stdout.decode(errors="surrogateescape").split("\0") if name}
+    if not ignored:
+        return files
+    return [path for path in files if _rel(path, repo_root) not in ignored]

@@ -1,0 +1,162 @@
+"""Building blocks shared by every kind: ids, references, node types, common fields."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = 1
+ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+class Function(enum.StrEnum):
+    """The go-to-market functions whose work must trace back to the strategy."""
+
+    PRODUCT = "product"
+    MARKETING = "marketing"
+    SALES = "sales"
+
+
+class NodeType(enum.StrEnum):
+    """Every kind of thing that has an id and can be referenced."""
+
+    ARTIFACT = "artifact"
+    SEGMENT = "segment"
+    REASON = "reason"
+    DIFFERENTIATOR = "differentiator"
+    BELIEF = "belief"
+    PILLAR = "pillar"
+    CLAIM = "claim"
+    PROOF_POINT = "proof point"
+    PRIORITY = "priority"
+    QUESTION = "decision question"
+    ROADMAP_ITEM = "roadmap item"
+    MESSAGE = "message"
+    PLAY = "play"
+    OBJECTION = "objection"
+    DECISION_RIGHT = "decision right"
+    HANDOFF = "handoff"
+    METRIC = "metric"
+
+
+VALUE_NODES = frozenset({NodeType.SEGMENT, NodeType.REASON, NodeType.DIFFERENTIATOR, NodeType.BELIEF})
+NARRATIVE_NODES = frozenset({NodeType.PILLAR, NodeType.CLAIM})
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks a field as holding references: which node types it may point at.
+
+    The graph builder reads this marker; no rule needs to know field names.
+    """
+
+    targets: frozenset[NodeType]
+    role: str
+
+    def describe(self) -> str:
+        return " or ".join(sorted(t.value for t in self.targets))
+
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        description="Unique id across the whole strategy repository: lowercase letters, digits, "
+        "dots and dashes, e.g. 'pillar-speed'.",
+    ),
+]
+Date = Annotated[str, Field(pattern=DATE_PATTERN, description="A date written as YYYY-MM-DD.")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def ref_to(*targets: NodeType, role: str) -> Ref:
+    """The marker for a field that holds ids of nodes of the given types."""
+    return Ref(frozenset(targets), role)
+
+
+class Strict(BaseModel):
+    """Strict, closed models: a typo in a key is an error, and nothing is coerced."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Link(Strict):
+    """A link to a ticket, a document or a page."""
+
+    url: Text
+    """Where the link points: a URL, or a ticket key such as 'PROD-142'."""
+    title: str | None = None
+    """What the reader will find there."""
+    type: Literal["ticket", "doc", "page", "deck", "dashboard", "other"] | None = None
+    """What sort of thing the link is."""
+
+
+class Lifecycle(enum.StrEnum):
+    """Whether a strategy node may still be referenced."""
+
+    ACTIVE = "active"
+    DRAFT = "draft"
+    RETIRED = "retired"
+
+
+class Entry(Strict):
+    """Fields every entry with an id may carry."""
+
+    node_type: ClassVar[NodeType]
+    id: Id
+    owner: str | None = None
+    """Who answers for this entry: a person, a role or a team."""
+    tags: list[str] = Field(default_factory=list)
+    """Free labels for filtering and reporting."""
+    links: list[Link] = Field(default_factory=list)
+    """Tickets, documents and pages about this entry."""
+    notes: str | None = None
+    """Anything a reader should know that has no field of its own."""
+
+
+class StrategyNode(Entry):
+    """An entry of the value definition, narrative or priorities that others reference."""
+
+    status: Lifecycle = Lifecycle.ACTIVE
+    """'active' (the default), 'draft', or 'retired'. Retired nodes must no longer be referenced."""
+    retired_on: Date | None = None
+    """The date the node was retired."""
+    replaced_by: Id | None = None
+    """The id of the node that replaces this one, when it is retired."""
+
+
+class Rationale(Strict):
+    """The answers to the decision questions every initiative must answer."""
+
+    value: str | None = None
+    """How this reinforces the value definition: which segment it serves and which differentiator it proves."""
+    narrative: str | None = None
+    """How this strengthens the strategic narrative."""
+    priority: str | None = None
+    """How this serves the growth priority it names."""
+
+
+class ArtifactBase(Strict):
+    """The header every strategy file starts with."""
+
+    kind_name: ClassVar[str]
+    function: ClassVar[Function | None] = None
+    stratlint: Literal[1]
+    """The format version of this file. Currently 1."""
+    id: Id
+    title: str | None = None
+    """A human title for the file."""
+    owner: str | None = None
+    """Who owns this file: a person, a role or a team."""
+    description: str | None = None
+    """What this file is for."""
+    tags: list[str] = Field(default_factory=list)
+    """Free labels for filtering and reporting."""
+    links: list[Link] = Field(default_factory=list)
+    """Documents and pages about this file."""
+    updated: Date | None = None
+    """When this file was last reviewed, as YYYY-MM-DD."""

@@ -1,0 +1,51 @@
+"""kind: playbook -- sales plays."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from stratlint.model.common import ArtifactBase, Entry, Function, Id, NodeType, Text
+from stratlint.model.initiative import PROOF_REF, SEGMENT_REF, Initiative
+
+
+class Objection(Entry):
+    """An objection buyers raise, and how to answer it."""
+
+    node_type: ClassVar[NodeType] = NodeType.OBJECTION
+    objection: Text
+    """What the buyer says."""
+    answer: Text
+    """How the seller answers it."""
+    proof_points: Annotated[list[Id], PROOF_REF] = Field(default_factory=list)
+    """Proof points the answer cites (ids of proof point entries)."""
+
+
+class Play(Initiative):
+    """A sales play."""
+
+    node_type: ClassVar[NodeType] = NodeType.PLAY
+    name: Text
+    """The play's name, as sellers know it."""
+    type: Literal["play", "enablement"] = "play"
+    """'play', or 'enablement' for enablement that goes with a release."""
+    trigger: str | None = None
+    """When a seller runs this play."""
+    status: Literal["draft", "active", "retired"] = "draft"
+    """draft, active or retired."""
+    segments: Annotated[list[Id], SEGMENT_REF] = Field(default_factory=list)
+    """Segments this play is run in (ids of segment entries)."""
+    objections: list[Objection] = Field(default_factory=list)
+    """Objections and their answers."""
+
+
+class Playbook(ArtifactBase):
+    """Sales plays."""
+
+    kind_name: ClassVar[str] = "playbook"
+    function: ClassVar[Function | None] = Function.SALES
+    kind: Literal["playbook"]
+    """Always 'playbook'."""
+    plays: list[Play] = Field(default_factory=list)
+    """The plays in this file."""

@@ -1,0 +1,45 @@
+"""kind: priorities -- the decision logic."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from stratlint.model.common import ArtifactBase, NodeType, StrategyNode, Text
+
+
+class Priority(StrategyNode):
+    """A growth priority. Exactly one is primary."""
+
+    node_type: ClassVar[NodeType] = NodeType.PRIORITY
+    name: Text
+    """The priority's name."""
+    primary: bool = False
+    """True for the one primary growth priority."""
+    description: str | None = None
+    """What winning on this priority looks like."""
+    horizon: str | None = None
+    """The period this priority covers, e.g. 'FY2027'."""
+
+
+class DecisionQuestion(StrategyNode):
+    """A question every initiative must answer before it is approved."""
+
+    node_type: ClassVar[NodeType] = NodeType.QUESTION
+    asks_about: Literal["value", "narrative", "priority"]
+    """Which part of an initiative's rationale answers it: 'value', 'narrative' or 'priority'."""
+    question: Text
+    """The question, as asked in planning."""
+
+
+class Priorities(ArtifactBase):
+    """Growth priorities, and the questions every initiative must answer."""
+
+    kind_name: ClassVar[str] = "priorities"
+    kind: Literal["priorities"]
+    """Always 'priorities'."""
+    priorities: list[Priority] = Field(default_factory=list)
+    """The growth priorities, exactly one of them primary."""
+    questions: list[DecisionQuestion] = Field(default_factory=list)
+    """The questions every roadmap item, message and play must answer."""

@@ -1,0 +1,64 @@
+"""kind: value -- the one definition of value."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from stratlint.model.common import ArtifactBase, NodeType, StrategyNode, Text
+
+
+class Segment(StrategyNode):
+    """A customer segment we serve."""
+
+    node_type: ClassVar[NodeType] = NodeType.SEGMENT
+    name: Text
+    """The segment's name as everyone should say it, e.g. 'Mid-market finance teams'."""
+    description: str | None = None
+    """Who exactly is in the segment: size, industry, buyer, situation."""
+    pains: list[str] = Field(default_factory=list)
+    """The problems this segment has that we solve."""
+
+
+class Reason(StrategyNode):
+    """A reason we win."""
+
+    node_type: ClassVar[NodeType] = NodeType.REASON
+    statement: Text
+    """Why customers choose us, in one sentence."""
+
+
+class Differentiator(StrategyNode):
+    """Something that sets us apart from the alternatives."""
+
+    node_type: ClassVar[NodeType] = NodeType.DIFFERENTIATOR
+    statement: Text
+    """What is different, in one sentence."""
+    versus: str | None = None
+    """The alternative it is different from: a competitor, a category, or doing nothing."""
+
+
+class Belief(StrategyNode):
+    """Something the market should believe about us."""
+
+    node_type: ClassVar[NodeType] = NodeType.BELIEF
+    statement: Text
+    """What the market should believe, in the words a customer would use."""
+
+
+class ValueDefinition(ArtifactBase):
+    """The one definition of value: who we serve, why we win, what differentiates us,
+    and what the market should believe."""
+
+    kind_name: ClassVar[str] = "value"
+    kind: Literal["value"]
+    """Always 'value'."""
+    segments: list[Segment] = Field(default_factory=list)
+    """Who we serve."""
+    why_we_win: list[Reason] = Field(default_factory=list)
+    """Why we win."""
+    differentiators: list[Differentiator] = Field(default_factory=list)
+    """What differentiates us."""
+    beliefs: list[Belief] = Field(default_factory=list)
+    """What the market should believe."""

@@ -1,0 +1,63 @@
+"""Which findings count, and how much: selection, severity overrides, per-path ignores.
+
+A small pure object, decided per diagnostic (after flake8's DecisionEngine): the most
+specific selector wins, and on a tie, ignore beats select.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from stratlint.diagnostics import Diagnostic, Severity
+
+
+def _matches(selector: str, code: str, name: str) -> int:
+    """How specifically ``selector`` matches the rule: 0 for no match, more is more specific."""
+    if selector.upper() == "ALL":
+        return 1
+    if selector.lower() == name:
+        return 100
+    if code.startswith(selector.upper()):
+        return 1 + len(selector)
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def enabled(self, code: str, name: str) -> bool:
+        chosen = max((_matches(s, code, name) for s in (*self.select, *self.extend_select)), default=0)
+        ignored = max((_matches(s, code, name) for s in self.ignore), default=0)
+        return chosen > 0 and chosen > ignored
+
+    def severity_of(self, code: str, name: str, default: Severity) -> Severity:
+        best, result = 0, default
+        for selector, severity in self.severity.items():
+            strength = _matches(selector, code, name)
+            if strength > best:
+                best, result = strength, severity
+        return result
+
+    def ignored_at(self, path: str, code: str, name: str) -> bool:
+        return any(
+            fnmatch.fnmatchcase(path, pattern) and any(_matches(s, code, name) for s in selectors)
+            for pattern, selectors in self.per_path_ignores.items()
+        )
+
+    def apply(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        kept = []
+        for diagnostic in diagnostics:
+            if not self.enabled(diagnostic.code, diagnostic.name):
+                continue
+            if self.ignored_at(diagnostic.path, diagnostic.code, diagnostic.name):
+                continue
+            severity = self.severity_of(diagnostic.code, diagnostic.name, diagnostic.severity)
+            kept.append(diagnostic if severity is diagnostic.severity else replace(diagnostic, severity=severity))
+        return kept

@@ -1,0 +1,26 @@
+"""Reporters: pure functions from a lint result to text. One module per format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from stratlint.engine import LintResult
+from stratlint.report import json as json_report
+from stratlint.report import text as text_report
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    color: bool = False
+
+
+Reporter = Callable[[LintResult, ReportOptions], str]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": lambda result, options: text_report.render(result, color=options.color),
+    "json": lambda result, options: json_report.render(result),
+}
+"""Every output format, by the name given to --format."""
+
+__all__ = ["REPORTERS", "ReportOptions", "Reporter"]

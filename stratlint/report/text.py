@@ -1,0 +1,61 @@
+"""The terminal format: ``path:line:col: CODE [severity] message``, then a summary."""
+
+from __future__ import annotations
+
+import click
+
+from stratlint.diagnostics import Diagnostic, Severity
+from stratlint.engine import LintResult
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
+    where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
+    code = diagnostic.code
+    severity = f"[{diagnostic.severity.label}]"
+    if color:
+        where = click.style(where, bold=True)
+        code = click.style(code, fg=_COLORS[diagnostic.severity], bold=True)
+        severity = click.style(severity, fg=_COLORS[diagnostic.severity])
+    return f"{where} {code} {severity} {diagnostic.message}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def render_summary(result: LintResult, *, color: bool = False) -> str:
+    summary = result.summary
+    counts = summary.counts
+    if result.diagnostics:
+        parts = [_plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label)]
+        headline = f"Found {', '.join(parts)} in {_plural(summary.files, 'file')}."
+    else:
+        headline = f"All checks passed: {_plural(summary.files, 'file')}, no findings."
+    if summary.waived:
+        headline += f" {_plural(summary.waived, 'finding')} waived."
+    if color:
+        headline = click.style(headline, fg="red" if result.failed else "green", bold=True)
+    lines = [
+        headline,
+        "",
+        "Alignment (entries that trace to the value definition, a narrative node and the primary priority):",
+    ]
+    for score in summary.alignment:
+        if score.function == "overall":
+            lines.append("  " + "-" * 70)
+        lines.append(
+            f"  {score.function:<10} {score.percent():>4}  {score.traced:>4}/{score.entries:<4}"
+            f"  value {score.value}/{score.entries}, narrative {score.narrative}/{score.entries}, "
+            f"primary priority {score.primary}/{score.entries}"
+        )
+    return "\n".join(lines)
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    lines = [format_diagnostic(diagnostic, color=color) for diagnostic in result.diagnostics]
+    if lines:
+        lines.append("")
+    lines.append(render_summary(result, color=color))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,72 @@
+"""The one explicit registry of rules. Order is the order of ``stratlint rules``.
+
+Codes are public API: never reuse one, and keep a renamed rule's old code working.
+"""
+
+from __future__ import annotations
+
+from stratlint.rules.base import Rule
+from stratlint.rules.decision import AlmostAligned
+from stratlint.rules.execution import OrphanNode, PillarCoverageGap, SegmentDrift, UnbackedClaim, UnprovenClaim
+from stratlint.rules.governance import (
+    DecisionWithoutOwner,
+    DecisionWithoutTieBreak,
+    HandoffWithoutEntryCriteria,
+    MetricConflictWithoutWinner,
+    MetricWithoutPriority,
+)
+from stratlint.rules.loading import LOAD_RULES
+from stratlint.rules.references import (
+    DanglingReference,
+    MissingNarrativeReference,
+    MissingPriority,
+    MissingValueReference,
+    WrongKindReference,
+)
+from stratlint.rules.structure import (
+    DuplicateId,
+    MissingNarrative,
+    MissingPrimaryPriority,
+    MissingValueDefinition,
+    MultipleNarratives,
+    MultiplePrimaryPriorities,
+    MultipleValueDefinitions,
+)
+
+RULES: tuple[type[Rule], ...] = (
+    *LOAD_RULES,
+    DuplicateId,
+    MissingValueDefinition,
+    MultipleValueDefinitions,
+    MissingNarrative,
+    MultipleNarratives,
+    MissingPrimaryPriority,
+    MultiplePrimaryPriorities,
+    DanglingReference,
+    WrongKindReference,
+    MissingValueReference,
+    MissingNarrativeReference,
+    MissingPriority,
+    UnbackedClaim,
+    UnprovenClaim,
+    PillarCoverageGap,
+    OrphanNode,
+    SegmentDrift,
+    DecisionWithoutOwner,
+    DecisionWithoutTieBreak,
+    HandoffWithoutEntryCriteria,
+    MetricWithoutPriority,
+    MetricConflictWithoutWinner,
+    AlmostAligned,
+)
+
+BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
+BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}
+
+
+def lookup(code_or_name: str) -> type[Rule] | None:
+    """Find a rule by code ('SL201', case-insensitive) or name ('dangling-reference')."""
+    return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+__all__ = ["BY_CODE", "BY_NAME", "RULES", "Rule", "lookup"]

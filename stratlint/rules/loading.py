@@ -1,0 +1,275 @@
+"""SL0xx: files that cannot be read as strategy artifacts.
+
+The loader finds these problems while reading; each rule here owns one kind of problem
+and reports what the loader found, so severity, selection and suppressions work the
+same for them as for every other rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from stratlint.diagnostics import Diagnostic, Severity, Span
+from stratlint.graph import Graph
+from stratlint.rules.base import Rule
+
+
+class LoadRule(Rule):
+    """A rule whose findings come from the loader. ``name`` is the loader's problem kind."""
+
+    default_severity = Severity.ERROR
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for loaded in graph.loaded:
+            for problem in loaded.problems:
+                if problem.kind == self.name:
+                    span = Span(
+                        problem.line,
+                        problem.column,
+                        problem.end_line or problem.line,
+                        problem.end_column or problem.column,
+                    )
+                    yield self.at(loaded.path, span, problem.message, key=f"{problem.message}")
+
+
+class InvalidYaml(LoadRule):
+    code = "SL001"
+    name = "invalid-yaml"
+    summary = "The file is not valid YAML."
+    explanation = """
+        The file cannot be parsed as YAML 1.2, so nothing in it counts: its entries vanish from
+        the strategy and every reference to them breaks.
+
+        Bad:
+            items:
+              - id: rm-sso
+                title: Single sign-on
+               owner: pm-identity      # indented one space too few
+
+        Fix: align the keys of each entry under each other, and quote text that contains ': '.
+        """
+
+
+class DuplicateKey(LoadRule):
+    code = "SL002"
+    name = "duplicate-key"
+    summary = "A key appears twice in the same mapping."
+    explanation = """
+        When a key appears twice, only one value can count, and which one depends on the tool.
+        A reviewer reading the file sees both and cannot tell which is meant.
+
+        Bad:
+            - id: msg-close-faster
+              headline: Close in three days
+              headline: Close in half the time
+
+        Fix: keep one of the two keys.
+        """
+
+
+class SchemaViolation(LoadRule):
+    code = "SL003"
+    name = "schema-violation"
+    summary = "The file does not match the schema for its kind."
+    explanation = """
+        Every kind has a published JSON Schema (schemas/). A missing required field, an unknown
+        field (often a typo), or a value of the wrong type is reported at the key or value.
+
+        Bad:
+            - id: rm-sso
+              title: Single sign-on
+              ownr: pm-identity       # typo: unknown field
+              status: planed          # not one of the allowed statuses
+
+        Fix: correct the field name or value; editors show the schema's hints when the file's
+        first line is '# yaml-language-server: $schema=../schemas/roadmap.schema.json'.
+        """
+
+
+class UnknownKind(LoadRule):
+    code = "SL004"
+    name = "unknown-kind"
+    summary = "The file's kind is missing or not one stratlint knows."
+    explanation = """
+        'kind:' says what a file is: value, narrative, priorities, roadmap, messaging, playbook
+        or governance. Without a known kind the file cannot be checked.
+
+        Bad:
+            kind: roadmaps
+
+        Fix:
+            kind: roadmap
+        """
+
+
+class NotAnArtifact(LoadRule):
+    code = "SL005"
+    name = "not-an-artifact"
+    summary = "The file is empty or is not a mapping."
+    explanation = """
+        A strategy file is a mapping that starts with 'stratlint: 1', 'kind:' and 'id:'. An
+        empty file, a file of comments only, or a file that holds a list or a single value
+        is not an artifact.
+
+        Bad:
+            - rm-sso
+            - rm-audit-trail
+
+        Fix: write the file as a mapping with a header, or delete it.
+        """
+
+
+class InvalidEncoding(LoadRule):
+    code = "SL006"
+    name = "invalid-encoding"
+    summary = "The file is not UTF-8 text, or holds control characters."
+    explanation = """
+        Strategy files are UTF-8. UTF-16 and UTF-32 files, bytes that are not UTF-8, and
+        control characters (often pasted from other tools) are reported at the first bad
+        byte. A UTF-8 byte order mark is accepted.
+
+        Fix: save the file as UTF-8 in your editor and delete invisible characters.
+        """
+
+
+class UnsupportedTag(LoadRule):
+    code = "SL007"
+    name = "unsupported-tag"
+    summary = "A YAML tag outside the core schema."
+    explanation = """
+        Tags such as '!!python/object/apply' or '!Ref' ask a YAML loader to build objects or
+        run code. stratlint never interprets them, and does not quietly accept them as text
+        either.
+
+        Bad:
+            owner: !Ref pmm-lead
+
+        Fix:
+            owner: pmm-lead
+        """
+
+
+class AliasBomb(LoadRule):
+    code = "SL008"
+    name = "alias-bomb"
+    summary = "Aliases expand to an unreasonable number of values."
+    explanation = """
+        YAML anchors and aliases let a small file expand into billions of values (the
+        'billion laughs' attack). stratlint bounds the expansion and rejects the file before
+        anything walks its data.
+
+        Fix: write the values out; strategy files do not need aliases.
+        """
+
+
+class NestingTooDeep(LoadRule):
+    code = "SL009"
+    name = "nesting-too-deep"
+    summary = "Values are nested deeper than any strategy file needs."
+    explanation = """
+        Deeply nested lists or mappings can crash YAML parsers. stratlint measures the depth
+        before building anything and rejects files nested more than 64 levels.
+
+        Fix: flatten the structure; strategy files nest a handful of levels.
+        """
+
+
+class FileTooLarge(LoadRule):
+    code = "SL010"
+    name = "file-too-large"
+    summary = "The file is larger than the size limit."
+    explanation = """
+        Files over the size limit (1 MiB unless configured) are not read, so a stray export
+        or generated file cannot stall a commit.
+
+        Fix: split the file by team or quarter, or raise 'max-file-size' in the configuration.
+        """
+
+
+class MultipleDocuments(LoadRule):
+    code = "SL011"
+    name = "multiple-documents"
+    summary = "The file holds more than one YAML document."
+    explanation = """
+        stratlint reads one artifact per file. A second document after '---' would be
+        silently ignored by many tools.
+
+        Fix: move each document into a file of its own.
+        """
+
+
+class UnsupportedYamlVersion(LoadRule):
+    code = "SL012"
+    name = "unsupported-yaml-version"
+    summary = "The file asks for a YAML version other than 1.2."
+    explanation = """
+        A '%YAML 1.1' directive would bring back YAML 1.1's surprises, where 'no' means false
+        (the "Norway problem"). stratlint reads every file as YAML 1.2 and reports the
+        directive.
+
+        Bad:
+            %YAML 1.1
+            ---
+            stratlint: 1
+
+        Fix: delete the '%YAML' line.
+        """
+
+
+class MergeKey(LoadRule):
+    code = "SL013"
+    name = "merge-key"
+    summary = "A '<<' merge key, which YAML 1.2 does not have."
+    explanation = """
+        Merge keys are a YAML 1.1 extension. Different tools apply them differently, so the
+        merged fields are not read.
+
+        Bad:
+            - <<: *defaults
+              id: msg-close-faster
+
+        Fix: write the fields out in each entry.
+        """
+
+
+class NonScalarKey(LoadRule):
+    code = "SL014"
+    name = "non-scalar-key"
+    summary = "A mapping key that is a list or a mapping."
+    explanation = """
+        Keys must be plain text. A list or mapping used as a key ('? [a, b]') cannot name a
+        field.
+
+        Fix: use a text key.
+        """
+
+
+class UnreadableFile(LoadRule):
+    code = "SL015"
+    name = "unreadable-file"
+    summary = "A file that cannot be read."
+    explanation = """
+        The file exists but cannot be opened: permissions, or it is not a regular file (a
+        FIFO or device named like a YAML file). stratlint never blocks on such files.
+
+        Fix: make the file readable, or remove it from the strategy folder.
+        """
+
+
+LOAD_RULES: tuple[type[LoadRule], ...] = (
+    InvalidYaml,
+    DuplicateKey,
+    SchemaViolation,
+    UnknownKind,
+    NotAnArtifact,
+    InvalidEncoding,
+    UnsupportedTag,
+    AliasBomb,
+    NestingTooDeep,
+    FileTooLarge,
+    MultipleDocuments,
+    UnsupportedYamlVersion,
+    MergeKey,
+    NonScalarKey,
+    UnreadableFile,
+)

@@ -1,0 +1,162 @@
+"""SL2xx: references -- every id resolves, to the right kind of node, and every initiative
+traces to value, narrative and priority."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from stratlint.diagnostics import Diagnostic, Severity
+from stratlint.graph import Graph, Node, ReferenceEdge
+from stratlint.model import NodeType
+from stratlint.model.initiative import Initiative
+from stratlint.rules.base import Rule, capitalized, defined_here
+
+# Segment references have a rule of their own (segment-drift), with a message about who we serve.
+_SEGMENT_ONLY = frozenset({NodeType.SEGMENT})
+
+
+def did_you_mean(graph: Graph, edge: ReferenceEdge) -> str:
+    candidates = [node_id for node_id, node in graph.nodes.items() if node.type in edge.ref.targets]
+    guess = difflib.get_close_matches(edge.target_id, candidates, n=1, cutoff=0.6)
+    return f"; did you mean '{guess[0]}'?" if guess else "."
+
+
+class DanglingReference(Rule):
+    code = "SL201"
+    name = "dangling-reference"
+    summary = "A reference to an id that does not exist."
+    default_severity = Severity.ERROR
+    explanation = """
+        A reference names an id that no entry has: a typo, or a node that was renamed or
+        deleted. The entry no longer traces to what it meant to.
+
+        Bad:
+            narrative: [claim-close-in-3-days]     # the claim is 'claim-close-in-three-days'
+
+        Fix: correct the id (stratlint suggests the nearest one), or restore the node.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for edge in graph.edges:
+            if edge.target is None and edge.ref.targets != _SEGMENT_ONLY:
+                yield self.at_edge(
+                    edge,
+                    f"{capitalized(edge.source.label)} cites {edge.ref.describe()} '{edge.target_id}' in "
+                    f"'{edge.field}', which does not exist{did_you_mean(graph, edge)}",
+                )
+
+
+class WrongKindReference(Rule):
+    code = "SL202"
+    name = "wrong-kind-reference"
+    summary = "A reference to an existing node of the wrong kind."
+    default_severity = Severity.ERROR
+    explanation = """
+        Each reference field takes one kind of node: 'value' takes segments, reasons we win,
+        differentiators or beliefs; 'narrative' takes pillars or claims; 'priority' takes a
+        priority; 'proof_points' takes proof points.
+
+        Bad:
+            narrative: [seg-mid-market-finance]    # a segment, not a pillar or claim
+
+        Fix: move the id to the field that takes it ('segments' or 'value' here).
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for edge in graph.edges:
+            if edge.target is not None and edge.target.type not in edge.ref.targets:
+                yield self.at_edge(
+                    edge,
+                    f"{capitalized(edge.source.label)} lists {edge.target.label} under '{edge.field}', which "
+                    f"takes {edge.ref.describe()} ids only.",
+                    related=(defined_here(edge.target),),
+                )
+
+
+class _MissingTrace(Rule):
+    """An initiative whose field is empty. Subclasses name the field and what it traces to."""
+
+    field: str
+    traces_to: str
+    fix: str
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for node in self.subjects(graph):
+            if not getattr(node.entry, self.field):
+                yield self.at_node(
+                    node,
+                    f"{capitalized(node.label)} does not reference {self.traces_to}. {self.fix}",
+                    field=self.field,
+                )
+
+    def subjects(self, graph: Graph) -> list[Node]:
+        return [node for node in graph.initiatives() if isinstance(node.entry, Initiative)]
+
+
+class MissingValueReference(_MissingTrace):
+    code = "SL203"
+    name = "missing-value-reference"
+    summary = "A roadmap item, message or play does not reference the value definition."
+    default_severity = Severity.ERROR
+    field = "value"
+    traces_to = "the value definition"
+    fix = "Add 'value:' with the segment, reason we win, differentiator or belief it reinforces."
+    explanation = """
+        Every roadmap item, message and play must reinforce the one definition of value.
+        One that names no value node is work nobody can trace to why customers buy.
+
+        Bad:
+            - id: msg-spring-webinar
+              headline: Join our spring webinar
+              narrative: [pillar-continuous-close]
+
+        Fix:
+              value: [diff-real-time-reconciliation]
+        """
+
+
+class MissingNarrativeReference(_MissingTrace):
+    code = "SL204"
+    name = "missing-narrative-reference"
+    summary = "A roadmap item, message or play does not reference the narrative."
+    default_severity = Severity.ERROR
+    field = "narrative"
+    traces_to = "any pillar or claim of the narrative"
+    fix = "Add 'narrative:' with the pillar or claim it builds or tells."
+    explanation = """
+        Every roadmap item, message and play must strengthen the strategic narrative. One
+        that names no pillar or claim tells a story of its own.
+
+        Bad:
+            - id: play-cfo-lunch
+              name: CFO lunch and learn
+              value: [seg-mid-market-finance]
+
+        Fix:
+              narrative: [claim-close-in-days]
+        """
+
+
+class MissingPriority(_MissingTrace):
+    code = "SL205"
+    name = "missing-priority"
+    summary = "A roadmap item does not name the priority it serves."
+    default_severity = Severity.ERROR
+    field = "priority"
+    traces_to = "a growth priority"
+    fix = "Add 'priority:' with the id of the priority it serves."
+    explanation = """
+        Every roadmap item must say which growth priority it serves, so planning can weigh
+        it against the primary priority.
+
+        Bad:
+            - id: rm-dark-mode
+              title: Dark mode
+
+        Fix:
+              priority: prio-mid-market-leadership
+        """
+
+    def subjects(self, graph: Graph) -> list[Node]:
+        return graph.of_type(NodeType.ROADMAP_ITEM)

@@ -1,0 +1,73 @@
+"""Shared test helpers: run the source tree under test, never an installed copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+PROJECT = Path(__file__).resolve().parent.parent
+STRATEGY = PROJECT / "strategy"
+SHARED = PROJECT.parent / "shared"
+
+sys.path.insert(0, str(PROJECT))
+
+from stratlint.cli import cli  # noqa: E402
+
+
+def invoke(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
+    """Run the CLI in-process through click's CliRunner."""
+    runner = CliRunner()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return runner.invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def run_stratlint(
+    *args: str | os.PathLike[str], cwd: Path | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    """Run the real executable entry point (``python -m stratlint``) of this source tree."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("FORCE_COLOR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "stratlint", *map(str, args)],
+        cwd=cwd or PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def check_json(path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    result = invoke("check", path, "--format", "json", *extra)
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.fixture
+def strategy_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled strategy in a folder of its own (paths relative to tmp_path)."""
+    import shutil
+
+    target = tmp_path / "strategy"
+    shutil.copytree(STRATEGY, target)
+    return target
+
+
+def needs_shared(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared test material (../shared beside the project) is not here")
+    return path
