@@ -110,7 +110,14 @@ def run_rules(graph: Graph, rules: Sequence[type[Rule]] = RULES) -> list[Diagnos
 
 
 def lint(settings: Settings) -> LintResult:
+    """Load the strategy under ``settings.root`` and analyze it."""
     loaded, repo_root, root_path = load_strategy(settings)
+    return analyze(loaded, settings, repo_root, root_path)
+
+
+def analyze(loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, root_path: str) -> LintResult:
+    """Everything after loading: graph, rules, policy, summary. Loaded artifacts may come from
+    the working tree or from elsewhere (a git revision), and are analyzed the same way."""
     graph = build_graph(loaded, root_path)
     diagnostics = settings.policy.apply(run_rules(graph))
     diagnostics.sort(key=Diagnostic.sort_key)
