@@ -58,6 +58,9 @@ class LintResult:
     rules: tuple[type[Rule], ...]
     repo_root: Path
     fail_on: Severity
+    base_summary: Summary | None = None
+    """The summary at a base revision, when the run compares against one (``--diff``);
+    reporters then show each alignment score's change."""
 
     @property
     def failed(self) -> bool:
