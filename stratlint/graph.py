@@ -208,7 +208,7 @@ def _add(
     node_type = node_type or getattr(type(entry), "node_type", None)
     owner = parent
     if node_type is not None:
-        node = Node(entry.id, node_type, artifact, pointer, entry, parent)
+        node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
         first = graph.nodes.get(node.id)
         if first is None:
             graph.nodes[node.id] = node

@@ -40,5 +40,5 @@ def check(path: Path | None, output_format: str, fail_on: str, color: bool | Non
     settings = Settings(root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
     result = guarded(lambda: lint(settings), debug)
     use_color = sys.stdout.isatty() if color is None else color
-    click.echo(REPORTERS[output_format](result, ReportOptions(color=use_color)), nl=False)
+    click.echo(REPORTERS[output_format](result, ReportOptions(color=use_color)), nl=False, color=use_color)
     sys.exit(result.exit_code)

@@ -9,7 +9,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.yaml import LoadProblem, parse_yaml
@@ -122,11 +122,11 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
     if model is None:
         artifact.problems.append(_unknown_kind(kind, parsed.source_map))
         return artifact
-    artifact.kind = kind
+    artifact.kind = str(kind)
     try:
         artifact.model = model.model_validate(value)
     except ValidationError as error:
-        artifact.problems.extend(_schema_problems(error, value, parsed.source_map, kind))
+        artifact.problems.extend(_schema_problems(error, value, parsed.source_map, str(kind)))
     return artifact
 
 
@@ -304,9 +304,8 @@ def _explain(item: Any) -> str:
 
 def _all_field_names() -> list[str]:
     names: set[str] = set()
-    seen: set[type] = set()
-    stack: list[type] = list(KINDS.values())
-    from pydantic import BaseModel
+    seen: set[type[BaseModel]] = set()
+    stack: list[type[BaseModel]] = list(KINDS.values())
 
     while stack:
         model = stack.pop()

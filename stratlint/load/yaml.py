@@ -91,7 +91,7 @@ class ParsedYaml:
     problems: list[LoadProblem] = field(default_factory=list)
 
 
-class _Composer(_Parser):  # type: ignore[misc,valid-type]
+class _Composer(_Parser):
     """libyaml's composer, told to resolve nothing: we resolve scalars the YAML 1.2 way."""
 
     def descend_resolver(self, *args: Any) -> None:
@@ -154,7 +154,7 @@ def _nesting_depth_exceeds(data: bytes, limit: int) -> tuple[int, int] | None:
                 depth += 1
                 if depth > limit:
                     mark = event.start_mark
-                    return (mark.line + 1, mark.column + 1)
+                    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -194,7 +194,7 @@ class _Builder:
             value: Any = resolve_plain(node.value)
         elif tag is _QUOTED:
             value = node.value
-        elif tag is _MAP:
+        elif tag is _MAP and isinstance(node, MappingNode):
             value = self._mapping(node, pointer, depth)
         elif tag is _SEQ:
             value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
@@ -252,6 +252,8 @@ class _Builder:
     def _tagged(self, node: Node, pointer: str, depth: int) -> Any:
         tag = node.tag
         short = tag[len(_CORE) :] if tag.startswith(_CORE) else None
+        if (short == "map" and isinstance(node, MappingNode)) or (short == "seq" and isinstance(node, SequenceNode)):
+            return self._collection(node, pointer, depth)
         if isinstance(node, ScalarNode) and (short in _CORE_SCALARS or tag == "!"):
             if short in (None, "str"):
                 return node.value
@@ -274,11 +276,14 @@ class _Builder:
                 node,
             )
         )
+        if isinstance(node, (MappingNode, SequenceNode)):
+            return self._collection(node, pointer, depth)
+        return node.value
+
+    def _collection(self, node: MappingNode | SequenceNode, pointer: str, depth: int) -> Any:
         if isinstance(node, MappingNode):
             return self._mapping(node, pointer, depth)
-        if isinstance(node, SequenceNode):
-            return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
-        return node.value
+        return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
 
 
 def _expanded_size(root: Node) -> int:
