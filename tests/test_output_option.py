@@ -82,6 +82,7 @@ def test_a_missing_folder_exits_2_with_one_line(broken_repo: Path) -> None:
     result = run_stratlint("check", "strategy", "--format", "sarif", "--output", target, cwd=broken_repo)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "cannot write" in result.stderr and str(target) in result.stderr
+    assert "does not exist; create it first" in result.stderr
     assert "Traceback" not in result.stderr
     assert not target.parent.exists()
 

@@ -49,21 +49,32 @@ def check(
 ) -> None:
     """Check the strategy in PATH (default: ./strategy).
 
-    Formats: text (the terminal), json, sarif (GitHub code scanning), github (annotations
-    in GitHub Actions), junit (GitLab and Jenkins test reports), gitlab (GitLab Code
-    Quality) and markdown (a pull-request comment).
+    Formats: text (the terminal), json, sarif (GitHub code scanning), github
+    (annotations in GitHub Actions), junit (GitLab and Jenkins test reports), gitlab
+    (GitLab Code Quality) and markdown (a pull-request comment); docs/formats.md shows
+    each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
     settings = Settings(root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
     result = guarded(lambda: lint(settings), debug)
     use_color = sys.stdout.isatty() if color is None else color
-    if output is not None:
-        report = guarded(lambda: REPORTERS[output_format](result, ReportOptions()), debug)
-        click.echo(REPORTERS["text"](result, ReportOptions(color=use_color)), nl=False, color=use_color)
-        try:
-            atomic_write(output, report)
-        except OSError as error:
-            click.echo(f"stratlint: cannot write {output}: {error.strerror or error}", err=True)
-            sys.exit(EXIT_ERROR)
+
+    def render(name: str, colored: bool) -> str:
+        return guarded(lambda: REPORTERS[name](result, ReportOptions(color=colored)), debug)
+
+    if output is None:
+        click.echo(render(output_format, use_color), nl=False, color=use_color)
         sys.exit(result.exit_code)
-    click.echo(REPORTERS[output_format](result, ReportOptions(color=use_color)), nl=False, color=use_color)
+    report = render(output_format, False)
+    click.echo(render("text", use_color), nl=False, color=use_color)
+    try:
+        atomic_write(output, report)
+    except OSError as error:
+        folder = output.parent
+        reason = (
+            f"the folder {folder} does not exist; create it first"
+            if isinstance(error, FileNotFoundError) and not folder.is_dir()
+            else (error.strerror or str(error))
+        )
+        click.echo(f"stratlint: cannot write {output}: {reason}", err=True)
+        sys.exit(EXIT_ERROR)
     sys.exit(result.exit_code)
