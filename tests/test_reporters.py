@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import stratlint
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span, fingerprint
@@ -542,3 +544,28 @@ def test_related_locations_survive_into_sarif_with_messages() -> None:
     (location,) = found["relatedLocations"]
     assert location["message"]["text"] == "defined here"
     assert location["physicalLocation"]["region"]["startLine"] == 3
+
+
+# -- any text at all -------------------------------------------------------------------------------
+
+
+@given(message=st.text(min_size=1), path=st.text(min_size=1))
+def test_any_message_and_path_read_back_from_an_annotation(message: str, path: str) -> None:
+    line = github.annotation(diagnostic(message, path=path))
+    assert "\n" not in line and "\r" not in line
+    _, properties, data = parse_workflow_command(line)
+    assert data == message
+    assert properties["file"] == path
+
+
+@given(message=st.text())
+def test_any_message_stays_inside_its_markdown_cell(message: str) -> None:
+    escaped = markdown.cell(message)
+    assert "\n" not in escaped and "\r" not in escaped
+    assert len(table_cells(f"| {escaped} |")) == 1
+
+
+@given(message=st.text(), path=st.text(min_size=1))
+def test_any_message_makes_well_formed_junit(message: str, path: str) -> None:
+    root = ET.fromstring(junit.render(synthetic_result([diagnostic(message, path=path)])))
+    assert len(root.findall("testsuite/testcase/failure")) == 1
