@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from stratlint.cli import cli, guarded
+from stratlint.cli import EXIT_ERROR, cli, guarded
 from stratlint.diagnostics import Severity
 from stratlint.engine import Settings, lint
+from stratlint.fileio import atomic_write
 from stratlint.report import REPORTERS, ReportOptions
 
 DEFAULT_ROOT = Path("strategy")
@@ -21,10 +22,18 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(REPORTERS)),
+    type=click.Choice(list(REPORTERS)),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format. With --output, the format of the file; the terminal then shows text.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report in --format to FILE (replaced atomically, never half-written) and print the "
+    "text report to the terminal, e.g. --format sarif --output stratlint.sarif.",
 )
 @click.option(
     "--fail-on",
@@ -35,10 +44,37 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
 )
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def check(path: Path | None, output_format: str, fail_on: str, color: bool | None, debug: bool) -> None:
-    """Check the strategy in PATH (default: ./strategy)."""
+def check(
+    path: Path | None, output_format: str, output: Path | None, fail_on: str, color: bool | None, debug: bool
+) -> None:
+    """Check the strategy in PATH (default: ./strategy).
+
+    Formats: text (the terminal), json, sarif (GitHub code scanning), github
+    (annotations in GitHub Actions), junit (GitLab and Jenkins test reports), gitlab
+    (GitLab Code Quality) and markdown (a pull-request comment); docs/formats.md shows
+    each. With --output, a file that cannot be written exits 2 and is left as it was.
+    """
     settings = Settings(root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
     result = guarded(lambda: lint(settings), debug)
     use_color = sys.stdout.isatty() if color is None else color
-    click.echo(REPORTERS[output_format](result, ReportOptions(color=use_color)), nl=False, color=use_color)
+
+    def render(name: str, colored: bool) -> str:
+        return guarded(lambda: REPORTERS[name](result, ReportOptions(color=colored)), debug)
+
+    if output is None:
+        click.echo(render(output_format, use_color), nl=False, color=use_color)
+        sys.exit(result.exit_code)
+    report = render(output_format, False)
+    click.echo(render("text", use_color), nl=False, color=use_color)
+    try:
+        atomic_write(output, report)
+    except OSError as error:
+        folder = output.parent
+        reason = (
+            f"the folder {folder} does not exist; create it first"
+            if isinstance(error, FileNotFoundError) and not folder.is_dir()
+            else (error.strerror or str(error))
+        )
+        click.echo(f"stratlint: cannot write {output}: {reason}", err=True)
+        sys.exit(EXIT_ERROR)
     sys.exit(result.exit_code)
