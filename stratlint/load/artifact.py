@@ -30,13 +30,18 @@ class LoadedArtifact:
     problems: list[LoadProblem] = field(default_factory=list)
     text: str = ""
     """The decoded text, for comment-level features such as suppressions."""
+    declared_ids: frozenset[str] = frozenset()
+    """Ids the file declares although it failed validation: references to them are not
+    reported as dangling, since the file's own errors are the cause."""
 
 
 def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
     """Read at most ``max_bytes + 1`` bytes of a regular file, without following it into a
     FIFO or device, and without hanging."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        # Links were vetted by discovery (they stay inside the repository); O_NONBLOCK and the
+        # S_ISREG check below keep a FIFO or device from blocking the run.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         return LoadProblem("unreadable-file", f"The file cannot be read: {error.strerror or error}.", 1, 1)
     try:
@@ -127,7 +132,23 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
         artifact.model = model.model_validate(value)
     except ValidationError as error:
         artifact.problems.extend(_schema_problems(error, value, parsed.source_map, str(kind)))
+        artifact.declared_ids = _declared_ids(value)
     return artifact
+
+
+def _declared_ids(data: Any) -> frozenset[str]:
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ident = item.get("id")
+            if isinstance(ident, str):
+                found.add(ident)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return frozenset(found)
 
 
 _FATAL = frozenset({"invalid-yaml", "multiple-documents", "nesting-too-deep", "alias-bomb"})
