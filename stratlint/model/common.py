@@ -121,7 +121,8 @@ class Entry(Strict):
 class StrategyNode(Entry):
     """An entry of the value definition, narrative or priorities that others reference."""
 
-    status: Lifecycle = Lifecycle.ACTIVE
+    # Not strict: YAML gives the text 'retired', which strict mode would refuse for an enum.
+    status: Annotated[Lifecycle, Field(strict=False)] = Lifecycle.ACTIVE
     """'active' (the default), 'draft', or 'retired'. Retired nodes must no longer be referenced."""
     retired_on: Date | None = None
     """The date the node was retired."""
