@@ -30,6 +30,12 @@ def gate(release: str, path: Path | None, output_format: str, debug: bool) -> No
     candidate = Path(release)
     wanted_path = relative_path(candidate.resolve(), result.repo_root) if candidate.is_file() else None
     node = find_release(result.graph, release, wanted_path)
+    broken = next((item for item in result.graph.loaded if item.path == wanted_path and item.model is None), None)
+    if node is None and broken is not None:
+        click.echo(f"Release file {broken.path} cannot be read, so the release cannot go out.\nNO-GO:")
+        for problem in broken.problems:
+            click.echo(f"  {broken.path}:{problem.line}:{problem.column}: {problem.message}")
+        sys.exit(EXIT_FINDINGS)
     if node is None:
         known = ", ".join(sorted(n.id for n in release_nodes(result.graph))) or "none"
         click.echo(f"stratlint: no release '{release}' in {settings.root} (releases: {known}).", err=True)
