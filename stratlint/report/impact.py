@@ -138,10 +138,10 @@ def render_markdown(impact: Impact) -> str:
         lines += ["", "```mermaid", mermaid(impact), "```"]
     else:
         lines.append("None.")
-    for title, items in (("Findings added", impact.added), ("Findings removed", impact.removed)):
-        lines += ["", f"**{title} ({len(items)})**", ""]
-        if items:
-            lines += ["| Where | Rule | Message |", "|---|---|---|", *(_md_finding(d) for d in items)]
+    for title, findings in (("Findings added", impact.added), ("Findings removed", impact.removed)):
+        lines += ["", f"**{title} ({len(findings)})**", ""]
+        if findings:
+            lines += ["| Where | Rule | Message |", "|---|---|---|", *(_md_finding(d) for d in findings)]
         else:
             lines.append("None.")
     return "\n".join(lines) + "\n"
