@@ -142,7 +142,8 @@ def read_lock(path: str, relpath: str, *, max_bytes: int = 16 * 1024 * 1024) -> 
     raw = read_bounded(path, max_bytes)
     if not isinstance(raw, bytes):
         lock = Lock(path=relpath, present=True)
-        lock.problems.append(LockProblem(1, f"The lock file cannot be used: {raw.message}"))
+        reason = raw.message[:1].lower() + raw.message[1:]
+        lock.problems.append(LockProblem(1, f"The lock file cannot be used: {reason}"))
         return lock
     return lock_from_bytes(raw, relpath)
 

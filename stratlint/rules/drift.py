@@ -16,10 +16,14 @@ from stratlint.rules.base import Rule, capitalized, defined_here
 
 
 def owned_by(node: Node) -> str:
+    """The entry's owner, else the nearest enclosing owner (an objection's play, then the file's)."""
     owner = node.owner
     probe = node.parent
     while owner is None and probe is not None:
         owner, probe = probe.owner, probe.parent
+    if owner is None:
+        file_owner = getattr(node.artifact.model, "owner", None)
+        owner = file_owner if isinstance(file_owner, str) else None
     return f"owner: {owner}" if owner else "no owner named"
 
 
