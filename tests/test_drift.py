@@ -171,3 +171,12 @@ def test_lock_survives_a_merge_of_branches_that_accepted_different_reviews(tmp_p
     assert _suspects(repo) == []
     result = invoke("check", "strategy", "--format", "json", cwd=repo)
     assert not [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "SL604"]
+
+
+def test_accepting_a_play_accepts_its_objections_and_claims_stay_suspect(tmp_path: Path) -> None:
+    repo = _locked_repo(tmp_path)
+    edit(repo / "strategy" / "narrative.yaml", "from 12 days to 3.", "from 12 days to 4.")
+    found = {d["message"].split("'")[1] for d in _suspects(repo)}
+    assert found == {"obj-too-risky", "msg-close-in-days", "claim-close-in-days", "claim-no-spreadsheets"}
+    assert invoke("review", "strategy", "--accept", "play-close-assessment,msg-close-in-days", cwd=repo).exit_code == 0
+    assert {d["message"].split("'")[1] for d in _suspects(repo)} == {"claim-close-in-days", "claim-no-spreadsheets"}
