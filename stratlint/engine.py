@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -10,9 +11,11 @@ from pathlib import Path
 
 from stratlint.alignment import AlignmentScore, score_alignment
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity
+from stratlint.drift import tracked_edges
 from stratlint.graph import Graph, build_graph
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_artifact
 from stratlint.load.discover import discover, find_repository_root
+from stratlint.load.lockfile import LOCK_FILENAME, Lock, read_lock
 from stratlint.load.yaml import LoadProblem
 from stratlint.policy import Policy
 from stratlint.rules import RULES, Rule
@@ -32,6 +35,13 @@ class Settings:
     policy: Policy = field(default_factory=Policy)
     fail_on: Severity = Severity.ERROR
     max_file_size: int = DEFAULT_MAX_BYTES
+    max_proof_age_months: int = 18
+    """A proof point older than this, cited by messaging or a playbook, is stale evidence."""
+    today: datetime.date | None = None
+    """The day to judge ages against; None means the real today. Tests pin it."""
+
+    def effective_today(self) -> datetime.date:
+        return self.today or datetime.date.today()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +50,8 @@ class Summary:
     counts: dict[str, int]
     alignment: tuple[AlignmentScore, ...]
     waived: int = 0
+    notes: tuple[str, ...] = ()
+    """Things the user should know that are not findings, e.g. that there is no review lock yet."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -47,6 +59,7 @@ class Summary:
             "counts": dict(self.counts),
             "waived": self.waived,
             "alignment": {score.function: score.as_dict() for score in self.alignment},
+            "notes": list(self.notes),
         }
 
 
@@ -113,16 +126,45 @@ def run_rules(graph: Graph, rules: Sequence[type[Rule]] = RULES) -> list[Diagnos
     return found
 
 
+def lock_path(root_path: str) -> str:
+    """Where the strategy's lock file sits, relative to the repository root."""
+    return LOCK_FILENAME if root_path in ("", ".") else f"{root_path}/{LOCK_FILENAME}"
+
+
+def load_lock(settings: Settings, repo_root: Path, root_path: str) -> Lock:
+    """The review stamps at the strategy root (an absent lock when there is no file)."""
+    return read_lock(str(settings.root / LOCK_FILENAME), lock_path(root_path))
+
+
+def _notes(graph: Graph) -> tuple[str, ...]:
+    lock = graph.lock
+    if lock is not None and not lock.present and next(tracked_edges(graph), None) is not None:
+        return (
+            f"There is no review lock ({lock.path}) yet, so no reference can be flagged as suspect when the "
+            "strategy changes. Run 'stratlint lock' and commit the file.",
+        )
+    return ()
+
+
 def lint(settings: Settings) -> LintResult:
     """Load the strategy under ``settings.root`` and analyze it."""
     loaded, repo_root, root_path = load_strategy(settings)
-    return analyze(loaded, settings, repo_root, root_path)
+    return analyze(loaded, settings, repo_root, root_path, lock=load_lock(settings, repo_root, root_path))
 
 
-def analyze(loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, root_path: str) -> LintResult:
+def analyze(
+    loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, root_path: str, *, lock: Lock | None = None
+) -> LintResult:
     """Everything after loading: graph, rules, policy, summary. Loaded artifacts may come from
-    the working tree or from elsewhere (a git revision), and are analyzed the same way."""
-    graph = build_graph(loaded, root_path)
+    the working tree or from elsewhere (a git revision), and are analyzed the same way. Without
+    ``lock``, nothing is suspect and nothing asks for a lock."""
+    graph = build_graph(
+        loaded,
+        root_path,
+        lock=lock,
+        today=settings.effective_today(),
+        max_proof_age_months=settings.max_proof_age_months,
+    )
     diagnostics = settings.policy.apply(run_rules(graph))
     diagnostics.sort(key=Diagnostic.sort_key)
     counts = Counter(diagnostic.severity.label for diagnostic in diagnostics)
@@ -130,5 +172,6 @@ def analyze(loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, r
         files=len(loaded),
         counts={severity.label: counts.get(severity.label, 0) for severity in reversed(Severity)},
         alignment=score_alignment(graph),
+        notes=_notes(graph),
     )
     return LintResult(tuple(diagnostics), summary, graph, RULES, repo_root, settings.fail_on)

@@ -7,6 +7,7 @@ the builder walks any kind generically.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import typing
 from collections import defaultdict
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from stratlint.diagnostics import Span
 from stratlint.load.artifact import LoadedArtifact
+from stratlint.load.lockfile import Lock
 from stratlint.load.source_map import SourceMap
 from stratlint.model import ArtifactBase, Function, NodeType
 from stratlint.model.common import Ref
@@ -143,6 +145,12 @@ class Graph:
     by_type: dict[NodeType, list[Node]] = field(default_factory=lambda: defaultdict(list))
     unloaded_ids: frozenset[str] = frozenset()
     """Ids declared in files that failed validation; references to them cannot be checked."""
+    lock: Lock | None = None
+    """The review stamps (stratlint.lock) at the strategy root, when the run read them."""
+    today: datetime.date | None = None
+    """The day the run treats as today, for rules about age; None when no rule should judge age."""
+    max_proof_age_months: int = 18
+    """How old a proof point may be before citing it counts as stale evidence."""
 
     # -- queries ---------------------------------------------------------------------
     def of_type(self, *types: NodeType) -> list[Node]:
@@ -189,8 +197,15 @@ def _is_primary(node: Node) -> bool:
     return isinstance(node.entry, Priority) and node.entry.primary
 
 
-def build_graph(loaded: Iterable[LoadedArtifact], root_path: str = ".") -> Graph:
-    graph = Graph(root_path=root_path)
+def build_graph(
+    loaded: Iterable[LoadedArtifact],
+    root_path: str = ".",
+    *,
+    lock: Lock | None = None,
+    today: datetime.date | None = None,
+    max_proof_age_months: int = 18,
+) -> Graph:
+    graph = Graph(root_path=root_path, lock=lock, today=today, max_proof_age_months=max_proof_age_months)
     for item in loaded:
         graph.loaded.append(item)
         if item.model is None or item.kind is None:

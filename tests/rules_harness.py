@@ -5,6 +5,8 @@ shared clean strategy in ``tests/fixtures/rules/_base``:
 
 - a file at the same relative path replaces the base file; a new path adds a file;
 - ``<name>.delete`` deletes ``<name>`` from the base;
+- a fixture holding ``standalone.txt`` is a complete tree of its own, not an overlay (its
+  text says why); tests/test_drift_rules.py checks those;
 - ``make.py`` (optional) runs in the built strategy folder, to create what cannot be kept
   as text (FIFOs, bad bytes, very large or very deep files);
 - expected findings are marked on their line with a trailing ``# expect: SL201`` comment
@@ -17,6 +19,7 @@ diagnostics read ``strategy/...``.
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -34,7 +37,10 @@ STRATEGY = "strategy"
 EXPECT_FILE = "expect.txt"
 MAKE_FILE = "make.py"
 DELETE_SUFFIX = ".delete"
-_CONTROL_FILES = {EXPECT_FILE, MAKE_FILE}
+STANDALONE_FILE = "standalone.txt"
+_CONTROL_FILES = {EXPECT_FILE, MAKE_FILE, STANDALONE_FILE}
+TODAY = datetime.date(2026, 11, 24)
+"""Every fixture is linted as of this day, so rules about age give the same answer forever."""
 
 _MARKER = re.compile(r"#\s*expect:\s*(SL\d{3}(?:\s*,\s*SL\d{3})*)\s*$")
 _CODE = re.compile(r"SL\d{3}\Z")
@@ -73,7 +79,7 @@ def build_tree(fixture: Path, tmp: Path) -> Path:
 
 def lint_tree(tmp: Path) -> list[Diagnostic]:
     """Lint ``tmp/strategy`` with ``tmp`` as the repository root, at default settings."""
-    return list(lint(Settings(root=tmp / STRATEGY, repo_root=tmp)).diagnostics)
+    return list(lint(Settings(root=tmp / STRATEGY, repo_root=tmp, today=TODAY)).diagnostics)
 
 
 def _in_tree(relative: str) -> str:

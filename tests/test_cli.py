@@ -66,7 +66,7 @@ def test_bad_option_exits_2() -> None:
 
 
 def test_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(*args: object) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure")
 
     monkeypatch.setattr(engine, "build_graph", boom)

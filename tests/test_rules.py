@@ -18,9 +18,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from stratlint.diagnostics import Diagnostic
+from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_artifact
+from stratlint.load.yaml import MAX_DEPTH, parse_yaml
+from stratlint.rules import BY_CODE, RULES, Rule
+
 from rules_harness import (
     BASE,
     FIXTURES,
+    STANDALONE_FILE,
     STRATEGY,
     Finding,
     build_tree,
@@ -30,11 +37,6 @@ from rules_harness import (
     found_findings,
     lint_tree,
 )
-
-from stratlint.diagnostics import Diagnostic
-from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_artifact
-from stratlint.load.yaml import MAX_DEPTH, parse_yaml
-from stratlint.rules import BY_CODE, RULES, Rule
 
 Lint = Callable[[Path], list[Diagnostic]]
 
@@ -46,7 +48,9 @@ def _folder(rule: type[Rule]) -> Path:
 def _variants(prefix: str) -> Iterator[object]:
     for rule in RULES:
         for fixture in sorted(_folder(rule).glob(f"{prefix}*")):
-            if fixture.is_dir():
+            # Standalone trees are complete strategies checked for their own rule only, with
+            # the same markers, by tests/test_drift_rules.py.
+            if fixture.is_dir() and not (fixture / STANDALONE_FILE).is_file():
                 yield pytest.param(rule, fixture, id=f"{rule.code}-{fixture.name}")
 
 

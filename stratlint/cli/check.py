@@ -42,10 +42,23 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
     show_default=True,
     help="The lowest severity that makes the run fail (exit 1).",
 )
+@click.option(
+    "--max-proof-age-months",
+    type=click.IntRange(min=1),
+    default=18,
+    show_default=True,
+    help="A proof point older than this, still cited by messaging or a playbook, is stale evidence.",
+)
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def check(
-    path: Path | None, output_format: str, output: Path | None, fail_on: str, color: bool | None, debug: bool
+    path: Path | None,
+    output_format: str,
+    output: Path | None,
+    fail_on: str,
+    max_proof_age_months: int,
+    color: bool | None,
+    debug: bool,
 ) -> None:
     """Check the strategy in PATH (default: ./strategy).
 
@@ -54,7 +67,9 @@ def check(
     (GitLab Code Quality) and markdown (a pull-request comment); docs/formats.md shows
     each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
-    settings = Settings(root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
+    settings = Settings(
+        root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on), max_proof_age_months=max_proof_age_months
+    )
     result = guarded(lambda: lint(settings), debug)
     use_color = sys.stdout.isatty() if color is None else color
 

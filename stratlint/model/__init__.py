@@ -8,12 +8,13 @@ from stratlint.model.messaging import Messaging
 from stratlint.model.narrative import Narrative
 from stratlint.model.playbook import Playbook
 from stratlint.model.priorities import Priorities
+from stratlint.model.release import Release
 from stratlint.model.roadmap import Roadmap
 from stratlint.model.value import ValueDefinition
 
 KINDS: dict[str, type[ArtifactBase]] = {
     model.kind_name: model
-    for model in (ValueDefinition, Narrative, Priorities, Roadmap, Messaging, Playbook, Governance)
+    for model in (ValueDefinition, Narrative, Priorities, Roadmap, Messaging, Playbook, Governance, Release)
 }
 """Every artifact kind, by the name written in ``kind:``."""
 

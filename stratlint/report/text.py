@@ -64,6 +64,7 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
             points = change.signed_points()
             row += f"  (since base: {change.describe()}{', ' + points if points else ''})"
         lines.append(row)
+    lines.extend(f"\nNote: {note}" for note in summary.notes)
     return "\n".join(lines)
 
 

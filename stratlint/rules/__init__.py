@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from stratlint.rules.base import Rule
 from stratlint.rules.decision import AlmostAligned
+from stratlint.rules.drift import (
+    InvalidLockFile,
+    RetiredReference,
+    StaleProofPoint,
+    SuspectReference,
+)
 from stratlint.rules.execution import OrphanNode, PillarCoverageGap, SegmentDrift, UnbackedClaim, UnprovenClaim
 from stratlint.rules.governance import (
     DecisionWithoutOwner,
@@ -22,6 +28,13 @@ from stratlint.rules.references import (
     MissingPriority,
     MissingValueReference,
     WrongKindReference,
+)
+from stratlint.rules.release import (
+    ReleaseDateOutsideHorizon,
+    ReleaseItemNotReady,
+    ReleaseMetricWithoutPriority,
+    ShippedItemWithoutEnablementPlay,
+    ShippedItemWithoutLaunchMessage,
 )
 from stratlint.rules.structure import (
     DuplicateId,
@@ -58,6 +71,15 @@ RULES: tuple[type[Rule], ...] = (
     MetricWithoutPriority,
     MetricConflictWithoutWinner,
     AlmostAligned,
+    SuspectReference,
+    RetiredReference,
+    StaleProofPoint,
+    InvalidLockFile,
+    ShippedItemWithoutLaunchMessage,
+    ShippedItemWithoutEnablementPlay,
+    ReleaseItemNotReady,
+    ReleaseMetricWithoutPriority,
+    ReleaseDateOutsideHorizon,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}

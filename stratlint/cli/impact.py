@@ -1,0 +1,33 @@
+"""stratlint impact."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from stratlint.cli import EXIT_CLEAN, cli, guarded
+from stratlint.cli.check import DEFAULT_ROOT
+from stratlint.engine import Settings
+from stratlint.impact import compute_impact
+from stratlint.report.impact import RENDERERS
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--diff", "base", required=True, metavar="BASE", help="The revision to compare against (main, HEAD~1).")
+@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def impact(path: Path | None, base: str, output_format: str, debug: bool) -> None:
+    """What the change since BASE does to alignment, for a pull-request reviewer.
+
+    Lists the value, narrative and priority nodes that changed (field by field), the roadmap
+    items, messages and plays that depend on them -- directly, or through a claim's pillar or
+    a pillar's claims -- grouped by function and owner, and the findings the change adds or
+    removes. --format markdown is ready to post as a PR comment (with a Mermaid graph).
+    The working tree is never touched: BASE is read through git."""
+    settings = Settings(root=path or DEFAULT_ROOT)
+    found = guarded(lambda: compute_impact(settings, base), debug)
+    click.echo(RENDERERS[output_format](found), nl=False)
+    sys.exit(EXIT_CLEAN)

@@ -1,0 +1,200 @@
+"""SL6xx: drift -- references whose target changed since review, retired targets, stale evidence,
+and the review lock itself."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from stratlint.diagnostics import Diagnostic, Severity, Span
+from stratlint.drift import describe_changes, suspects
+from stratlint.graph import Graph, Node
+from stratlint.model import NodeType
+from stratlint.model.common import Lifecycle, StrategyNode
+from stratlint.model.narrative import ProofPoint
+from stratlint.rules.base import Rule, capitalized, defined_here
+
+
+def owned_by(node: Node) -> str:
+    """The entry's owner, else the nearest enclosing owner (an objection's play, then the file's)."""
+    owner = node.owner
+    probe = node.parent
+    while owner is None and probe is not None:
+        owner, probe = probe.owner, probe.parent
+    if owner is None:
+        file_owner = getattr(node.artifact.model, "owner", None)
+        owner = file_owner if isinstance(file_owner, str) else None
+    return f"owner: {owner}" if owner else "no owner named"
+
+
+class SuspectReference(Rule):
+    code = "SL601"
+    name = "suspect-reference"
+    summary = "A reference to a strategy node that changed since the entry was last reviewed."
+    default_severity = Severity.WARNING
+    explanation = """
+        The lock file (stratlint.lock) records, for every reference to the value definition,
+        the narrative, a proof point or a priority, how that node read when the referencing
+        entry was last reviewed. When the node's wording changes, every entry written against
+        the old wording is suspect until its owner has checked it still holds. Only meaningful
+        fields count (a claim's statement, not its owner, tags, notes or comments).
+
+        Bad (the claim was reworded after the message was reviewed):
+            # narrative.yaml:  statement: Customers close their books in five days.
+            # messaging.yaml:  narrative: [claim-close-in-days]   # headline still says three
+
+        Fix: the owner checks the entry against the new wording, edits it if needed, then runs
+        'stratlint review --accept <entry-id>' (only stratlint.lock changes).
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for suspect in suspects(graph):
+            edge = suspect.edge
+            changed = describe_changes(list(suspect.changes))
+            yield self.at_edge(
+                edge,
+                f"{capitalized(edge.source.label)} ({owned_by(edge.source)}) references {suspect.target.label} "
+                f"in '{edge.field}', which changed since it was last reviewed: {changed}. "
+                f"Check it still holds, then run 'stratlint review --accept {edge.source.id}'.",
+                related=(defined_here(suspect.target, "changed here"),),
+            )
+
+
+class RetiredReference(Rule):
+    code = "SL602"
+    name = "retired-reference"
+    summary = "A reference to a strategy node that has been retired."
+    default_severity = Severity.ERROR
+    explanation = """
+        A node marked 'status: retired' is no longer part of the strategy. Work that still
+        references it is built, told or sold on something the company has stopped saying.
+
+        Bad:
+            # narrative.yaml
+            - id: claim-close-in-days
+              status: retired
+              replaced_by: claim-close-continuously
+            # roadmap.yaml
+              narrative: [claim-close-in-days]
+
+        Fix: reference the replacement ('replaced_by'), or the node that carries the idea now.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for edge in graph.edges:
+            target = edge.target
+            if target is None or not edge.resolves or not isinstance(target.entry, StrategyNode):
+                continue
+            if target.entry.status is not Lifecycle.RETIRED or _is_retired(edge.source):
+                continue
+            when = f" on {target.entry.retired_on}" if target.entry.retired_on else ""
+            replacement = target.entry.replaced_by
+            fix = (
+                f"reference '{replacement}', its replacement, instead."
+                if replacement
+                else "remove the reference, or point it at the node that carries the idea now."
+            )
+            yield self.at_edge(
+                edge,
+                f"{capitalized(edge.source.label)} ({owned_by(edge.source)}) references {target.label} in "
+                f"'{edge.field}', which was retired{when}; {fix}",
+                related=(defined_here(target, "retired here"),),
+            )
+
+
+def _is_retired(node: Node) -> bool:
+    return isinstance(node.entry, StrategyNode) and node.entry.status is Lifecycle.RETIRED
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+_CITERS = frozenset({NodeType.MESSAGE, NodeType.PLAY, NodeType.OBJECTION})
+
+
+class StaleProofPoint(Rule):
+    code = "SL603"
+    name = "stale-proof-point"
+    summary = "A proof point older than the allowed age that messaging or a playbook still cites."
+    default_severity = Severity.WARNING
+    explanation = """
+        Evidence ages: a customer result from three years ago no longer proves what the
+        product does today. A proof point whose 'as_of' is older than the allowed age
+        (18 months unless configured with max-proof-age-months) and that a message, a play
+        or an objection answer still cites is stale evidence in front of buyers.
+
+        Bad:
+            - id: pp-northwind-close
+              statement: Northwind cut its close from 12 days to 3.
+              as_of: 2023-03-31
+
+        Fix: refresh the evidence (new statement, new 'as_of'), or stop citing it and
+        retire it.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        if graph.today is None:
+            return
+        cutoff = months_before(graph.today, graph.max_proof_age_months)
+        for node in graph.of_type(NodeType.PROOF_POINT):
+            entry = node.entry
+            if not isinstance(entry, ProofPoint) or entry.as_of is None:
+                continue
+            try:
+                as_of = datetime.date.fromisoformat(entry.as_of)
+            except ValueError:
+                continue
+            if as_of >= cutoff:
+                continue
+            citers = sorted({edge.source.label for edge in graph.referrers(node) if edge.source.type in _CITERS})
+            if not citers:
+                continue
+            yield self.at_node(
+                node,
+                f"{capitalized(node.label)} is evidence as of {entry.as_of}, older than "
+                f"{graph.max_proof_age_months} months, and is still cited by {', '.join(citers)}. Refresh it "
+                "(new statement and 'as_of'), or stop citing it.",
+                field="as_of",
+            )
+
+
+class InvalidLockFile(Rule):
+    code = "SL604"
+    name = "invalid-lock-file"
+    summary = "The review lock (stratlint.lock) has a line that cannot be read, or merge-conflict markers."
+    default_severity = Severity.ERROR
+    explanation = """
+        stratlint.lock is written by 'stratlint lock' and 'stratlint review --accept'. A line
+        that is neither an 'edge' nor a 'node' stamp, a reference stamped twice with different
+        fingerprints, or conflict markers left by a merge make the review stamps unreliable.
+
+        Bad:
+            <<<<<<< HEAD
+            edge msg-close-in-days narrative claim-close-in-days 3f9a0c2b7d1e4a65
+            =======
+
+        Fix: resolve the conflict (keep the lines of both sides, one line per reference),
+        delete the markers, and run 'stratlint lock'.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        lock = graph.lock
+        if lock is None:
+            return
+        for problem in lock.problems:
+            yield self.at(
+                lock.path,
+                Span(problem.line, 1, problem.line, 1),
+                problem.message,
+                key=f"lock:{problem.line}:{problem.message}",
+            )

@@ -1,0 +1,227 @@
+"""SL7xx: release plans -- every shipped item is launched and enabled on the same story, nothing
+in the release is suspect or retired, metrics serve a priority, and the dates agree."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity
+from stratlint.drift import suspects
+from stratlint.graph import Graph, Node, ReferenceEdge
+from stratlint.model import NodeType
+from stratlint.model.common import Lifecycle, StrategyNode
+from stratlint.model.governance import Metric
+from stratlint.model.release import Release
+from stratlint.model.roadmap import RoadmapItem
+from stratlint.release import narrative_ids, quarter_of, release_nodes, release_parts, shared_narrative
+from stratlint.rules.base import Rule, defined_here
+
+
+def _at_part(
+    rule: Rule,
+    release: Node,
+    field_name: str,
+    index: int,
+    message: str,
+    key: str,
+    related: tuple[RelatedLocation, ...] = (),
+) -> Diagnostic:
+    pointer = f"{release.pointer}/{field_name}/{index}"
+    span = release.artifact.source_map.span(pointer)
+    return rule.at(release.artifact.path, span, message, pointer=pointer, key=key, related=related)
+
+
+class _MissingCompanion(Rule):
+    """A shipped item with no release entry of a given kind that shares a narrative node with it."""
+
+    companion_field: str
+    companion: str
+    fix: str
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for release in release_nodes(graph):
+            companions = [node for _, _, node in release_parts(graph, release, self.companion_field) if node]
+            for index, item_id, item in release_parts(graph, release, "ships"):
+                if item is None or item.type is not NodeType.ROADMAP_ITEM:
+                    continue
+                if any(shared_narrative(graph, item, other) for other in companions):
+                    continue
+                told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(graph, item))) or "none"
+                yield _at_part(
+                    self,
+                    release,
+                    "ships",
+                    index,
+                    f"Release '{release.id}' ships {item.label} (owner: {item.owner}), but no "
+                    f"{self.companion} in the release tells the same story (its pillars and claims: {told}). "
+                    f"{self.fix}",
+                    key=f"{release.id}:{item_id}",
+                )
+
+
+class ShippedItemWithoutLaunchMessage(_MissingCompanion):
+    code = "SL701"
+    name = "shipped-item-without-launch-message"
+    summary = "A release ships a roadmap item that no launch message of the release tells."
+    default_severity = Severity.ERROR
+    companion_field = "launch_messages"
+    companion = "launch message"
+    fix = "Add to 'launch_messages' a message that references one of them (a claim and its pillar count)."
+    explanation = """
+        Every roadmap item a release ships needs at least one launch message that shares a
+        narrative node with it: the same pillar or claim, or a claim and its own pillar.
+        Otherwise the feature goes out and marketing tells a different story about it.
+
+        Bad:
+            ships: [rm-auto-match]               # narrative: [claim-close-in-days]
+            launch_messages: [msg-ai-assistant]  # narrative: [pillar-ai-everywhere]
+
+        Fix: add a launch message that references claim-close-in-days or its pillar.
+        """
+
+
+class ShippedItemWithoutEnablementPlay(_MissingCompanion):
+    code = "SL702"
+    name = "shipped-item-without-enablement-play"
+    summary = "A release ships a roadmap item that no enablement play of the release sells."
+    default_severity = Severity.ERROR
+    companion_field = "enablement_plays"
+    companion = "enablement play"
+    fix = "Add to 'enablement_plays' a play that references one of them (a claim and its pillar count)."
+    explanation = """
+        Every roadmap item a release ships needs at least one enablement play that shares a
+        narrative node with it, so sales sells the feature on the story product built it for.
+
+        Bad:
+            ships: [rm-auto-match]                 # narrative: [claim-close-in-days]
+            enablement_plays: []
+
+        Fix: add a play that references claim-close-in-days or its pillar.
+        """
+
+
+class ReleaseItemNotReady(Rule):
+    code = "SL703"
+    name = "release-item-suspect"
+    summary = "A release includes an entry with a suspect or retired reference."
+    default_severity = Severity.ERROR
+    explanation = """
+        A release must not go out on a stale story. When a shipped roadmap item, a launch
+        message or an enablement play references a strategy node that changed since it was
+        reviewed (suspect-reference) or that has been retired (retired-reference), the
+        release is blocked until its owner has reviewed it.
+
+        Bad:
+            ships: [rm-auto-match]   # references claim-close-in-days, reworded since review
+
+        Fix: the owner reviews the entry and runs 'stratlint review --accept rm-auto-match';
+        for a retired node, reference its replacement.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        suspect_edges: dict[int, list[ReferenceEdge]] = {}
+        for suspect in suspects(graph):
+            suspect_edges.setdefault(id(suspect.function_node), []).append(suspect.edge)
+        for release in release_nodes(graph):
+            for field_name in ("ships", "launch_messages", "enablement_plays"):
+                for index, node_id, node in release_parts(graph, release, field_name):
+                    if node is None:
+                        continue
+                    reasons = [f"'{edge.target_id}' changed since review" for edge in suspect_edges.get(id(node), [])]
+                    reasons += [f"'{edge.target_id}' is retired" for edge in _retired_edges(graph, node)]
+                    if reasons:
+                        yield _at_part(
+                            self,
+                            release,
+                            field_name,
+                            index,
+                            f"Release '{release.id}' includes {node.label} (owner: {node.owner}), which is not "
+                            f"ready: {'; '.join(reasons)}. Its owner reviews it and runs 'stratlint review "
+                            f"--accept {node.id}', or points it at the current strategy.",
+                            key=f"{release.id}:{field_name}:{node_id}",
+                        )
+
+
+def _retired_edges(graph: Graph, node: Node) -> list[ReferenceEdge]:
+    found = []
+    for source in (node, *(child for child in graph.nodes_in(node.artifact) if node in child.ancestors())):
+        for edge in graph.references(source):
+            target = edge.target
+            entry = target.entry if target is not None else None
+            if isinstance(entry, StrategyNode) and entry.status is Lifecycle.RETIRED:
+                found.append(edge)
+    return found
+
+
+class ReleaseMetricWithoutPriority(Rule):
+    code = "SL704"
+    name = "release-metric-without-priority"
+    summary = "A release is judged by a metric that serves no growth priority."
+    default_severity = Severity.ERROR
+    explanation = """
+        A release is judged by its metrics; a metric that serves no growth priority judges it
+        on something the strategy does not ask for.
+
+        Bad:
+            metrics: [m-page-views]   # 'serves:' is empty
+
+        Fix: give the metric 'serves:' with the priority it measures, or judge the release
+        by a metric that has one.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for release in release_nodes(graph):
+            for index, metric_id, node in release_parts(graph, release, "metrics"):
+                if node is None or not isinstance(node.entry, Metric):
+                    continue
+                serves = [edge for edge in graph.references(node, "serves") if edge.resolves]
+                if not serves:
+                    yield _at_part(
+                        self,
+                        release,
+                        "metrics",
+                        index,
+                        f"Release '{release.id}' is judged by metric '{metric_id}', which serves no growth "
+                        "priority. Give the metric 'serves:' with the priority it measures.",
+                        key=f"{release.id}:{metric_id}",
+                        related=(defined_here(node),),
+                    )
+
+
+class ReleaseDateOutsideHorizon(Rule):
+    code = "SL705"
+    name = "release-date-outside-horizon"
+    summary = "A release's target date falls outside the quarter of an item it ships."
+    default_severity = Severity.ERROR
+    explanation = """
+        The roadmap says when each item ships (its 'horizon' quarter). A release whose target
+        date falls outside that quarter contradicts the roadmap: one of the two is wrong.
+
+        Bad:
+            target_date: 2027-05-12    # 2027-Q2
+            ships: [rm-auto-match]     # horizon: 2027-Q1
+
+        Fix: move the target date into the item's quarter, or move the item's horizon.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for release in release_nodes(graph):
+            entry = release.entry
+            assert isinstance(entry, Release)
+            try:
+                quarter = quarter_of(datetime.date.fromisoformat(entry.target_date))
+            except ValueError:
+                continue
+            for index, item_id, node in release_parts(graph, release, "ships"):
+                if node is None or not isinstance(node.entry, RoadmapItem) or node.entry.horizon == quarter:
+                    continue
+                yield _at_part(
+                    self,
+                    release,
+                    "ships",
+                    index,
+                    f"Release '{release.id}' targets {entry.target_date} ({quarter}), but it ships {node.label}, "
+                    f"planned for {node.entry.horizon}. Move the target date or the item's horizon so they agree.",
+                    key=f"{release.id}:{item_id}:horizon",
+                )
