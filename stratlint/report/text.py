@@ -35,6 +35,8 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
         headline = f"All checks passed: {_plural(summary.files, 'file')}, no findings."
     if summary.waived:
         headline += f" {_plural(summary.waived, 'finding')} waived."
+    if summary.baselined:
+        headline += f" {_plural(summary.baselined, 'finding')} hidden by the baseline."
     if color:
         headline = click.style(headline, fg="red" if result.failed else "green", bold=True)
     lines = [

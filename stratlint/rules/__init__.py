@@ -32,6 +32,7 @@ from stratlint.rules.structure import (
     MultiplePrimaryPriorities,
     MultipleValueDefinitions,
 )
+from stratlint.rules.suppression import SUPPRESSION_RULES
 
 RULES: tuple[type[Rule], ...] = (
     *LOAD_RULES,
@@ -58,6 +59,7 @@ RULES: tuple[type[Rule], ...] = (
     MetricWithoutPriority,
     MetricConflictWithoutWinner,
     AlmostAligned,
+    *SUPPRESSION_RULES,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
