@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from stratlint.diagnostics import Diagnostic, Severity
 
 
-def _matches(selector: str, code: str, name: str) -> int:
+def selector_strength(selector: str, code: str, name: str) -> int:
     """How specifically ``selector`` matches the rule: 0 for no match, more is more specific."""
     if selector.upper() == "ALL":
         return 1
@@ -33,21 +33,21 @@ class Policy:
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def enabled(self, code: str, name: str) -> bool:
-        chosen = max((_matches(s, code, name) for s in (*self.select, *self.extend_select)), default=0)
-        ignored = max((_matches(s, code, name) for s in self.ignore), default=0)
+        chosen = max((selector_strength(s, code, name) for s in (*self.select, *self.extend_select)), default=0)
+        ignored = max((selector_strength(s, code, name) for s in self.ignore), default=0)
         return chosen > 0 and chosen > ignored
 
     def severity_of(self, code: str, name: str, default: Severity) -> Severity:
         best, result = 0, default
         for selector, severity in self.severity.items():
-            strength = _matches(selector, code, name)
+            strength = selector_strength(selector, code, name)
             if strength > best:
                 best, result = strength, severity
         return result
 
     def ignored_at(self, path: str, code: str, name: str) -> bool:
         return any(
-            fnmatch.fnmatchcase(path, pattern) and any(_matches(s, code, name) for s in selectors)
+            fnmatch.fnmatchcase(path, pattern) and any(selector_strength(s, code, name) for s in selectors)
             for pattern, selectors in self.per_path_ignores.items()
         )
 

@@ -8,12 +8,10 @@ from pathlib import Path
 import click
 
 from stratlint.cli import cli, guarded
-from stratlint.diagnostics import Severity
-from stratlint.engine import Settings, lint
+from stratlint.cli.options import config_options
+from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.engine import lint
 from stratlint.report import REPORTERS, ReportOptions
-
-DEFAULT_ROOT = Path("strategy")
-SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensitive=False)
 
 
 @cli.command()
@@ -26,19 +24,12 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--fail-on",
-    type=SEVERITY_CHOICE,
-    default="error",
-    show_default=True,
-    help="The lowest severity that makes the run fail (exit 1).",
-)
+@config_options()
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def check(path: Path | None, output_format: str, fail_on: str, color: bool | None, debug: bool) -> None:
-    """Check the strategy in PATH (default: ./strategy)."""
-    settings = Settings(root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
-    result = guarded(lambda: lint(settings), debug)
+def check(path: Path | None, output_format: str, options: CommandLineOptions, color: bool | None, debug: bool) -> None:
+    """Check the strategy in PATH (default: the configured root, or ./strategy)."""
+    result = guarded(lambda: lint(resolve_settings(path, options)), debug)
     use_color = sys.stdout.isatty() if color is None else color
     click.echo(REPORTERS[output_format](result, ReportOptions(color=use_color)), nl=False)
     sys.exit(result.exit_code)

@@ -1,0 +1,501 @@
+"""Configuration: one file, the command line on top, turned into engine Settings in one place.
+
+The file is found by walking up from the target folder; in each folder the first of
+``.stratlint.toml``, ``stratlint.toml`` and ``pyproject.toml`` (only with a
+``[tool.stratlint]`` table) wins. ``--config FILE`` skips the search. Keys are kebab-case:
+
+    [tool.stratlint]
+    root = "strategy"                      # relative to the configuration file
+    select = ["ALL"]                       # codes, code prefixes (SL2) or names
+    extend-select = []
+    ignore = ["SL304"]
+    severity = { SL302 = "error", orphan-node = "info" }
+    per-path-ignores = { "strategy/archive/*" = ["SL3"] }   # globs on repository paths
+    fail-on = "error"
+    max-file-size = 1048576                # bytes
+    extra-schemas = { messaging = "schemas/org-messaging.json" }
+    baseline = ".stratlint-baseline.json"
+
+On the command line, ``--select``, ``--fail-on``, ``--max-file-size`` and ``--baseline``
+replace the file's value; ``--extend-select``, ``--ignore``, ``--severity`` and
+``--per-path-ignores`` add to it. Every problem raises ConfigError, whose one-line
+message names the file and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from stratlint.baseline import BaselineError, load_baseline
+from stratlint.diagnostics import Severity
+from stratlint.engine import Settings, StratlintError
+from stratlint.load.artifact import DEFAULT_MAX_BYTES
+from stratlint.load.extra_schema import ExtraSchema
+from stratlint.model import KINDS
+from stratlint.policy import Policy, selector_strength
+from stratlint.rules import RULES
+
+CONFIG_FILES = (".stratlint.toml", "stratlint.toml", "pyproject.toml")
+"""Looked for in this order in each folder, from the target folder up."""
+
+DEFAULT_ROOT = Path("strategy")
+DEFAULT_SOURCE = "default"
+COMMAND_LINE = "command line"
+
+Level = Literal["error", "warning", "info"]
+
+
+class ConfigError(StratlintError):
+    """A configuration problem: exit status 2, one line naming the file and the key."""
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class ConfigModel(BaseModel):
+    """The configuration file's keys, as written in ``[tool.stratlint]`` or stratlint.toml."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", alias_generator=_kebab, frozen=True)
+
+    root: str | None = None
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    severity: dict[str, Level] | None = None
+    per_path_ignores: dict[str, list[str]] | None = None
+    fail_on: Level | None = None
+    max_file_size: Annotated[int, Field(gt=0)] | None = None
+    extra_schemas: dict[str, str] | None = None
+    baseline: str | None = None
+
+
+KEYS = tuple(_kebab(name) for name in ConfigModel.model_fields)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLineOptions:
+    """The configuration flags as typed: raw text, checked by ``resolve_config``."""
+
+    config: Path | None = None
+    select: Sequence[str] = ()
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    severity: Sequence[str] = ()
+    """RULE=LEVEL items."""
+    per_path_ignores: Sequence[str] = ()
+    """GLOB=CODES items."""
+    fail_on: str | None = None
+    max_file_size: int | None = None
+    baseline: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    path: Path
+    """Absolute."""
+    display: str
+    """As shown to the user: relative to the current folder when that is shorter."""
+    table: str
+    """'[tool.stratlint] ' for pyproject.toml, '' for a stratlint.toml."""
+    model: ConfigModel
+
+    def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.display}: {self.table}{key}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """One effective value, and where it came from: 'default', a file, or 'command line'."""
+
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveConfig:
+    """The configuration after the file and the command line are merged."""
+
+    config_file: ConfigFile | None
+    values: dict[str, Sourced]
+    root: Path
+    policy: Policy
+    fail_on: Severity
+    max_file_size: int
+    extra_schemas: Mapping[str, ExtraSchema] = field(default_factory=dict)
+    baseline: Path | None = None
+
+    def settings(self, *, use_baseline: bool = True) -> Settings:
+        """The engine's Settings; reads the baseline file when one is configured."""
+        baseline = None
+        if use_baseline and self.baseline is not None:
+            try:
+                baseline = load_baseline(self.baseline)
+            except BaselineError as error:
+                raise ConfigError(str(error)) from None
+        return Settings(
+            root=self.root,
+            policy=self.policy,
+            fail_on=self.fail_on,
+            max_file_size=self.max_file_size,
+            extra_schemas=self.extra_schemas,
+            baseline=baseline,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "config_file": self.config_file.display if self.config_file else None,
+            "options": {key: {"value": item.value, "source": item.source} for key, item in self.values.items()},
+        }
+
+
+def resolve_settings(path: Path | None, options: CommandLineOptions, *, use_baseline: bool = True) -> Settings:
+    """Settings for a run on ``path`` (None: the configured root, or ./strategy)."""
+    return resolve_config(path, options).settings(use_baseline=use_baseline)
+
+
+# -- finding and reading the file ----------------------------------------------------------
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The configuration file that governs ``start``: the nearest folder up that has one."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            candidate = candidate_folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml" or _has_table(candidate):
+                return candidate
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    document = _read_toml(pyproject, _display(pyproject))
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "stratlint" in tool
+
+
+def _read_toml(path: Path, display: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{display}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{display}: the configuration file cannot be read: {error.strerror or error}") from None
+
+
+def read_config_file(path: Path, *, explicit: bool = False) -> ConfigFile:
+    display = _display(path)
+    if explicit and not path.is_file():
+        raise ConfigError(f"--config {display}: no such file")
+    document = _read_toml(path, display)
+    table = ""
+    if path.name == "pyproject.toml":
+        tool = document.get("tool")
+        if not isinstance(tool, dict) or "stratlint" not in tool:
+            raise ConfigError(f"{display}: no [tool.stratlint] table; add one, or name a stratlint.toml")
+        document, table = tool["stratlint"], "[tool.stratlint] "
+        if not isinstance(document, dict):
+            raise ConfigError(f"{display}: [tool.stratlint] should be a table")
+    try:
+        model = ConfigModel.model_validate(document)
+    except ValidationError as error:
+        item = error.errors(include_url=False)[0]
+        raise ConfigError(f"{display}: {table}{_key_path(item['loc'])}: {_explain(item)}") from None
+    config = ConfigFile(path.resolve(), display, table, model)
+    _check_selectors(config)
+    return config
+
+
+def _display(path: Path) -> str:
+    absolute = path.resolve()
+    try:
+        relative = os.path.relpath(absolute, Path.cwd())
+    except ValueError:
+        return str(absolute)
+    return relative if not relative.startswith(os.pardir * 3) else str(absolute)
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def _key_path(loc: Sequence[int | str]) -> str:
+    parts: list[str] = []
+    for step in loc:
+        if step == "[key]":
+            continue
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif not parts:
+            parts.append(step)
+        else:
+            parts.append("." + (step if _BARE_KEY.match(step) else json.dumps(step)))
+    return "".join(parts) or "(top level)"
+
+
+def _explain(item: Any) -> str:
+    kind, given = item["type"], item.get("input")
+    if kind == "extra_forbidden":
+        guess = difflib.get_close_matches(str(item["loc"][-1]), KEYS, n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        return f"unknown key; {hint}the keys are {', '.join(KEYS)}"
+    if kind == "literal_error":
+        return f"{given!r} is not one of error, warning, info"
+    if kind == "greater_than":
+        return f"{given!r} should be a positive whole number"
+    expected = {
+        "string_type": "text",
+        "list_type": "a list of text values",
+        "dict_type": "a table",
+        "int_type": "a whole number",
+    }.get(kind)
+    if expected:
+        return f"should be {expected}, not {_type_name(given)}"
+    return str(item.get("msg", kind))
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a table"}
+    return next((label for kind, label in names.items() if isinstance(value, kind)), type(value).__name__)
+
+
+# -- selectors -----------------------------------------------------------------------------
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why ``selector`` is not usable, or None when it matches at least one rule."""
+    if selector.strip() and any(selector_strength(selector, rule.code, rule.name) for rule in RULES):
+        return None
+    guess = difflib.get_close_matches(selector.lower(), [rule.name for rule in RULES], n=1)
+    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+    return (
+        f"{selector!r} matches no rule{hint}; use a code (SL201), a code prefix (SL2), a name "
+        "(dangling-reference) or ALL; 'stratlint rules' lists them"
+    )
+
+
+def _check_selectors(config: ConfigFile) -> None:
+    model = config.model
+    lists = {"select": model.select, "extend-select": model.extend_select, "ignore": model.ignore}
+    for key, selectors in lists.items():
+        for index, selector in enumerate(selectors or ()):
+            problem = selector_problem(selector)
+            if problem:
+                raise config.error(f"{key}[{index}]", problem)
+    for selector in model.severity or {}:
+        problem = selector_problem(selector)
+        if problem:
+            raise config.error(_key_path(("severity", selector)), problem)
+    for glob, selectors in (model.per_path_ignores or {}).items():
+        for index, selector in enumerate(selectors):
+            problem = selector_problem(selector)
+            if problem:
+                raise config.error(_key_path(("per-path-ignores", glob, index)), problem)
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    """``--select A,B --select C`` -> [A, B, C]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _cli_selectors(flag: str, values: Sequence[str]) -> list[str]:
+    selectors = _split(values)
+    for selector in selectors:
+        problem = selector_problem(selector)
+        if problem:
+            raise ConfigError(f"{flag}: {problem}")
+    return selectors
+
+
+def _cli_pairs(flag: str, values: Sequence[str], shape: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        left, sep, right = value.rpartition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise ConfigError(f"{flag}: {value!r} should be written {shape}")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+# -- merging -------------------------------------------------------------------------------
+
+
+def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveConfig:
+    """Find and read the configuration for a run on ``path``, and lay the flags on top."""
+    if options.config is not None:
+        config: ConfigFile | None = read_config_file(options.config, explicit=True)
+    else:
+        found = find_config_file(path if path is not None else Path.cwd())
+        config = read_config_file(found) if found is not None else None
+    model = config.model if config else ConfigModel()
+    file_source = config.display if config else DEFAULT_SOURCE
+    base = config.path.parent if config else Path.cwd()
+    values: dict[str, Sourced] = {}
+
+    def source_of(from_file: bool, from_cli: bool) -> str:
+        parts = [file_source] if from_file else []
+        parts += [COMMAND_LINE] if from_cli else []
+        return " + ".join(parts) or DEFAULT_SOURCE
+
+    # root
+    if path is not None:
+        root, root_source = path, COMMAND_LINE
+    elif model.root is not None:
+        root, root_source = _shorten(base / model.root), file_source
+    else:
+        root, root_source = DEFAULT_ROOT, DEFAULT_SOURCE
+    values["root"] = Sourced(root.as_posix(), root_source)
+
+    # selection
+    cli_select = _cli_selectors("--select", options.select)
+    if cli_select:
+        select, select_source = cli_select, COMMAND_LINE
+    elif model.select is not None:
+        select, select_source = model.select, file_source
+    else:
+        select, select_source = ["ALL"], DEFAULT_SOURCE
+    values["select"] = Sourced(select, select_source)
+    cli_extend = _cli_selectors("--extend-select", options.extend_select)
+    extend = [*(model.extend_select or ()), *cli_extend]
+    values["extend-select"] = Sourced(extend, source_of(model.extend_select is not None, bool(cli_extend)))
+    cli_ignore = _cli_selectors("--ignore", options.ignore)
+    ignore = [*(model.ignore or ()), *cli_ignore]
+    values["ignore"] = Sourced(ignore, source_of(model.ignore is not None, bool(cli_ignore)))
+
+    severity: dict[str, str] = dict(model.severity or {})
+    cli_severity = _cli_pairs("--severity", options.severity, "RULE=LEVEL, e.g. SL304=info")
+    for rule, level in cli_severity:
+        problem = selector_problem(rule)
+        if problem:
+            raise ConfigError(f"--severity: {problem}")
+        if level.lower() not in ("error", "warning", "info"):
+            raise ConfigError(f"--severity: {level!r} is not one of error, warning, info")
+        severity[rule] = level.lower()
+    values["severity"] = Sourced(severity, source_of(model.severity is not None, bool(cli_severity)))
+
+    per_path: dict[str, list[str]] = {glob: list(codes) for glob, codes in (model.per_path_ignores or {}).items()}
+    cli_per_path = _cli_pairs("--per-path-ignores", options.per_path_ignores, "GLOB=CODES, e.g. 'archive/*=SL3'")
+    for glob, codes in cli_per_path:
+        per_path.setdefault(glob, []).extend(_cli_selectors("--per-path-ignores", [codes]))
+    values["per-path-ignores"] = Sourced(per_path, source_of(model.per_path_ignores is not None, bool(cli_per_path)))
+
+    # thresholds
+    if options.fail_on is not None:
+        try:
+            fail_on = Severity.parse(options.fail_on)
+        except ValueError:
+            raise ConfigError(f"--fail-on: {options.fail_on!r} is not one of error, warning, info") from None
+        fail_on_source = COMMAND_LINE
+    elif model.fail_on is not None:
+        fail_on, fail_on_source = Severity.parse(model.fail_on), file_source
+    else:
+        fail_on, fail_on_source = Severity.ERROR, DEFAULT_SOURCE
+    values["fail-on"] = Sourced(fail_on.label, fail_on_source)
+
+    if options.max_file_size is not None:
+        if options.max_file_size < 1:
+            raise ConfigError(f"--max-file-size: {options.max_file_size} should be a positive whole number")
+        max_size, max_source = options.max_file_size, COMMAND_LINE
+    elif model.max_file_size is not None:
+        max_size, max_source = model.max_file_size, file_source
+    else:
+        max_size, max_source = DEFAULT_MAX_BYTES, DEFAULT_SOURCE
+    values["max-file-size"] = Sourced(max_size, max_source)
+
+    # files the configuration names
+    extra = _extra_schemas(config) if config else {}
+    values["extra-schemas"] = Sourced(
+        {kind: schema.source for kind, schema in extra.items()}, source_of(model.extra_schemas is not None, False)
+    )
+    if options.baseline is not None:
+        baseline, baseline_source = options.baseline, COMMAND_LINE
+    elif model.baseline is not None:
+        baseline, baseline_source = _shorten(base / model.baseline), file_source
+    else:
+        baseline, baseline_source = None, DEFAULT_SOURCE
+    values["baseline"] = Sourced(baseline.as_posix() if baseline else None, baseline_source)
+
+    policy = Policy(
+        select=tuple(select),
+        extend_select=tuple(extend),
+        ignore=tuple(ignore),
+        severity={selector: Severity.parse(level) for selector, level in severity.items()},
+        per_path_ignores={glob: tuple(codes) for glob, codes in per_path.items()},
+    )
+    return EffectiveConfig(config, values, root, policy, fail_on, max_size, extra, baseline)
+
+
+def _extra_schemas(config: ConfigFile) -> dict[str, ExtraSchema]:
+    schemas = {}
+    for kind, location in (config.model.extra_schemas or {}).items():
+        key = _key_path(("extra-schemas", kind))
+        if kind not in KINDS:
+            guess = difflib.get_close_matches(kind, list(KINDS), n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise config.error(key, f"{kind!r} is not a kind; {hint}the kinds are {', '.join(KINDS)}")
+        path = config.path.parent / location
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise config.error(key, f"the schema file {location!r} does not exist") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise config.error(key, f"the schema file {location!r} cannot be read: {error}") from None
+        except json.JSONDecodeError as error:
+            raise config.error(
+                key, f"the schema file {location!r} is not valid JSON (line {error.lineno}: {error.msg})"
+            ) from None
+        try:
+            schemas[kind] = ExtraSchema.build(kind, location, document)
+        except ValueError as error:
+            raise config.error(key, f"the schema file {location!r} is {error}") from None
+    return schemas
+
+
+def _shorten(path: Path) -> Path:
+    """``path`` relative to the current folder when it is inside it, for readable messages."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path.resolve()
+
+
+# -- showing it ----------------------------------------------------------------------------
+
+
+def render_config(effective: EffectiveConfig) -> str:
+    """The effective configuration as TOML, each line commented with where it came from."""
+    where = effective.config_file.display if effective.config_file else "none found; defaults apply"
+    lines = [f"# Configuration file: {where}"]
+    rows = []
+    for key, item in effective.values.items():
+        if item.value is None:
+            rows.append((f"# {key} is not set", item.source))
+        else:
+            rows.append((f"{key} = {_toml(item.value)}", item.source))
+    width = max(len(text) for text, _ in rows)
+    lines += [f"{text:<{width}}  # {source}" for text, source in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, dict):
+        inner = ", ".join(
+            f"{key if _BARE_KEY.match(key) else json.dumps(key)} = {_toml(item)}" for key, item in value.items()
+        )
+        return "{ " + inner + " }" if inner else "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
