@@ -465,11 +465,8 @@ def _extra_schemas(config: ConfigFile) -> dict[str, ExtraSchema]:
 
 
 def _shorten(path: Path) -> Path:
-    """``path`` relative to the current folder when it is inside it, for readable messages."""
-    try:
-        return path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return path.resolve()
+    """``path`` relative to the current folder when that reads better, for messages."""
+    return Path(_display(path))
 
 
 # -- showing it ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Which findings count, and how much: selection, severity overrides, per-path ignores.
 
 A small pure object, decided per diagnostic (after flake8's DecisionEngine): the most
-specific selector wins, and on a tie, ignore beats select.
+specific selector wins (a full code or a name, then longer code prefixes, then ALL), and on a
+tie, ignore beats select and a later severity entry beats an earlier one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def selector_strength(selector: str, code: str, name: str) -> int:
     """How specifically ``selector`` matches the rule: 0 for no match, more is more specific."""
     if selector.upper() == "ALL":
         return 1
-    if selector.lower() == name:
+    if selector.lower() == name or selector.upper() == code:
         return 100
     if code.startswith(selector.upper()):
         return 1 + len(selector)
@@ -41,7 +42,7 @@ class Policy:
         best, result = 0, default
         for selector, severity in self.severity.items():
             strength = selector_strength(selector, code, name)
-            if strength > best:
+            if strength and strength >= best:  # on a tie, the later entry (the command line's) wins
                 best, result = strength, severity
         return result
 

@@ -99,6 +99,7 @@ def _parse_one(path: str, lines: Sequence[str], index: int, match: re.Match[str]
     standalone = not line[:start].strip()
     body = match.group("body")
     head, _, _reason = body.partition("--")
+    head = head.split("#", 1)[0]  # a second comment may follow, e.g. '# expect: SL201' in fixtures
     directive = _DIRECTIVE.match(head)
     base = Suppression(path, span, comment)
     if directive is None:
