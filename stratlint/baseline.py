@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from stratlint.diagnostics import Diagnostic, fingerprint
+from stratlint.fileio import atomic_write
 
 FORMAT = 1
 DEFAULT_FILENAME = ".stratlint-baseline.json"
@@ -77,6 +78,14 @@ def render_baseline(diagnostics: Iterable[Diagnostic]) -> str:
     lines = [json.dumps(entry, ensure_ascii=False) for entry in entries]
     body = ",\n".join(lines)
     return f'{{"stratlint-baseline": {FORMAT}, "findings": [\n{body}{chr(10) if lines else ""}]}}\n'
+
+
+def save_baseline(path: Path, diagnostics: Iterable[Diagnostic]) -> None:
+    """Write the baseline file atomically; raise BaselineError with a readable reason."""
+    try:
+        atomic_write(path, render_baseline(diagnostics))
+    except OSError as error:
+        raise BaselineError(f"{path}: the baseline file cannot be written: {error.strerror or error}") from None
 
 
 def load_baseline(path: Path) -> Baseline:

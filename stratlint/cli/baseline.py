@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from stratlint.baseline import DEFAULT_FILENAME, render_baseline
+from stratlint.baseline import DEFAULT_FILENAME, BaselineError, save_baseline
 from stratlint.cli import cli, guarded
 from stratlint.cli.options import config_options
 from stratlint.config import CommandLineOptions, resolve_config
-from stratlint.engine import lint
-from stratlint.fileio import atomic_write
+from stratlint.engine import StratlintError, lint
 
 
 @cli.command("baseline")
@@ -31,7 +30,10 @@ def write_baseline(path: Path | None, output: Path | None, options: CommandLineO
         effective = resolve_config(path, options)
         result = lint(effective.settings(use_baseline=False))
         target = output or effective.baseline or result.repo_root / DEFAULT_FILENAME
-        atomic_write(target, render_baseline(result.diagnostics))
+        try:
+            save_baseline(target, result.diagnostics)
+        except BaselineError as error:
+            raise StratlintError(str(error)) from None
         return target, len(result.diagnostics)
 
     target, count = guarded(run, debug)
