@@ -15,12 +15,13 @@ Suppressions that silence nothing, name unknown rules or cannot be read are repo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from stratlint.diagnostics import Diagnostic, Span
 from stratlint.load.artifact import LoadedArtifact
+from stratlint.load.source_map import RawSpan, parent_pointer
 from stratlint.policy import Policy
 from stratlint.rules import lookup
 from stratlint.rules.suppression import (
@@ -30,7 +31,7 @@ from stratlint.rules.suppression import (
     UnusedSuppression,
 )
 
-_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*stratlint\s*:(?P<body>.*)$")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*stratlint\s*:")
 _DIRECTIVE = re.compile(
     r"\s*(?P<directive>disable-file|disable)\s*=\s*(?P<codes>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)(?P<rest>.*)$"
 )
@@ -73,22 +74,37 @@ class Suppression:
         return (self.file_wide or self.target == diagnostic.line) and any(c.code == diagnostic.code for c in self.codes)
 
 
-def parse_suppressions(path: str, text: str) -> list[Suppression]:
-    """Every '# stratlint:' comment in ``text``. Never raises."""
+def parse_suppressions(path: str, text: str, values: Mapping[str, RawSpan] | None = None) -> list[Suppression]:
+    """Every '# stratlint:' comment in ``text``. Never raises.
+
+    ``values`` (the source map's value spans) tells comments from text that only looks like
+    one, inside a quoted or block scalar; without it every match counts."""
     if _ANY_COMMENT.search(text) is None:
         return []
     lines = text.splitlines()
+    scalars = _leaf_spans(values) if values else []
     found: list[Suppression] = []
     in_header = True
     for index, line in enumerate(lines):
         stripped = line.strip()
-        match = _COMMENT.search(line)
         is_content = bool(stripped) and not stripped.startswith(("#", "%")) and stripped != "---"
-        if match is not None:
-            found.append(_parse_one(path, lines, index, match, in_header))
+        for match in _COMMENT.finditer(line):
+            if not _inside(scalars, index + 1, match.start() + 1):
+                found.append(_parse_one(path, lines, index, match, in_header))
+                break
         if is_content:
             in_header = False
     return found
+
+
+def _leaf_spans(values: Mapping[str, RawSpan]) -> list[RawSpan]:
+    """The spans of values that hold no other value: scalars (and empty collections)."""
+    parents = {parent_pointer(pointer) for pointer in values if pointer}
+    return [span for pointer, span in values.items() if pointer not in parents]
+
+
+def _inside(spans: Iterable[RawSpan], line: int, column: int) -> bool:
+    return any((start, first) <= (line, column) < (end, last) for start, first, end, last in spans)
 
 
 def _parse_one(path: str, lines: Sequence[str], index: int, match: re.Match[str], in_header: bool) -> Suppression:
@@ -97,7 +113,7 @@ def _parse_one(path: str, lines: Sequence[str], index: int, match: re.Match[str]
     span = Span(index + 1, start + 1, index + 1, len(line.rstrip()) + 1)
     comment = line[start:].strip()
     standalone = not line[:start].strip()
-    body = match.group("body")
+    body = line[match.end() :]
     head, _, _reason = body.partition("--")
     head = head.split("#", 1)[0]  # a second comment may follow, e.g. '# expect: SL201' in fixtures
     directive = _DIRECTIVE.match(head)
@@ -106,7 +122,7 @@ def _parse_one(path: str, lines: Sequence[str], index: int, match: re.Match[str]
         return _malformed(base, f"this '# stratlint:' comment is not understood; {_SYNTAX}")
     codes: list[SuppressedCode] = []
     unknown: list[tuple[str, int]] = []
-    codes_offset = start + match.start("body") - match.start() + directive.start("codes")
+    codes_offset = match.end() + directive.start("codes")
     for code_match in _CODE.finditer(directive.group("codes")):
         rule = lookup(code_match.group())
         if rule is None:
@@ -175,7 +191,10 @@ def apply_suppressions(
     """Drop the findings that a comment silences; report the comments that silence nothing,
     name unknown rules, cannot be read, or are waivers past their date."""
     artifacts = {artifact.path: artifact for artifact in loaded if artifact.text}
-    by_path = {path: parse_suppressions(path, artifact.text) for path, artifact in artifacts.items()}
+    by_path = {
+        path: parse_suppressions(path, artifact.text, artifact.source_map.values)
+        for path, artifact in artifacts.items()
+    }
     by_path = {path: found for path, found in by_path.items() if found}
     outcome = SuppressionOutcome(kept=[], suppressions=[s for found in by_path.values() for s in found])
     used: set[tuple[int, str]] = set()

@@ -257,3 +257,22 @@ def test_through_the_command_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     codes = [d["code"] for d in json.loads(result.stdout)["diagnostics"]]
     assert codes == ["SL201", "SL903"]
+
+
+def test_text_that_only_looks_like_a_comment_is_not_one() -> None:
+    from stratlint.load.yaml import parse_yaml
+
+    text = (
+        "a: >-\n"
+        "  Put '# stratlint: disable=SL201' on the line\n"
+        "b: 'x # stratlint: disable=SL304'  # stratlint: disable=SL202\n"
+        'c: "# stratlint: disable=SL203"\n'
+        "d: plain  # stratlint: disable=SL204\n"
+    )
+    values = parse_yaml(text.encode()).source_map.values
+    found = parse_suppressions("f.yaml", text, values)
+    assert [(s.span.line, [c.code for c in s.codes]) for s in found] == [(3, ["SL202"]), (5, ["SL204"])]
+    # Without positions, the text inside the quotes on line 3 would be taken for the comment.
+    blind = parse_suppressions("f.yaml", text)
+    assert [(s.span.line, s.span.column) for s in blind] == [(3, 7), (5, 11)]
+    assert blind[0].problem is not None
