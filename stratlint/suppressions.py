@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from stratlint.diagnostics import Diagnostic, Span
@@ -82,7 +82,7 @@ def parse_suppressions(path: str, text: str, values: Mapping[str, RawSpan] | Non
     if _ANY_COMMENT.search(text) is None:
         return []
     lines = text.splitlines()
-    scalars = _leaf_spans(values) if values else []
+    scalars = _leaf_spans(values) if values else {}
     found: list[Suppression] = []
     in_header = True
     for index, line in enumerate(lines):
@@ -97,14 +97,19 @@ def parse_suppressions(path: str, text: str, values: Mapping[str, RawSpan] | Non
     return found
 
 
-def _leaf_spans(values: Mapping[str, RawSpan]) -> list[RawSpan]:
-    """The spans of values that hold no other value: scalars (and empty collections)."""
+def _leaf_spans(values: Mapping[str, RawSpan]) -> dict[int, list[RawSpan]]:
+    """The spans of values that hold no other value (scalars, empty collections), by line."""
     parents = {parent_pointer(pointer) for pointer in values if pointer}
-    return [span for pointer, span in values.items() if pointer not in parents]
+    by_line: dict[int, list[RawSpan]] = {}
+    for pointer, span in values.items():
+        if pointer not in parents:
+            for line in range(span[0], span[2] + 1):
+                by_line.setdefault(line, []).append(span)
+    return by_line
 
 
-def _inside(spans: Iterable[RawSpan], line: int, column: int) -> bool:
-    return any((start, first) <= (line, column) < (end, last) for start, first, end, last in spans)
+def _inside(spans: Mapping[int, list[RawSpan]], line: int, column: int) -> bool:
+    return any((start, first) <= (line, column) < (end, last) for start, first, end, last in spans.get(line, ()))
 
 
 def _parse_one(path: str, lines: Sequence[str], index: int, match: re.Match[str], in_header: bool) -> Suppression:
@@ -182,7 +187,6 @@ class SuppressionOutcome:
     """Findings silenced by an unexpired waiver (a suppression with until=)."""
     suppressed: int = 0
     """Every finding silenced, waived or not."""
-    suppressions: list[Suppression] = field(default_factory=list)
 
 
 def apply_suppressions(
@@ -196,7 +200,7 @@ def apply_suppressions(
         for path, artifact in artifacts.items()
     }
     by_path = {path: found for path, found in by_path.items() if found}
-    outcome = SuppressionOutcome(kept=[], suppressions=[s for found in by_path.values() for s in found])
+    outcome = SuppressionOutcome(kept=[])
     used: set[tuple[int, str]] = set()
     for diagnostic in diagnostics:
         if not _silence(diagnostic, by_path, today, used, outcome):
