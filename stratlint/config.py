@@ -29,10 +29,10 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -341,92 +341,38 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
         found = find_config_file(path if path is not None else Path.cwd())
         config = read_config_file(found) if found is not None else None
     model = config.model if config else ConfigModel()
-    file_source = config.display if config else DEFAULT_SOURCE
     base = config.path.parent if config else Path.cwd()
-    values: dict[str, Sourced] = {}
+    merge = _Merge(config.display if config else DEFAULT_SOURCE)
 
-    def source_of(from_file: bool, from_cli: bool) -> str:
-        parts = [file_source] if from_file else []
-        parts += [COMMAND_LINE] if from_cli else []
-        return " + ".join(parts) or DEFAULT_SOURCE
-
-    # root
-    if path is not None:
-        root, root_source = path, COMMAND_LINE
-    elif model.root is not None:
-        root, root_source = _shorten(base / model.root), file_source
-    else:
-        root, root_source = DEFAULT_ROOT, DEFAULT_SOURCE
-    values["root"] = Sourced(root.as_posix(), root_source)
-
-    # selection
-    cli_select = _cli_selectors("--select", options.select)
-    if cli_select:
-        select, select_source = cli_select, COMMAND_LINE
-    elif model.select is not None:
-        select, select_source = model.select, file_source
-    else:
-        select, select_source = ["ALL"], DEFAULT_SOURCE
-    values["select"] = Sourced(select, select_source)
+    root = merge.replace("root", path, _under(base, model.root), DEFAULT_ROOT, shown=Path.as_posix)
+    select = merge.replace("select", _cli_selectors("--select", options.select) or None, model.select, ["ALL"])
     cli_extend = _cli_selectors("--extend-select", options.extend_select)
-    extend = [*(model.extend_select or ()), *cli_extend]
-    values["extend-select"] = Sourced(extend, source_of(model.extend_select is not None, bool(cli_extend)))
-    cli_ignore = _cli_selectors("--ignore", options.ignore)
-    ignore = [*(model.ignore or ()), *cli_ignore]
-    values["ignore"] = Sourced(ignore, source_of(model.ignore is not None, bool(cli_ignore)))
-
-    severity: dict[str, str] = dict(model.severity or {})
-    cli_severity = _cli_pairs("--severity", options.severity, "RULE=LEVEL, e.g. SL304=info")
-    for rule, level in cli_severity:
-        problem = selector_problem(rule)
-        if problem:
-            raise ConfigError(f"--severity: {problem}")
-        if level.lower() not in ("error", "warning", "info"):
-            raise ConfigError(f"--severity: {level!r} is not one of error, warning, info")
-        severity[rule] = level.lower()
-    values["severity"] = Sourced(severity, source_of(model.severity is not None, bool(cli_severity)))
-
-    per_path: dict[str, list[str]] = {glob: list(codes) for glob, codes in (model.per_path_ignores or {}).items()}
-    cli_per_path = _cli_pairs("--per-path-ignores", options.per_path_ignores, "GLOB=CODES, e.g. 'archive/*=SL3'")
-    for glob, codes in cli_per_path:
-        per_path.setdefault(glob, []).extend(_cli_selectors("--per-path-ignores", [codes]))
-    values["per-path-ignores"] = Sourced(per_path, source_of(model.per_path_ignores is not None, bool(cli_per_path)))
-
-    # thresholds
-    if options.fail_on is not None:
-        try:
-            fail_on = Severity.parse(options.fail_on)
-        except ValueError:
-            raise ConfigError(f"--fail-on: {options.fail_on!r} is not one of error, warning, info") from None
-        fail_on_source = COMMAND_LINE
-    elif model.fail_on is not None:
-        fail_on, fail_on_source = Severity.parse(model.fail_on), file_source
-    else:
-        fail_on, fail_on_source = Severity.ERROR, DEFAULT_SOURCE
-    values["fail-on"] = Sourced(fail_on.label, fail_on_source)
-
-    if options.max_file_size is not None:
-        if options.max_file_size < 1:
-            raise ConfigError(f"--max-file-size: {options.max_file_size} should be a positive whole number")
-        max_size, max_source = options.max_file_size, COMMAND_LINE
-    elif model.max_file_size is not None:
-        max_size, max_source = model.max_file_size, file_source
-    else:
-        max_size, max_source = DEFAULT_MAX_BYTES, DEFAULT_SOURCE
-    values["max-file-size"] = Sourced(max_size, max_source)
-
-    # files the configuration names
-    extra = _extra_schemas(config) if config else {}
-    values["extra-schemas"] = Sourced(
-        {kind: schema.source for kind, schema in extra.items()}, source_of(model.extra_schemas is not None, False)
+    extend = merge.combine(
+        "extend-select", model.extend_select, [*(model.extend_select or ()), *cli_extend], cli_extend
     )
-    if options.baseline is not None:
-        baseline, baseline_source = options.baseline, COMMAND_LINE
-    elif model.baseline is not None:
-        baseline, baseline_source = _shorten(base / model.baseline), file_source
-    else:
-        baseline, baseline_source = None, DEFAULT_SOURCE
-    values["baseline"] = Sourced(baseline.as_posix() if baseline else None, baseline_source)
+    cli_ignore = _cli_selectors("--ignore", options.ignore)
+    ignore = merge.combine("ignore", model.ignore, [*(model.ignore or ()), *cli_ignore], cli_ignore)
+    severity = merge.combine(
+        "severity", model.severity, {**(model.severity or {}), **_cli_severity(options)}, options.severity
+    )
+    per_path = merge.combine(
+        "per-path-ignores", model.per_path_ignores, _per_path_ignores(model, options), options.per_path_ignores
+    )
+    fail_on = merge.replace(
+        "fail-on",
+        _cli_level("--fail-on", options.fail_on),
+        Severity.parse(model.fail_on) if model.fail_on else None,
+        Severity.ERROR,
+        shown=lambda level: level.label,
+    )
+    max_size = merge.replace("max-file-size", options.max_file_size, model.max_file_size, DEFAULT_MAX_BYTES)
+    if max_size < 1:
+        raise ConfigError(f"--max-file-size: {max_size} should be a positive whole number")
+    extra = _extra_schemas(config) if config else {}
+    merge.combine("extra-schemas", model.extra_schemas, {kind: schema.source for kind, schema in extra.items()}, ())
+    baseline = merge.replace(
+        "baseline", options.baseline, _under(base, model.baseline), None, shown=lambda p: p.as_posix() if p else None
+    )
 
     policy = Policy(
         select=tuple(select),
@@ -435,7 +381,70 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
         severity={selector: Severity.parse(level) for selector, level in severity.items()},
         per_path_ignores={glob: tuple(codes) for glob, codes in per_path.items()},
     )
-    return EffectiveConfig(config, values, root, policy, fail_on, max_size, extra, baseline)
+    return EffectiveConfig(config, merge.values, root, policy, fail_on, max_size, extra, baseline)
+
+
+T = TypeVar("T")
+
+
+class _Merge:
+    """Collects each effective value with where it came from."""
+
+    def __init__(self, file_source: str) -> None:
+        self.file_source = file_source
+        self.values: dict[str, Sourced] = {}
+
+    def replace(
+        self, key: str, cli: T | None, file: T | None, default: T, *, shown: Callable[[T], Any] = lambda v: v
+    ) -> T:
+        """The command line's value, else the file's, else the default."""
+        if cli is not None:
+            value, source = cli, COMMAND_LINE
+        elif file is not None:
+            value, source = file, self.file_source
+        else:
+            value, source = default, DEFAULT_SOURCE
+        self.values[key] = Sourced(shown(value), source)
+        return value
+
+    def combine(self, key: str, file: object | None, value: T, cli: Sequence[Any] | Mapping[str, Any]) -> T:
+        """A value the file and the command line both add to."""
+        parts = [self.file_source] if file is not None else []
+        parts += [COMMAND_LINE] if cli else []
+        self.values[key] = Sourced(value, " + ".join(parts) or DEFAULT_SOURCE)
+        return value
+
+
+def _under(base: Path, location: str | None) -> Path | None:
+    return _shorten(base / location) if location is not None else None
+
+
+def _cli_level(flag: str, level: str | None) -> Severity | None:
+    if level is None:
+        return None
+    try:
+        return Severity.parse(level)
+    except ValueError:
+        raise ConfigError(f"{flag}: {level!r} is not one of error, warning, info") from None
+
+
+def _cli_severity(options: CommandLineOptions) -> dict[str, str]:
+    overrides = {}
+    for rule, level in _cli_pairs("--severity", options.severity, "RULE=LEVEL, e.g. SL304=info"):
+        problem = selector_problem(rule)
+        if problem:
+            raise ConfigError(f"--severity: {problem}")
+        parsed = _cli_level("--severity", level)
+        assert parsed is not None
+        overrides[rule] = parsed.label
+    return overrides
+
+
+def _per_path_ignores(model: ConfigModel, options: CommandLineOptions) -> dict[str, list[str]]:
+    merged = {glob: list(codes) for glob, codes in (model.per_path_ignores or {}).items()}
+    for glob, codes in _cli_pairs("--per-path-ignores", options.per_path_ignores, "GLOB=CODES, e.g. 'archive/*=SL3'"):
+        merged.setdefault(glob, []).extend(_cli_selectors("--per-path-ignores", [codes]))
+    return merged
 
 
 def _extra_schemas(config: ConfigFile) -> dict[str, ExtraSchema]:
