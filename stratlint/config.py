@@ -345,6 +345,8 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     merge = _Merge(config.display if config else DEFAULT_SOURCE)
 
     root = merge.replace("root", path, _under(base, model.root), DEFAULT_ROOT, shown=Path.as_posix)
+    if path is None and config is not None and model.root is not None and not (base / model.root).is_dir():
+        raise config.error("root", f"{model.root!r} is not a folder (the path is relative to this file)")
     select = merge.replace("select", _cli_selectors("--select", options.select) or None, model.select, ["ALL"])
     cli_extend = _cli_selectors("--extend-select", options.extend_select)
     extend = merge.combine(

@@ -200,6 +200,17 @@ def test_bad_configuration_exits_2_with_one_line_naming_file_and_key(tmp_path: P
         assert "Traceback" not in result.stderr
 
 
+def test_a_configured_root_that_is_not_a_folder(tmp_path: Path) -> None:
+    repo, _ = make_repo(tmp_path)
+    write(repo / "pyproject.toml", '[tool.stratlint]\nroot = "gtm"\n')
+    result = invoke("check", cwd=repo)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "stratlint: pyproject.toml: [tool.stratlint] root: 'gtm' is not a folder (the path is relative to this file)\n"
+    )
+    assert invoke("check", "strategy", cwd=repo).exit_code == 0  # a path on the command line wins
+
+
 def test_stratlint_toml_errors_name_the_file_without_a_table(tmp_path: Path) -> None:
     repo, strategy = make_repo(tmp_path)
     write(repo / "stratlint.toml", 'fail-on = "fatal"\n')
