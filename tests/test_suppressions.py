@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import invoke
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from strategy_trees import edit, line_of, make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 from stratlint.config import CommandLineOptions, resolve_settings
@@ -276,3 +278,35 @@ def test_text_that_only_looks_like_a_comment_is_not_one() -> None:
     blind = parse_suppressions("f.yaml", text)
     assert [(s.span.line, s.span.column) for s in blind] == [(3, 7), (5, 11)]
     assert blind[0].problem is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "# stratlint:",
+                "disable=",
+                "disable-file=",
+                "SL201",
+                ",",
+                " ",
+                "--",
+                "#",
+                "\n",
+                "until=",
+                "2027-02-30",
+                "owner=",
+                "x: ",
+                "'",
+                "\u2028",
+                "\r",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_parsing_never_raises(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for found in parse_suppressions("f.yaml", text):
+        assert found.span.line >= 1 and found.span.column >= 1
