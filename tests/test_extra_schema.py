@@ -20,6 +20,7 @@ PERSONA = {
             "type": "array",
             "items": {
                 "type": "object",
+                "description": "A message as our brand guide defines it.",
                 "required": ["tags"],
                 "properties": {
                     "tags": {
@@ -63,7 +64,9 @@ def test_every_error_is_reported_at_its_value() -> None:
         "Entry 'msg-two' breaks your organisation's rule for messaging files (org.json): "
         "Every message names its persona with a tag such as 'persona:controller'."
     )
+    # For a missing field, the field's name says more than the entry's description.
     assert "msg-three" in messages[2] and "'tags' is a required property" in messages[2]
+    assert "brand guide" not in messages[2]
     assert artifact.model is not None  # the built-in schema is still satisfied
 
 

@@ -16,6 +16,8 @@ from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.yaml import LoadProblem
 
+_KEY_KEYWORDS = frozenset({"required", "additionalProperties", "unevaluatedProperties", "dependentRequired"})
+
 KIND = "extra-schema-violation"
 """The load problem kind, and the name of the rule that reports it."""
 
@@ -47,20 +49,21 @@ class ExtraSchema:
 def check_extra_schema(data: Any, schema: ExtraSchema, source_map: SourceMap) -> list[LoadProblem]:
     """Every way ``data`` breaks the organisation's schema, positioned at the offending value."""
     problems = []
-    errors = sorted(schema.validator.iter_errors(data), key=lambda error: [str(p) for p in error.absolute_path])
-    for error in errors:
+    for error in schema.validator.iter_errors(data):
         tokens = list(error.absolute_path)
-        pointer = join_pointer(*tokens)
-        span = source_map.span(pointer, key=error.validator in ("required", "additionalProperties"))
-        detail = error.schema.get("description") if isinstance(error.schema, dict) else None
-        where = _describe(data, tokens)
+        about_keys = error.validator in _KEY_KEYWORDS
+        span = source_map.span(join_pointer(*tokens), key=about_keys)
+        # A schema's description states the organisation's rule in its own words; for a missing
+        # or unexpected field, jsonschema's own message names the field, which says more.
+        detail = None if about_keys or not isinstance(error.schema, dict) else error.schema.get("description")
         message = (
-            f"{where} breaks your organisation's rule for {schema.kind} files ({schema.source}): "
-            f"{detail or error.message}"
+            f"{_describe(data, tokens)} breaks your organisation's rule for {schema.kind} files "
+            f"({schema.source}): {detail or error.message}"
         ).rstrip()
         if not message.endswith((".", "?", "!")):
             message += "."
         problems.append(LoadProblem(KIND, message, span.line, span.column, span.end_line, span.end_column))
+    problems.sort(key=lambda problem: (problem.line, problem.column, problem.message))
     return problems
 
 
