@@ -100,7 +100,8 @@ def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
         raise StratlintError(f"{root}: not a folder. Pass the folder that holds the strategy files.")
     if not os.access(root, os.R_OK | os.X_OK):
         raise StratlintError(f"{root}: the folder cannot be read.")
-    repo_root = (settings.repo_root or find_repository_root(root)).resolve()
+    # Paths are reported relative to the enclosing git repository, or to the current folder.
+    repo_root = (settings.repo_root or find_repository_root(root) or Path.cwd()).resolve()
     files, skipped = discover(root, repo_root)
     loaded = [
         load_artifact(

@@ -258,7 +258,7 @@ def _broken(by_path: dict[str, list[Suppression]], today: date) -> list[Diagnost
                 )
             if not s.active(today) and s.until is not None:
                 owner = f"owned by {s.owner}" if s.owner else "with no owner"
-                codes = ", ".join(c.code for c in s.codes) or "nothing"
+                codes = ", ".join(c.name for c in s.codes) or "nothing"
                 found.append(
                     ExpiredWaiver().at(
                         path,
@@ -299,7 +299,7 @@ def _unused(
                 and not policy.ignored_at(path, c.code, c.name)
             ]
             if unused:
-                names = ", ".join(f"{c.code} ({c.name})" for c in unused)
+                names = ", ".join(c.name for c in unused)
                 where = "in this file" if s.file_wide else "on this line"
                 found.append(
                     UnusedSuppression().at(

@@ -1,5 +1,6 @@
 """Small strategy trees in temporary git repositories, for configuration, suppression and
-baseline tests. The minimal strategy is clean: every finding in a test is one it plants."""
+baseline tests. They start from the clean base of the rule fixtures, so every finding in a
+test is one it plants."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from pathlib import Path
 
 from conftest import PROJECT
 
-MINIMAL = PROJECT / "tests" / "fixtures" / "minimal-strategy"
+BASE = PROJECT / "tests" / "fixtures" / "rules" / "_base"
 
 
 def make_repo(tmp_path: Path) -> tuple[Path, Path]:
-    """A git repository holding the minimal strategy under strategy/: (repo, strategy)."""
+    """A git repository holding the clean base strategy under strategy/: (repo, strategy)."""
     repo = tmp_path / "repo"
     strategy = repo / "strategy"
-    shutil.copytree(MINIMAL, strategy)
+    shutil.copytree(BASE, strategy)
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     return repo, strategy
 
@@ -29,15 +30,15 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def plant_dangling_priority(strategy: Path) -> int:
     """Make the message cite a priority that does not exist (SL201); return its line."""
-    messaging = strategy / "messaging.yaml"
+    messaging = strategy / "marketing" / "messaging.yaml"
     edit(messaging, "    priority: prio-mid-market\n", "    priority: prio-nope\n")
     return line_of(messaging, "prio-nope")
 
 
 def plant_orphan_differentiator(strategy: Path) -> int:
     """Leave a differentiator that nothing references (SL304, a warning); return its line."""
-    edit(strategy / "roadmap.yaml", "value: [diff-continuous-match, ", "value: [")
-    return line_of(strategy / "value.yaml", "id: diff-continuous-match")
+    edit(strategy / "product" / "roadmap.yaml", "value: [diff-continuous-reconciliation]", "value: [why-close-in-days]")
+    return line_of(strategy / "value.yaml", "id: diff-continuous-reconciliation")
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke
 from strategy_trees import edit, make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 from stratlint.baseline import Baseline, load_baseline, render_baseline
 from stratlint.diagnostics import Diagnostic, Severity, Span, fingerprint
+
+from conftest import invoke
 
 
 def check(strategy: Path, *flags: str | Path, cwd: Path) -> tuple[int, dict[str, object]]:
@@ -36,7 +37,7 @@ def test_round_trip_and_a_line_shift_alone_reports_nothing_new(tmp_path: Path) -
     assert lines[-1] == "]}"
     entries = [json.loads(line.rstrip(",")) for line in lines[1:-1]]
     assert [(e["path"], e["code"], e["count"]) for e in entries] == [
-        ("strategy/messaging.yaml", "SL201", 1),
+        ("strategy/marketing/messaging.yaml", "SL201", 1),
         ("strategy/value.yaml", "SL304", 1),
     ]
     assert json.loads((repo / "known.json").read_text())["stratlint-baseline"] == 1
@@ -48,17 +49,17 @@ def test_round_trip_and_a_line_shift_alone_reports_nothing_new(tmp_path: Path) -
     assert "2 findings hidden by the baseline." in text
 
     # Move every line of both files: the findings are the same findings.
-    for name in ("messaging.yaml", "value.yaml"):
+    for name in ("marketing/messaging.yaml", "value.yaml"):
         path = strategy / name
         path.write_text("# moved down by a new header comment\n\n\n" + path.read_text())
     status, document = check(strategy, "--baseline", "known.json", cwd=repo)
     assert (status, codes(document)) == (0, [])
 
     # A new finding is reported, and fails the run; the old ones stay hidden.
-    edit(strategy / "playbook.yaml", "    priority: prio-mid-market\n", "    priority: prio-gone\n")
+    edit(strategy / "sales" / "playbook.yaml", "    priority: prio-mid-market\n", "    priority: prio-gone\n")
     status, document = check(strategy, "--baseline", "known.json", cwd=repo)
     assert (status, codes(document)) == (1, ["SL201"])
-    assert document["diagnostics"][0]["path"] == "strategy/playbook.yaml"  # type: ignore[index]
+    assert document["diagnostics"][0]["path"] == "strategy/sales/playbook.yaml"  # type: ignore[index]
 
 
 def test_default_location_and_the_configured_baseline(tmp_path: Path) -> None:

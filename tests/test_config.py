@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke, run_stratlint
 from strategy_trees import make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 from stratlint.config import CommandLineOptions, find_config_file, resolve_config, resolve_settings
 from stratlint.diagnostics import Severity
+
+from conftest import invoke, run_stratlint
 
 
 def write(path: Path, text: str) -> Path:
@@ -33,7 +34,7 @@ def test_config_is_found_by_walking_up_from_the_target(tmp_path: Path) -> None:
     repo, strategy = make_repo(tmp_path)
     config = write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool.stratlint]\nfail-on = "warning"\n')
     assert find_config_file(strategy) == config
-    assert find_config_file(strategy / "messaging.yaml") == config
+    assert find_config_file(strategy / "marketing" / "messaging.yaml") == config
 
 
 def test_pyproject_without_a_stratlint_table_does_not_count(tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_root_is_relative_to_the_config_file_and_used_when_no_path_is_given(tmp_
     result = invoke("check", "--format", "json", cwd=work)
     assert result.exit_code == 1, result.output
     paths = {d["path"] for d in json.loads(result.stdout)["diagnostics"]}
-    assert paths == {"gtm/messaging.yaml"}
+    assert paths == {"gtm/marketing/messaging.yaml"}
     root = config_json(cwd=work)["options"]["root"]  # type: ignore[index]
     assert root == {"value": "../gtm", "source": "../pyproject.toml"}
 
@@ -158,7 +159,9 @@ def test_max_file_size_from_the_file_reaches_the_loader(tmp_path: Path) -> None:
     write(repo / "stratlint.toml", "max-file-size = 200\n")
     result = invoke("check", strategy, "--format", "json", cwd=repo)
     too_large = {d["path"] for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "SL010"}
-    assert too_large == {f"strategy/{p.name}" for p in strategy.glob("*.yaml") if p.stat().st_size > 200} and too_large
+    large = {p.relative_to(repo).as_posix() for p in strategy.rglob("*.yaml") if p.stat().st_size > 200}
+    assert too_large == large
+    assert large
 
 
 # -- errors ----------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke
 from strategy_trees import edit, line_of, make_repo
 
 from stratlint.load.artifact import load_bytes
 from stratlint.load.extra_schema import ExtraSchema
+
+from conftest import invoke
 
 PERSONA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -96,11 +97,11 @@ def test_extra_schema_from_the_configuration_in_a_run(tmp_path: Path) -> None:
     assert (finding["code"], finding["name"], finding["path"]) == (
         "SL016",
         "extra-schema-violation",
-        "strategy/messaging.yaml",
+        "strategy/marketing/messaging.yaml",
     )
-    assert finding["line"] == line_of(strategy / "messaging.yaml", "- id: msg-close-in-days")
-    edit(strategy / "messaging.yaml", "    segments:", "    tags: [persona:controller]\n    segments:")
+    assert finding["line"] == line_of(strategy / "marketing" / "messaging.yaml", "- id: msg-close-in-days")
+    edit(strategy / "marketing" / "messaging.yaml", "    segments:", "    tags: [persona:controller]\n    segments:")
     assert invoke("check", strategy, cwd=repo).exit_code == 0
     # Ignored like any other rule.
-    edit(strategy / "messaging.yaml", "[persona:controller]", "[launch]")
+    edit(strategy / "marketing" / "messaging.yaml", "[persona:controller]", "[launch]")
     assert invoke("check", strategy, "--ignore", "SL016", cwd=repo).exit_code == 0

@@ -8,11 +8,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import PROJECT
 
 from stratlint.generate import expected_files
 from stratlint.model import KINDS
 from stratlint.model.schema import build_schema
+
+from conftest import PROJECT
 
 
 @pytest.mark.parametrize("path_content", expected_files(PROJECT).items(), ids=lambda item: item[0].name)

@@ -7,10 +7,10 @@ import inspect
 import pkgutil
 import re
 
-from conftest import PROJECT
-
 import stratlint.rules as rules_package
 from stratlint.rules import RULES, Rule
+
+from conftest import PROJECT
 
 
 def test_codes_and_names_are_unique_and_well_formed() -> None:

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategy_trees import edit, line_of, make_repo, plant_dangling_priority, plant_orphan_differentiator
@@ -17,6 +16,8 @@ from stratlint.diagnostics import Diagnostic
 from stratlint.engine import LintResult, lint
 from stratlint.report import REPORTERS, ReportOptions
 from stratlint.suppressions import parse_suppressions
+
+from conftest import invoke
 
 # -- parsing ---------------------------------------------------------------------------------
 
@@ -76,7 +77,12 @@ def test_a_hash_inside_a_value_is_not_a_comment() -> None:
 # -- in a run --------------------------------------------------------------------------------
 
 TODAY = date(2027, 1, 15)
-HEADLINE = "    headline: Close in days, not weeks\n"
+HEADLINE = "    headline: Close your books in three days\n"
+
+
+def comment_priority(strategy: Path, comment: str) -> None:
+    """Put ``comment`` at the end of the (planted) priority line of the message."""
+    edit(strategy / "marketing" / "messaging.yaml", "prio-nope\n", f"prio-nope  {comment}\n")
 
 
 def run(strategy: Path, today: date = TODAY, **options: object) -> LintResult:
@@ -99,7 +105,11 @@ def test_same_line(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     line = plant_dangling_priority(strategy)
     assert found(run(strategy)) == [("SL201", "messaging.yaml", line)]
-    edit(strategy / "messaging.yaml", "prio-nope\n", "prio-nope  # stratlint: disable=SL201 -- renamed next week\n")
+    edit(
+        strategy / "marketing" / "messaging.yaml",
+        "prio-nope\n",
+        "prio-nope  # stratlint: disable=SL201 -- renamed next week\n",
+    )
     result = run(strategy)
     assert found(result) == []
     assert (result.summary.waived, result.exit_code) == (0, 0)
@@ -109,7 +119,7 @@ def test_line_before(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     plant_dangling_priority(strategy)
     edit(
-        strategy / "messaging.yaml",
+        strategy / "marketing" / "messaging.yaml",
         "    priority: prio-nope\n",
         "    # stratlint: disable=dangling-reference -- renamed next week\n"
         "\n"
@@ -123,21 +133,20 @@ def test_line_before_does_not_reach_further(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     plant_dangling_priority(strategy)
     edit(
-        strategy / "messaging.yaml",
+        strategy / "marketing" / "messaging.yaml",
         "    rationale:\n",
         "    # stratlint: disable=SL201 -- meant for the priority, but placed too low\n    rationale:\n",
     )
     result = run(strategy)
     assert [d.code for d in result.diagnostics] == ["SL201", "SL901"]
     unused = one(result, "SL901")
-    assert unused.line == line_of(strategy / "messaging.yaml", "placed too low")
+    assert unused.line == line_of(strategy / "marketing" / "messaging.yaml", "placed too low")
     assert unused.column == 5
 
 
 def test_file_wide_by_name(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     plant_orphan_differentiator(strategy)
-    edit(strategy / "roadmap.yaml", "value: [", "value: [seg-controllers, ")  # still valid
     value = strategy / "value.yaml"
     value.write_text("# stratlint: disable-file=orphan-node -- kept for the FY28 plan\n" + value.read_text())
     assert found(run(strategy)) == []
@@ -146,11 +155,11 @@ def test_file_wide_by_name(tmp_path: Path) -> None:
 def test_unused_suppression_names_the_codes_and_points_at_the_comment(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     line = plant_dangling_priority(strategy)
-    edit(strategy / "messaging.yaml", "prio-nope\n", "prio-nope  # stratlint: disable=SL201,SL304\n")
+    comment_priority(strategy, "# stratlint: disable=SL201,SL304")
     result = run(strategy)
     assert found(result) == [("SL901", "messaging.yaml", line)]
     unused = one(result, "SL901")
-    assert "SL304 (orphan-node)" in unused.message and "SL201" not in unused.message
+    assert "of orphan-node matches" in unused.message and "dangling-reference" not in unused.message
     assert unused.column == len("    priority: prio-nope  ") + 1
     assert result.exit_code == 0  # a warning
 
@@ -158,11 +167,11 @@ def test_unused_suppression_names_the_codes_and_points_at_the_comment(tmp_path: 
 def test_unknown_code_is_reported_at_the_code_and_silences_nothing(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     line = plant_dangling_priority(strategy)
-    edit(strategy / "messaging.yaml", "prio-nope\n", "prio-nope  # stratlint: disable=SL2O1\n")
+    comment_priority(strategy, "# stratlint: disable=SL2O1")
     result = run(strategy)
     assert found(result) == [("SL201", "messaging.yaml", line), ("SL902", "messaging.yaml", line)]
     unknown = one(result, "SL902")
-    text = (strategy / "messaging.yaml").read_text().splitlines()[line - 1]
+    text = (strategy / "marketing" / "messaging.yaml").read_text().splitlines()[line - 1]
     assert unknown.column == text.index("SL2O1") + 1
     assert unknown.span.end_column == unknown.column + len("SL2O1")
     assert "'SL2O1'" in unknown.message
@@ -172,7 +181,7 @@ def test_waiver_before_and_after_expiry(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     line = plant_dangling_priority(strategy)
     edit(
-        strategy / "messaging.yaml",
+        strategy / "marketing" / "messaging.yaml",
         "prio-nope\n",
         "prio-nope  # stratlint: disable=SL201 until=2027-03-31 owner=pmm-lead -- launch copy pending\n",
     )
@@ -193,16 +202,20 @@ def test_waiver_before_and_after_expiry(tmp_path: Path) -> None:
 def test_a_plain_suppression_is_not_counted_as_waived(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     plant_dangling_priority(strategy)
-    edit(strategy / "messaging.yaml", "prio-nope\n", "prio-nope  # stratlint: disable=SL201 owner=pmm-lead\n")
+    edit(
+        strategy / "marketing" / "messaging.yaml",
+        "prio-nope\n",
+        "prio-nope  # stratlint: disable=SL201 owner=pmm-lead\n",
+    )
     assert run(strategy).summary.waived == 0
 
 
 def test_a_suppression_of_unused_suppression_silences_its_own_report(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
-    messaging = strategy / "messaging.yaml"
+    messaging = strategy / "marketing" / "messaging.yaml"
     edit(
         messaging,
-        "    headline: Close in days, not weeks\n",
+        "    headline: Close your books in three days\n",
         "    headline: Close in days, not weeks  # stratlint: disable=SL304,SL901\n",
     )
     assert found(run(strategy)) == []
@@ -217,14 +230,14 @@ def test_a_suppression_of_unused_suppression_silences_its_own_report(tmp_path: P
 def test_disabled_rules_are_not_reported_as_unused(tmp_path: Path) -> None:
     _, strategy = make_repo(tmp_path)
     edit(
-        strategy / "messaging.yaml",
-        "    headline: Close in days, not weeks\n",
+        strategy / "marketing" / "messaging.yaml",
+        "    headline: Close your books in three days\n",
         "    headline: Close in days, not weeks  # stratlint: disable=SL304\n",
     )
     assert [d.code for d in run(strategy).diagnostics] == ["SL901"]
     assert found(run(strategy, select=("SL2",))) == []
     assert found(run(strategy, ignore=("SL901",))) == []
-    assert found(run(strategy, per_path_ignores=("strategy/messaging.yaml=SL304",))) == []
+    assert found(run(strategy, per_path_ignores=("strategy/marketing/messaging.yaml=SL304",))) == []
     assert [d.severity.label for d in run(strategy, severity=("SL901=error",)).diagnostics] == ["error"]
 
 
@@ -250,11 +263,15 @@ def test_suppressing_a_load_problem_in_the_file(tmp_path: Path) -> None:
 def test_through_the_command_line(tmp_path: Path) -> None:
     repo, strategy = make_repo(tmp_path)
     plant_dangling_priority(strategy)
-    edit(strategy / "messaging.yaml", "prio-nope\n", "prio-nope  # stratlint: disable=SL201 until=2999-12-31 owner=x\n")
+    edit(
+        strategy / "marketing" / "messaging.yaml",
+        "prio-nope\n",
+        "prio-nope  # stratlint: disable=SL201 until=2999-12-31 owner=x\n",
+    )
     result = invoke("check", strategy, cwd=repo)
     assert result.exit_code == 0
-    assert "All checks passed: 6 files, no findings. 1 finding waived." in result.stdout
-    edit(strategy / "messaging.yaml", "until=2999-12-31", "until=2000-01-01")
+    assert "All checks passed: 7 files, no findings. 1 finding waived." in result.stdout
+    edit(strategy / "marketing" / "messaging.yaml", "until=2999-12-31", "until=2000-01-01")
     result = invoke("check", strategy, "--format", "json", cwd=repo)
     assert result.exit_code == 1
     codes = [d["code"] for d in json.loads(result.stdout)["diagnostics"]]

@@ -19,13 +19,13 @@ class SkippedPath:
     reason: str
 
 
-def find_repository_root(start: Path) -> Path:
-    """The enclosing git work tree's top level, or ``start`` itself when there is none."""
+def find_repository_root(start: Path) -> Path | None:
+    """The enclosing git work tree's top level, or None when there is none."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    return start
+    return None
 
 
 def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
@@ -56,9 +56,11 @@ class Ref:
 
     targets: frozenset[NodeType]
     role: str
+    noun: str = ""
+    """How messages name what the field takes, e.g. 'value node'; defaults to the type names."""
 
     def describe(self) -> str:
-        return " or ".join(sorted(t.value for t in self.targets))
+        return self.noun or " or ".join(sorted(t.value for t in self.targets))
 
 
 Id = Annotated[
@@ -71,6 +73,16 @@ Id = Annotated[
 ]
 Date = Annotated[str, Field(pattern=DATE_PATTERN, description="A date written as YYYY-MM-DD.")]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _not_a_bool(value: Any) -> Any:
+    # YAML's `true` equals 1 in Python, and a Literal[1] would take it; the schema does not.
+    if isinstance(value, bool):
+        raise ValueError("the format version is a number, not true/false")
+    return value
+
+
+FormatVersion = Annotated[Literal[1], BeforeValidator(_not_a_bool)]
 
 
 def ref_to(*targets: NodeType, role: str) -> Ref:
@@ -121,7 +133,8 @@ class Entry(Strict):
 class StrategyNode(Entry):
     """An entry of the value definition, narrative or priorities that others reference."""
 
-    status: Lifecycle = Lifecycle.ACTIVE
+    # Lax for this one field: strict mode accepts only enum objects, and YAML gives text.
+    status: Annotated[Lifecycle, Field(strict=False)] = Lifecycle.ACTIVE
     """'active' (the default), 'draft', or 'retired'. Retired nodes must no longer be referenced."""
     retired_on: Date | None = None
     """The date the node was retired."""
@@ -145,7 +158,7 @@ class ArtifactBase(Strict):
 
     kind_name: ClassVar[str]
     function: ClassVar[Function | None] = None
-    stratlint: Literal[1]
+    stratlint: FormatVersion
     """The format version of this file. Currently 1."""
     id: Id
     title: str | None = None

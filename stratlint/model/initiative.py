@@ -17,8 +17,8 @@ from stratlint.model.common import (
     Ref,
 )
 
-VALUE_REF = Ref(VALUE_NODES, role="reinforces")
-NARRATIVE_REF = Ref(NARRATIVE_NODES, role="tells")
+VALUE_REF = Ref(VALUE_NODES, role="reinforces", noun="value node")
+NARRATIVE_REF = Ref(NARRATIVE_NODES, role="tells", noun="pillar or claim")
 PRIORITY_REF = Ref(frozenset({NodeType.PRIORITY}), role="serves")
 SEGMENT_REF = Ref(frozenset({NodeType.SEGMENT}), role="targets")
 PROOF_REF = Ref(frozenset({NodeType.PROOF_POINT}), role="cites")

@@ -24,7 +24,7 @@ class RoadmapItem(Initiative):
     """Where the item stands: idea, planned, in-progress, shipped, paused or cancelled."""
     horizon: Annotated[str, Field(pattern=HORIZON_PATTERN)]
     """The quarter it ships in, e.g. '2027-Q1'."""
-    owner: Text  # type: ignore[assignment]
+    owner: Text
     """Who answers for this item: a person, a role or a team."""
     segments: Annotated[list[Id], SEGMENT_REF] = Field(default_factory=list)
     """Segments this item is for (ids of segment entries)."""

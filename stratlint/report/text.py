@@ -6,6 +6,7 @@ import click
 
 from stratlint.diagnostics import Diagnostic, Severity
 from stratlint.engine import LintResult
+from stratlint.report.score_change import score_changes
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -25,7 +26,8 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def render_summary(result: LintResult, *, color: bool = False) -> str:
+def render_headline(result: LintResult) -> str:
+    """One line: what was found, in how many files."""
     summary = result.summary
     counts = summary.counts
     if result.diagnostics:
@@ -37,6 +39,12 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
         headline += f" {_plural(summary.waived, 'finding')} waived."
     if summary.baselined:
         headline += f" {_plural(summary.baselined, 'finding')} hidden by the baseline."
+    return headline
+
+
+def render_summary(result: LintResult, *, color: bool = False) -> str:
+    summary = result.summary
+    headline = render_headline(result)
     if color:
         headline = click.style(headline, fg="red" if result.failed else "green", bold=True)
     lines = [
@@ -44,14 +52,20 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
         "",
         "Alignment (entries that trace to the value definition, a narrative node and the primary priority):",
     ]
+    changes = {change.function: change for change in score_changes(result)}
     for score in summary.alignment:
         if score.function == "overall":
             lines.append("  " + "-" * 70)
-        lines.append(
+        row = (
             f"  {score.function:<10} {score.percent():>4}  {score.traced:>4}/{score.entries:<4}"
             f"  value {score.value}/{score.entries}, narrative {score.narrative}/{score.entries}, "
             f"primary priority {score.primary}/{score.entries}"
         )
+        change = changes.get(score.function)
+        if change is not None:
+            points = change.signed_points()
+            row += f"  (since base: {change.describe()}{', ' + points if points else ''})"
+        lines.append(row)
     return "\n".join(lines)
 
 

@@ -22,6 +22,12 @@ def did_you_mean(graph: Graph, edge: ReferenceEdge) -> str:
     return f"; did you mean '{guess[0]}'?" if guess else "."
 
 
+def _takes(edge: ReferenceEdge) -> str:
+    kinds = sorted(t.value for t in edge.ref.targets)
+    listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    return f"{listed} ids"
+
+
 class DanglingReference(Rule):
     code = "SL201"
     name = "dangling-reference"
@@ -39,7 +45,7 @@ class DanglingReference(Rule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for edge in graph.edges:
-            if edge.target is None and edge.ref.targets != _SEGMENT_ONLY:
+            if graph.unresolved(edge) and edge.ref.targets != _SEGMENT_ONLY:
                 yield self.at_edge(
                     edge,
                     f"{capitalized(edge.source.label)} cites {edge.ref.describe()} '{edge.target_id}' in "
@@ -65,11 +71,15 @@ class WrongKindReference(Rule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for edge in graph.edges:
-            if edge.target is not None and edge.target.type not in edge.ref.targets:
+            if (
+                edge.target is not None
+                and edge.target.type not in edge.ref.targets
+                and edge.ref.targets != _SEGMENT_ONLY
+            ):
                 yield self.at_edge(
                     edge,
                     f"{capitalized(edge.source.label)} lists {edge.target.label} under '{edge.field}', which "
-                    f"takes {edge.ref.describe()} ids only.",
+                    f"takes {_takes(edge)} only.",
                     related=(defined_here(edge.target),),
                 )
 
