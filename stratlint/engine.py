@@ -5,21 +5,26 @@ from __future__ import annotations
 import datetime
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stratlint.alignment import AlignmentScore, score_alignment
+from stratlint.baseline import Baseline
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity
 from stratlint.drift import tracked_edges
 from stratlint.graph import Graph, build_graph
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_artifact
 from stratlint.load.discover import discover, find_repository_root
+from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.lockfile import LOCK_FILENAME, Lock, read_lock
 from stratlint.load.yaml import LoadProblem
 from stratlint.policy import Policy
 from stratlint.rules import RULES, Rule
 from stratlint.rules.loading import UnreadableFile
+from stratlint.suppressions import apply_suppressions
+
+DEFAULT_MAX_PROOF_AGE_MONTHS = 18
 
 
 class StratlintError(Exception):
@@ -35,10 +40,14 @@ class Settings:
     policy: Policy = field(default_factory=Policy)
     fail_on: Severity = Severity.ERROR
     max_file_size: int = DEFAULT_MAX_BYTES
-    max_proof_age_months: int = 18
+    extra_schemas: Mapping[str, ExtraSchema] = field(default_factory=dict)
+    """The organisation's own JSON Schema per kind, checked on top of the built-in one."""
+    baseline: Baseline | None = None
+    """Findings recorded by ``stratlint baseline``; only findings not in it are reported."""
+    max_proof_age_months: int = DEFAULT_MAX_PROOF_AGE_MONTHS
     """A proof point older than this, cited by messaging or a playbook, is stale evidence."""
     today: datetime.date | None = None
-    """The day to judge ages against; None means the real today. Tests pin it."""
+    """The day to judge ages and waivers against; None means the real today. Tests pin it."""
 
     def effective_today(self) -> datetime.date:
         return self.today or datetime.date.today()
@@ -50,6 +59,9 @@ class Summary:
     counts: dict[str, int]
     alignment: tuple[AlignmentScore, ...]
     waived: int = 0
+    """Findings silenced by a waiver that has not expired (a suppression with until=)."""
+    baselined: int = 0
+    """Findings left out because the baseline records them."""
     notes: tuple[str, ...] = ()
     """Things the user should know that are not findings, e.g. that there is no review lock yet."""
 
@@ -58,6 +70,7 @@ class Summary:
             "files": self.files,
             "counts": dict(self.counts),
             "waived": self.waived,
+            "baselined": self.baselined,
             "alignment": {score.function: score.as_dict() for score in self.alignment},
             "notes": list(self.notes),
         }
@@ -103,7 +116,13 @@ def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
     repo_root = (settings.repo_root or find_repository_root(root) or Path.cwd()).resolve()
     files, skipped = discover(root, repo_root)
     loaded = [
-        load_artifact(str(path), relative_path(path, repo_root), max_bytes=settings.max_file_size) for path in files
+        load_artifact(
+            str(path),
+            relative_path(path, repo_root),
+            max_bytes=settings.max_file_size,
+            extra_schemas=settings.extra_schemas,
+        )
+        for path in files
     ]
     for skip in skipped:
         loaded.append(
@@ -155,9 +174,9 @@ def lint(settings: Settings) -> LintResult:
 def analyze(
     loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, root_path: str, *, lock: Lock | None = None
 ) -> LintResult:
-    """Everything after loading: graph, rules, policy, summary. Loaded artifacts may come from
-    the working tree or from elsewhere (a git revision), and are analyzed the same way. Without
-    ``lock``, nothing is suspect and nothing asks for a lock."""
+    """Everything after loading: graph, rules, policy, suppressions, baseline, summary. Loaded
+    artifacts may come from the working tree or from elsewhere (a git revision), and are
+    analyzed the same way. Without ``lock``, nothing is suspect and nothing asks for a lock."""
     graph = build_graph(
         loaded,
         root_path,
@@ -166,12 +185,18 @@ def analyze(
         max_proof_age_months=settings.max_proof_age_months,
     )
     diagnostics = settings.policy.apply(run_rules(graph))
-    diagnostics.sort(key=Diagnostic.sort_key)
+    suppressed = apply_suppressions(diagnostics, loaded, settings.policy, settings.effective_today())
+    diagnostics = sorted(suppressed.kept, key=Diagnostic.sort_key)
+    baselined = 0
+    if settings.baseline is not None:
+        diagnostics, baselined = settings.baseline.filter(diagnostics)
     counts = Counter(diagnostic.severity.label for diagnostic in diagnostics)
     summary = Summary(
         files=len(loaded),
         counts={severity.label: counts.get(severity.label, 0) for severity in reversed(Severity)},
         alignment=score_alignment(graph),
+        waived=suppressed.waived,
+        baselined=baselined,
         notes=_notes(graph),
     )
     return LintResult(tuple(diagnostics), summary, graph, RULES, repo_root, settings.fail_on)

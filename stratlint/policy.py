@@ -1,7 +1,8 @@
 """Which findings count, and how much: selection, severity overrides, per-path ignores.
 
 A small pure object, decided per diagnostic (after flake8's DecisionEngine): the most
-specific selector wins, and on a tie, ignore beats select.
+specific selector wins (a full code or a name, then longer code prefixes, then ALL), and on a
+tie, ignore beats select and a later severity entry beats an earlier one.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from stratlint.diagnostics import Diagnostic, Severity
 
 
-def _matches(selector: str, code: str, name: str) -> int:
+def selector_strength(selector: str, code: str, name: str) -> int:
     """How specifically ``selector`` matches the rule: 0 for no match, more is more specific."""
     if selector.upper() == "ALL":
         return 1
-    if selector.lower() == name:
+    if selector.lower() == name or selector.upper() == code:
         return 100
     if code.startswith(selector.upper()):
         return 1 + len(selector)
@@ -33,21 +34,21 @@ class Policy:
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def enabled(self, code: str, name: str) -> bool:
-        chosen = max((_matches(s, code, name) for s in (*self.select, *self.extend_select)), default=0)
-        ignored = max((_matches(s, code, name) for s in self.ignore), default=0)
+        chosen = max((selector_strength(s, code, name) for s in (*self.select, *self.extend_select)), default=0)
+        ignored = max((selector_strength(s, code, name) for s in self.ignore), default=0)
         return chosen > 0 and chosen > ignored
 
     def severity_of(self, code: str, name: str, default: Severity) -> Severity:
         best, result = 0, default
         for selector, severity in self.severity.items():
-            strength = _matches(selector, code, name)
-            if strength > best:
+            strength = selector_strength(selector, code, name)
+            if strength and strength >= best:  # on a tie, the later entry (the command line's) wins
                 best, result = strength, severity
         return result
 
     def ignored_at(self, path: str, code: str, name: str) -> bool:
         return any(
-            fnmatch.fnmatchcase(path, pattern) and any(_matches(s, code, name) for s in selectors)
+            fnmatch.fnmatchcase(path, pattern) and any(selector_strength(s, code, name) for s in selectors)
             for pattern, selectors in self.per_path_ignores.items()
         )
 

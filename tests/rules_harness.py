@@ -9,6 +9,8 @@ shared clean strategy in ``tests/fixtures/rules/_base``:
   text says why); tests/test_drift_rules.py checks those;
 - ``make.py`` (optional) runs in the built strategy folder, to create what cannot be kept
   as text (FIFOs, bad bytes, very large or very deep files);
+- ``stratlint.toml`` (optional) is the run's configuration, e.g. for ``extra-schemas``; it is
+  read as ``--config`` would read it, and paths in it are relative to the strategy folder;
 - expected findings are marked on their line with a trailing ``# expect: SL201`` comment
   (several: ``# expect: SL303, SL303``), or listed in ``expect.txt`` as
   ``<path relative to the fixture> <line> <CODE>`` (``.`` is the strategy folder itself).
@@ -25,8 +27,10 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.diagnostics import Diagnostic
 from stratlint.engine import Settings, lint
 
@@ -36,6 +40,7 @@ STRATEGY = "strategy"
 
 EXPECT_FILE = "expect.txt"
 MAKE_FILE = "make.py"
+CONFIG_FILE = "stratlint.toml"
 DELETE_SUFFIX = ".delete"
 STANDALONE_FILE = "standalone.txt"
 _CONTROL_FILES = {EXPECT_FILE, MAKE_FILE, STANDALONE_FILE}
@@ -78,8 +83,14 @@ def build_tree(fixture: Path, tmp: Path) -> Path:
 
 
 def lint_tree(tmp: Path) -> list[Diagnostic]:
-    """Lint ``tmp/strategy`` with ``tmp`` as the repository root, at default settings."""
-    return list(lint(Settings(root=tmp / STRATEGY, repo_root=tmp, today=TODAY)).diagnostics)
+    """Lint ``tmp/strategy`` with ``tmp`` as the repository root, at default settings or with
+    the fixture's own stratlint.toml, as of the pinned day."""
+    root = tmp / STRATEGY
+    settings = Settings(root=root, repo_root=tmp, today=TODAY)
+    config = root / CONFIG_FILE
+    if config.is_file():
+        settings = replace(resolve_settings(root, CommandLineOptions(config=config)), repo_root=tmp, today=TODAY)
+    return list(lint(settings).diagnostics)
 
 
 def _in_tree(relative: str) -> str:

@@ -51,11 +51,13 @@ def main() -> None:
 
 
 # Commands register themselves on ``cli``; import them explicitly, in help order.
+from stratlint.cli import baseline as _baseline  # noqa: E402
 from stratlint.cli import check as _check  # noqa: E402
+from stratlint.cli import config as _config  # noqa: E402
 from stratlint.cli import gate as _gate  # noqa: E402
 from stratlint.cli import impact as _impact  # noqa: E402
 from stratlint.cli import lock as _lock  # noqa: E402
 from stratlint.cli import rules as _rules  # noqa: E402
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "guarded", "main"]
-del _check, _gate, _impact, _lock, _rules
+del _baseline, _check, _config, _gate, _impact, _lock, _rules

@@ -8,13 +8,11 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_ERROR, cli, guarded
-from stratlint.diagnostics import Severity
-from stratlint.engine import Settings, lint
+from stratlint.cli.options import config_options
+from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.engine import lint
 from stratlint.fileio import atomic_write
 from stratlint.report import REPORTERS, ReportOptions
-
-DEFAULT_ROOT = Path("strategy")
-SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensitive=False)
 
 
 @cli.command()
@@ -35,42 +33,25 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
     help="Write the report in --format to FILE (replaced atomically, never half-written) and print the "
     "text report to the terminal, e.g. --format sarif --output stratlint.sarif.",
 )
-@click.option(
-    "--fail-on",
-    type=SEVERITY_CHOICE,
-    default="error",
-    show_default=True,
-    help="The lowest severity that makes the run fail (exit 1).",
-)
-@click.option(
-    "--max-proof-age-months",
-    type=click.IntRange(min=1),
-    default=18,
-    show_default=True,
-    help="A proof point older than this, still cited by messaging or a playbook, is stale evidence.",
-)
+@config_options()
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def check(
     path: Path | None,
     output_format: str,
     output: Path | None,
-    fail_on: str,
-    max_proof_age_months: int,
+    options: CommandLineOptions,
     color: bool | None,
     debug: bool,
 ) -> None:
-    """Check the strategy in PATH (default: ./strategy).
+    """Check the strategy in PATH (default: the configured root, or ./strategy).
 
     Formats: text (the terminal), json, sarif (GitHub code scanning), github
     (annotations in GitHub Actions), junit (GitLab and Jenkins test reports), gitlab
     (GitLab Code Quality) and markdown (a pull-request comment); docs/formats.md shows
     each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
-    settings = Settings(
-        root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on), max_proof_age_months=max_proof_age_months
-    )
-    result = guarded(lambda: lint(settings), debug)
+    result = guarded(lambda: lint(resolve_settings(path, options)), debug)
     use_color = sys.stdout.isatty() if color is None else color
 
     def render(name: str, colored: bool) -> str:

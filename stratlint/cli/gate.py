@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli, guarded
-from stratlint.cli.check import DEFAULT_ROOT
-from stratlint.engine import Settings, lint, relative_path
+from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.engine import lint, relative_path
 from stratlint.release import build_checklist, find_release, release_nodes
 from stratlint.report.gate import render_json, render_text
 
@@ -25,7 +25,7 @@ def gate(release: str, path: Path | None, output_format: str, debug: bool) -> No
     Prints a checklist: each shipped roadmap item, its launch messages and enablement plays,
     their status, and what blocks them. Exit 0 when the release is clean, 1 when anything
     blocks it, 2 when there is no such release. Meant to be a required CI check."""
-    settings = Settings(root=path or DEFAULT_ROOT)
+    settings = guarded(lambda: resolve_settings(path, CommandLineOptions(), use_baseline=False), debug)
     result = guarded(lambda: lint(settings), debug)
     candidate = Path(release)
     wanted_path = relative_path(candidate.resolve(), result.repo_root) if candidate.is_file() else None

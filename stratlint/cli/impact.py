@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_CLEAN, cli, guarded
-from stratlint.cli.check import DEFAULT_ROOT
-from stratlint.engine import Settings
+from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.impact import compute_impact
 from stratlint.report.impact import RENDERERS
 
@@ -27,7 +26,7 @@ def impact(path: Path | None, base: str, output_format: str, debug: bool) -> Non
     a pillar's claims -- grouped by function and owner, and the findings the change adds or
     removes. --format markdown is ready to post as a PR comment (with a Mermaid graph).
     The working tree is never touched: BASE is read through git."""
-    settings = Settings(root=path or DEFAULT_ROOT)
+    settings = guarded(lambda: resolve_settings(path, CommandLineOptions(), use_baseline=False), debug)
     found = guarded(lambda: compute_impact(settings, base), debug)
     click.echo(RENDERERS[output_format](found), nl=False)
     sys.exit(EXIT_CLEAN)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli, guarded
-from stratlint.cli.check import DEFAULT_ROOT
+from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.drift import LockUpdate, Suspect, suspects, update_lock
 from stratlint.engine import LintResult, Settings, StratlintError, lint
 from stratlint.fileio import atomic_write
@@ -18,7 +18,7 @@ from stratlint.report.review import render_review_text, review_document
 
 
 def _lint_for_lock(path: Path | None) -> tuple[Settings, LintResult]:
-    settings = Settings(root=path or DEFAULT_ROOT)
+    settings = resolve_settings(path, CommandLineOptions(), use_baseline=False)
     result = lint(settings)
     lock = result.graph.lock
     if lock is not None and lock.problems:
@@ -54,14 +54,13 @@ def lock(path: Path | None, debug: bool) -> None:
     Suspect references are never re-stamped: their owners accept them with 'stratlint review
     --accept'. Stamps of references that no longer exist are pruned."""
 
-    def run() -> tuple[LockUpdate, bool, int]:
+    def run() -> tuple[Path, LockUpdate, bool, int]:
         settings, result = _lint_for_lock(path)
         unreadable = _unreadable(result)
         update = update_lock(result.graph, result.graph.lock, prune=unreadable == 0)
-        return update, _write(settings, result, update), unreadable
+        return settings.root / LOCK_FILENAME, update, _write(settings, result, update), unreadable
 
-    update, written, unreadable = guarded(run, debug)
-    where = (path or DEFAULT_ROOT) / LOCK_FILENAME
+    where, update, written, unreadable = guarded(run, debug)
     click.echo(
         f"{where}: {len(update.edges)} references stamped ({update.added} new, {update.pruned} pruned)"
         f"{'' if written else ', unchanged'}."

@@ -6,11 +6,13 @@ import difflib
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.yaml import LoadProblem, parse_yaml
 from stratlint.model import KINDS, ArtifactBase
@@ -78,16 +80,23 @@ def _too_large(max_bytes: int) -> LoadProblem:
     )
 
 
-def load_artifact(path: str, relpath: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedArtifact:
+def load_artifact(
+    path: str,
+    relpath: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    extra_schemas: Mapping[str, ExtraSchema] | None = None,
+) -> LoadedArtifact:
     """Read, parse and validate one file. Never raises."""
     raw = read_bounded(path, max_bytes)
     if isinstance(raw, LoadProblem):
         return LoadedArtifact(relpath, problems=[raw])
-    return load_bytes(raw, relpath)
+    return load_bytes(raw, relpath, extra_schemas=extra_schemas)
 
 
-def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
-    """Parse and validate one file's bytes. Never raises."""
+def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSchema] | None = None) -> LoadedArtifact:
+    """Parse and validate one file's bytes, and against the organisation's extra schema for
+    its kind when there is one. Never raises."""
     artifact = LoadedArtifact(relpath)
     text = _decode(data, artifact.problems)
     if text is None:
@@ -133,6 +142,9 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
     except ValidationError as error:
         artifact.problems.extend(_schema_problems(error, value, parsed.source_map, str(kind)))
         artifact.declared_ids = _declared_ids(value)
+    extra = extra_schemas.get(str(kind)) if extra_schemas else None
+    if extra is not None:
+        artifact.problems.extend(check_extra_schema(value, extra, parsed.source_map))
     return artifact
 
 

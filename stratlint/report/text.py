@@ -37,6 +37,8 @@ def render_headline(result: LintResult) -> str:
         headline = f"All checks passed: {_plural(summary.files, 'file')}, no findings."
     if summary.waived:
         headline += f" {_plural(summary.waived, 'finding')} waived."
+    if summary.baselined:
+        headline += f" {_plural(summary.baselined, 'finding')} hidden by the baseline."
     return headline
 
 

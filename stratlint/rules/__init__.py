@@ -45,6 +45,7 @@ from stratlint.rules.structure import (
     MultiplePrimaryPriorities,
     MultipleValueDefinitions,
 )
+from stratlint.rules.suppression import SUPPRESSION_RULES
 
 RULES: tuple[type[Rule], ...] = (
     *LOAD_RULES,
@@ -80,6 +81,7 @@ RULES: tuple[type[Rule], ...] = (
     ReleaseItemNotReady,
     ReleaseMetricWithoutPriority,
     ReleaseDateOutsideHorizon,
+    *SUPPRESSION_RULES,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}

@@ -256,6 +256,29 @@ class UnreadableFile(LoadRule):
         """
 
 
+class ExtraSchemaViolation(LoadRule):
+    code = "SL016"
+    name = "extra-schema-violation"
+    summary = "The file breaks a rule of the organisation's own schema for its kind."
+    explanation = """
+        An organisation can add a JSON Schema per kind on top of the built-in one, in the
+        configuration ('extra-schemas'), for rules of its own. Each error is reported at the
+        offending value, with the schema's 'description' as the message when it has one.
+
+        Configuration:
+            [tool.stratlint.extra-schemas]
+            messaging = "schemas/org-messaging.json"   # every message names a persona tag
+
+        Bad:
+            - id: msg-close-faster
+              headline: Close in half the time
+              tags: [launch]              # no 'persona:' tag
+
+        Fix: change the value as the message says (here, add a tag such as
+        'persona:controller'), or change the organisation's schema if the rule is wrong.
+        """
+
+
 LOAD_RULES: tuple[type[LoadRule], ...] = (
     InvalidYaml,
     DuplicateKey,
@@ -272,4 +295,5 @@ LOAD_RULES: tuple[type[LoadRule], ...] = (
     MergeKey,
     NonScalarKey,
     UnreadableFile,
+    ExtraSchemaViolation,
 )

@@ -1,0 +1,99 @@
+"""The configuration flags shared by check, config and baseline, gathered into one
+CommandLineOptions value that stratlint.config resolves."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from stratlint.config import CommandLineOptions
+from stratlint.diagnostics import Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensitive=False)
+
+_FLAGS = (
+    "config",
+    "select",
+    "extend_select",
+    "ignore",
+    "severity",
+    "per_path_ignores",
+    "fail_on",
+    "max_file_size",
+    "max_proof_age_months",
+    "baseline",
+)
+
+
+def config_options(*, baseline: bool = True) -> Callable[[F], F]:
+    """Add the configuration flags to a command; it receives them as ``options``."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name, None) for name in _FLAGS}
+            options = CommandLineOptions(
+                config=given["config"],
+                select=given["select"] or (),
+                extend_select=given["extend_select"] or (),
+                ignore=given["ignore"] or (),
+                severity=given["severity"] or (),
+                per_path_ignores=given["per_path_ignores"] or (),
+                fail_on=given["fail_on"],
+                max_file_size=given["max_file_size"],
+                max_proof_age_months=given["max_proof_age_months"],
+                baseline=given["baseline"],
+            )
+            return command(*args, options=options, **kwargs)
+
+        flags = [
+            click.option(
+                "--config",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Read this configuration file instead of searching for one.",
+            ),
+            click.option(
+                "--select", multiple=True, metavar="CODES", help="Check only these rules (replaces the file's)."
+            ),
+            click.option("--extend-select", multiple=True, metavar="CODES", help="Check these rules as well."),
+            click.option("--ignore", multiple=True, metavar="CODES", help="Do not check these rules."),
+            click.option("--severity", multiple=True, metavar="RULE=LEVEL", help="Report a rule at another severity."),
+            click.option(
+                "--per-path-ignores",
+                multiple=True,
+                metavar="GLOB=CODES",
+                help="Do not check these rules in these files.",
+            ),
+            click.option(
+                "--fail-on", type=SEVERITY_CHOICE, help="The lowest severity that fails the run [default: error]."
+            ),
+            click.option(
+                "--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Skip files larger than this."
+            ),
+            click.option(
+                "--max-proof-age-months",
+                type=click.IntRange(min=1),
+                metavar="MONTHS",
+                help="A proof point older than this, still cited, is stale evidence [default: 18].",
+            ),
+        ]
+        if baseline:
+            flags.append(
+                click.option(
+                    "--baseline",
+                    type=click.Path(path_type=Path, dir_okay=False),
+                    help="Report only findings not recorded in this baseline file ('stratlint baseline').",
+                )
+            )
+        decorated: Any = wrapper
+        for flag in reversed(flags):
+            decorated = flag(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate

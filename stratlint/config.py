@@ -1,0 +1,518 @@
+"""Configuration: one file, the command line on top, turned into engine Settings in one place.
+
+The file is found by walking up from the target folder; in each folder the first of
+``.stratlint.toml``, ``stratlint.toml`` and ``pyproject.toml`` (only with a
+``[tool.stratlint]`` table) wins. ``--config FILE`` skips the search. Keys are kebab-case:
+
+    [tool.stratlint]
+    root = "strategy"                      # relative to the configuration file
+    select = ["ALL"]                       # codes, code prefixes (SL2) or names
+    extend-select = []
+    ignore = ["SL304"]
+    severity = { SL302 = "error", orphan-node = "info" }
+    per-path-ignores = { "strategy/archive/*" = ["SL3"] }   # globs on repository paths
+    fail-on = "error"
+    max-file-size = 1048576                # bytes
+    extra-schemas = { messaging = "schemas/org-messaging.json" }
+    baseline = ".stratlint-baseline.json"
+
+On the command line, ``--select``, ``--fail-on``, ``--max-file-size`` and ``--baseline``
+replace the file's value; ``--extend-select``, ``--ignore``, ``--severity`` and
+``--per-path-ignores`` add to it. Every problem raises ConfigError, whose one-line
+message names the file and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from stratlint.baseline import BaselineError, load_baseline
+from stratlint.diagnostics import Severity
+from stratlint.engine import DEFAULT_MAX_PROOF_AGE_MONTHS, Settings, StratlintError
+from stratlint.load.artifact import DEFAULT_MAX_BYTES
+from stratlint.load.extra_schema import ExtraSchema
+from stratlint.model import KINDS
+from stratlint.policy import Policy, selector_strength
+from stratlint.rules import RULES
+
+CONFIG_FILES = (".stratlint.toml", "stratlint.toml", "pyproject.toml")
+"""Looked for in this order in each folder, from the target folder up."""
+
+DEFAULT_ROOT = Path("strategy")
+DEFAULT_SOURCE = "default"
+COMMAND_LINE = "command line"
+
+Level = Literal["error", "warning", "info"]
+
+
+class ConfigError(StratlintError):
+    """A configuration problem: exit status 2, one line naming the file and the key."""
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class ConfigModel(BaseModel):
+    """The configuration file's keys, as written in ``[tool.stratlint]`` or stratlint.toml."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", alias_generator=_kebab, frozen=True)
+
+    root: str | None = None
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    severity: dict[str, Level] | None = None
+    per_path_ignores: dict[str, list[str]] | None = None
+    fail_on: Level | None = None
+    max_file_size: Annotated[int, Field(gt=0)] | None = None
+    max_proof_age_months: Annotated[int, Field(gt=0)] | None = None
+    extra_schemas: dict[str, str] | None = None
+    baseline: str | None = None
+
+
+KEYS = tuple(_kebab(name) for name in ConfigModel.model_fields)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLineOptions:
+    """The configuration flags as typed: raw text, checked by ``resolve_config``."""
+
+    config: Path | None = None
+    select: Sequence[str] = ()
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    severity: Sequence[str] = ()
+    """RULE=LEVEL items."""
+    per_path_ignores: Sequence[str] = ()
+    """GLOB=CODES items."""
+    fail_on: str | None = None
+    max_file_size: int | None = None
+    max_proof_age_months: int | None = None
+    baseline: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    path: Path
+    """Absolute."""
+    display: str
+    """As shown to the user: relative to the current folder when that is shorter."""
+    table: str
+    """'[tool.stratlint] ' for pyproject.toml, '' for a stratlint.toml."""
+    model: ConfigModel
+
+    def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.display}: {self.table}{key}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """One effective value, and where it came from: 'default', a file, or 'command line'."""
+
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveConfig:
+    """The configuration after the file and the command line are merged."""
+
+    config_file: ConfigFile | None
+    values: dict[str, Sourced]
+    root: Path
+    policy: Policy
+    fail_on: Severity
+    max_file_size: int
+    max_proof_age_months: int = DEFAULT_MAX_PROOF_AGE_MONTHS
+    extra_schemas: Mapping[str, ExtraSchema] = field(default_factory=dict)
+    baseline: Path | None = None
+
+    def settings(self, *, use_baseline: bool = True) -> Settings:
+        """The engine's Settings; reads the baseline file when one is configured."""
+        baseline = None
+        if use_baseline and self.baseline is not None:
+            try:
+                baseline = load_baseline(self.baseline)
+            except BaselineError as error:
+                raise ConfigError(str(error)) from None
+        return Settings(
+            root=self.root,
+            policy=self.policy,
+            fail_on=self.fail_on,
+            max_file_size=self.max_file_size,
+            max_proof_age_months=self.max_proof_age_months,
+            extra_schemas=self.extra_schemas,
+            baseline=baseline,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "config_file": self.config_file.display if self.config_file else None,
+            "options": {key: {"value": item.value, "source": item.source} for key, item in self.values.items()},
+        }
+
+
+def resolve_settings(path: Path | None, options: CommandLineOptions, *, use_baseline: bool = True) -> Settings:
+    """Settings for a run on ``path`` (None: the configured root, or ./strategy)."""
+    return resolve_config(path, options).settings(use_baseline=use_baseline)
+
+
+# -- finding and reading the file ----------------------------------------------------------
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The configuration file that governs ``start``: the nearest folder up that has one."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            candidate = candidate_folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml" or _has_table(candidate):
+                return candidate
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    document = _read_toml(pyproject, _display(pyproject))
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "stratlint" in tool
+
+
+def _read_toml(path: Path, display: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{display}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{display}: the configuration file cannot be read: {error.strerror or error}") from None
+
+
+def read_config_file(path: Path, *, explicit: bool = False) -> ConfigFile:
+    display = _display(path)
+    if explicit and not path.is_file():
+        raise ConfigError(f"--config {display}: no such file")
+    document = _read_toml(path, display)
+    table = ""
+    if path.name == "pyproject.toml":
+        tool = document.get("tool")
+        if not isinstance(tool, dict) or "stratlint" not in tool:
+            raise ConfigError(f"{display}: no [tool.stratlint] table; add one, or name a stratlint.toml")
+        document, table = tool["stratlint"], "[tool.stratlint] "
+        if not isinstance(document, dict):
+            raise ConfigError(f"{display}: [tool.stratlint] should be a table")
+    try:
+        model = ConfigModel.model_validate(document)
+    except ValidationError as error:
+        item = error.errors(include_url=False)[0]
+        raise ConfigError(f"{display}: {table}{_key_path(item['loc'])}: {_explain(item)}") from None
+    config = ConfigFile(path.resolve(), display, table, model)
+    _check_selectors(config)
+    return config
+
+
+def _display(path: Path) -> str:
+    absolute = path.resolve()
+    try:
+        relative = os.path.relpath(absolute, Path.cwd())
+    except ValueError:
+        return str(absolute)
+    return relative if not relative.startswith(os.pardir * 3) else str(absolute)
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def _key_path(loc: Sequence[int | str]) -> str:
+    parts: list[str] = []
+    for step in loc:
+        if step == "[key]":
+            continue
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif not parts:
+            parts.append(step)
+        else:
+            parts.append("." + (step if _BARE_KEY.match(step) else json.dumps(step)))
+    return "".join(parts) or "(top level)"
+
+
+def _explain(item: Any) -> str:
+    kind, given = item["type"], item.get("input")
+    if kind == "extra_forbidden":
+        guess = difflib.get_close_matches(str(item["loc"][-1]), KEYS, n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        return f"unknown key; {hint}the keys are {', '.join(KEYS)}"
+    if kind == "literal_error":
+        return f"{given!r} is not one of error, warning, info"
+    if kind == "greater_than":
+        return f"{given!r} should be a positive whole number"
+    expected = {
+        "string_type": "text",
+        "list_type": "a list of text values",
+        "dict_type": "a table",
+        "int_type": "a whole number",
+    }.get(kind)
+    if expected:
+        return f"should be {expected}, not {_type_name(given)}"
+    return str(item.get("msg", kind))
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a table"}
+    return next((label for kind, label in names.items() if isinstance(value, kind)), type(value).__name__)
+
+
+# -- selectors -----------------------------------------------------------------------------
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why ``selector`` is not usable, or None when it matches at least one rule."""
+    if selector.strip() and any(selector_strength(selector, rule.code, rule.name) for rule in RULES):
+        return None
+    guess = difflib.get_close_matches(selector.lower(), [rule.name for rule in RULES], n=1)
+    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+    return (
+        f"{selector!r} matches no rule{hint}; use a code (SL201), a code prefix (SL2), a name "
+        "(dangling-reference) or ALL; 'stratlint rules' lists them"
+    )
+
+
+def _check_selectors(config: ConfigFile) -> None:
+    model = config.model
+    lists = {"select": model.select, "extend-select": model.extend_select, "ignore": model.ignore}
+    for key, selectors in lists.items():
+        for index, selector in enumerate(selectors or ()):
+            problem = selector_problem(selector)
+            if problem:
+                raise config.error(f"{key}[{index}]", problem)
+    for selector in model.severity or {}:
+        problem = selector_problem(selector)
+        if problem:
+            raise config.error(_key_path(("severity", selector)), problem)
+    for glob, selectors in (model.per_path_ignores or {}).items():
+        for index, selector in enumerate(selectors):
+            problem = selector_problem(selector)
+            if problem:
+                raise config.error(_key_path(("per-path-ignores", glob, index)), problem)
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    """``--select A,B --select C`` -> [A, B, C]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _cli_selectors(flag: str, values: Sequence[str]) -> list[str]:
+    selectors = _split(values)
+    for selector in selectors:
+        problem = selector_problem(selector)
+        if problem:
+            raise ConfigError(f"{flag}: {problem}")
+    return selectors
+
+
+def _cli_pairs(flag: str, values: Sequence[str], shape: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        left, sep, right = value.rpartition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise ConfigError(f"{flag}: {value!r} should be written {shape}")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+# -- merging -------------------------------------------------------------------------------
+
+
+def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveConfig:
+    """Find and read the configuration for a run on ``path``, and lay the flags on top."""
+    if options.config is not None:
+        config: ConfigFile | None = read_config_file(options.config, explicit=True)
+    else:
+        found = find_config_file(path if path is not None else Path.cwd())
+        config = read_config_file(found) if found is not None else None
+    model = config.model if config else ConfigModel()
+    base = config.path.parent if config else Path.cwd()
+    merge = _Merge(config.display if config else DEFAULT_SOURCE)
+
+    root = merge.replace("root", path, _under(base, model.root), DEFAULT_ROOT, shown=Path.as_posix)
+    if path is None and config is not None and model.root is not None and not (base / model.root).is_dir():
+        raise config.error("root", f"{model.root!r} is not a folder (the path is relative to this file)")
+    select = merge.replace("select", _cli_selectors("--select", options.select) or None, model.select, ["ALL"])
+    cli_extend = _cli_selectors("--extend-select", options.extend_select)
+    extend = merge.combine(
+        "extend-select", model.extend_select, [*(model.extend_select or ()), *cli_extend], cli_extend
+    )
+    cli_ignore = _cli_selectors("--ignore", options.ignore)
+    ignore = merge.combine("ignore", model.ignore, [*(model.ignore or ()), *cli_ignore], cli_ignore)
+    severity = merge.combine(
+        "severity", model.severity, {**(model.severity or {}), **_cli_severity(options)}, options.severity
+    )
+    per_path = merge.combine(
+        "per-path-ignores", model.per_path_ignores, _per_path_ignores(model, options), options.per_path_ignores
+    )
+    fail_on = merge.replace(
+        "fail-on",
+        _cli_level("--fail-on", options.fail_on),
+        Severity.parse(model.fail_on) if model.fail_on else None,
+        Severity.ERROR,
+        shown=lambda level: level.label,
+    )
+    max_size = merge.replace("max-file-size", options.max_file_size, model.max_file_size, DEFAULT_MAX_BYTES)
+    if max_size < 1:
+        raise ConfigError(f"--max-file-size: {max_size} should be a positive whole number")
+    proof_age = merge.replace(
+        "max-proof-age-months", options.max_proof_age_months, model.max_proof_age_months, DEFAULT_MAX_PROOF_AGE_MONTHS
+    )
+    if proof_age < 1:
+        raise ConfigError(f"--max-proof-age-months: {proof_age} should be a positive whole number")
+    extra = _extra_schemas(config) if config else {}
+    merge.combine("extra-schemas", model.extra_schemas, {kind: schema.source for kind, schema in extra.items()}, ())
+    baseline = merge.replace(
+        "baseline", options.baseline, _under(base, model.baseline), None, shown=lambda p: p.as_posix() if p else None
+    )
+
+    policy = Policy(
+        select=tuple(select),
+        extend_select=tuple(extend),
+        ignore=tuple(ignore),
+        severity={selector: Severity.parse(level) for selector, level in severity.items()},
+        per_path_ignores={glob: tuple(codes) for glob, codes in per_path.items()},
+    )
+    return EffectiveConfig(config, merge.values, root, policy, fail_on, max_size, proof_age, extra, baseline)
+
+
+T = TypeVar("T")
+
+
+class _Merge:
+    """Collects each effective value with where it came from."""
+
+    def __init__(self, file_source: str) -> None:
+        self.file_source = file_source
+        self.values: dict[str, Sourced] = {}
+
+    def replace(
+        self, key: str, cli: T | None, file: T | None, default: T, *, shown: Callable[[T], Any] = lambda v: v
+    ) -> T:
+        """The command line's value, else the file's, else the default."""
+        if cli is not None:
+            value, source = cli, COMMAND_LINE
+        elif file is not None:
+            value, source = file, self.file_source
+        else:
+            value, source = default, DEFAULT_SOURCE
+        self.values[key] = Sourced(shown(value), source)
+        return value
+
+    def combine(self, key: str, file: object | None, value: T, cli: Sequence[Any] | Mapping[str, Any]) -> T:
+        """A value the file and the command line both add to."""
+        parts = [self.file_source] if file is not None else []
+        parts += [COMMAND_LINE] if cli else []
+        self.values[key] = Sourced(value, " + ".join(parts) or DEFAULT_SOURCE)
+        return value
+
+
+def _under(base: Path, location: str | None) -> Path | None:
+    return _shorten(base / location) if location is not None else None
+
+
+def _cli_level(flag: str, level: str | None) -> Severity | None:
+    if level is None:
+        return None
+    try:
+        return Severity.parse(level)
+    except ValueError:
+        raise ConfigError(f"{flag}: {level!r} is not one of error, warning, info") from None
+
+
+def _cli_severity(options: CommandLineOptions) -> dict[str, str]:
+    overrides = {}
+    for rule, level in _cli_pairs("--severity", options.severity, "RULE=LEVEL, e.g. SL304=info"):
+        problem = selector_problem(rule)
+        if problem:
+            raise ConfigError(f"--severity: {problem}")
+        parsed = _cli_level("--severity", level)
+        assert parsed is not None
+        overrides[rule] = parsed.label
+    return overrides
+
+
+def _per_path_ignores(model: ConfigModel, options: CommandLineOptions) -> dict[str, list[str]]:
+    merged = {glob: list(codes) for glob, codes in (model.per_path_ignores or {}).items()}
+    for glob, codes in _cli_pairs("--per-path-ignores", options.per_path_ignores, "GLOB=CODES, e.g. 'archive/*=SL3'"):
+        merged.setdefault(glob, []).extend(_cli_selectors("--per-path-ignores", [codes]))
+    return merged
+
+
+def _extra_schemas(config: ConfigFile) -> dict[str, ExtraSchema]:
+    schemas = {}
+    for kind, location in (config.model.extra_schemas or {}).items():
+        key = _key_path(("extra-schemas", kind))
+        if kind not in KINDS:
+            guess = difflib.get_close_matches(kind, list(KINDS), n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise config.error(key, f"{kind!r} is not a kind; {hint}the kinds are {', '.join(KINDS)}")
+        path = config.path.parent / location
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise config.error(key, f"the schema file {location!r} does not exist") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise config.error(key, f"the schema file {location!r} cannot be read: {error}") from None
+        except json.JSONDecodeError as error:
+            raise config.error(
+                key, f"the schema file {location!r} is not valid JSON (line {error.lineno}: {error.msg})"
+            ) from None
+        try:
+            schemas[kind] = ExtraSchema.build(kind, location, document)
+        except ValueError as error:
+            raise config.error(key, f"the schema file {location!r} is {error}") from None
+    return schemas
+
+
+def _shorten(path: Path) -> Path:
+    """``path`` relative to the current folder when that reads better, for messages."""
+    return Path(_display(path))
+
+
+# -- showing it ----------------------------------------------------------------------------
+
+
+def render_config(effective: EffectiveConfig) -> str:
+    """The effective configuration as TOML, each line commented with where it came from."""
+    where = effective.config_file.display if effective.config_file else "none found; defaults apply"
+    lines = [f"# Configuration file: {where}"]
+    rows = []
+    for key, item in effective.values.items():
+        if item.value is None:
+            rows.append((f"# {key} is not set", item.source))
+        else:
+            rows.append((f"{key} = {_toml(item.value)}", item.source))
+    width = max(len(text) for text, _ in rows)
+    lines += [f"{text:<{width}}  # {source}" for text, source in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, dict):
+        inner = ", ".join(
+            f"{key if _BARE_KEY.match(key) else json.dumps(key)} = {_toml(item)}" for key, item in value.items()
+        )
+        return "{ " + inner + " }" if inner else "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
