@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from stratlint.alignment import AlignmentScore, score_alignment
-from stratlint.diagnostics import FILE_START, Diagnostic, Severity
+from stratlint.diagnostics import FILE_START, Diagnostic, Severity, fingerprint
 from stratlint.graph import Graph, build_graph
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_artifact
 from stratlint.load.discover import discover, find_repository_root
+from stratlint.load.git import GitError, has_revision, load_revision, resolve_revision
 from stratlint.load.yaml import LoadProblem
 from stratlint.policy import Policy
 from stratlint.rules import RULES, Rule
@@ -125,10 +126,111 @@ def analyze(loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, r
     graph = build_graph(loaded, root_path)
     diagnostics = settings.policy.apply(run_rules(graph))
     diagnostics.sort(key=Diagnostic.sort_key)
-    counts = Counter(diagnostic.severity.label for diagnostic in diagnostics)
-    summary = Summary(
-        files=len(loaded),
-        counts={severity.label: counts.get(severity.label, 0) for severity in reversed(Severity)},
-        alignment=score_alignment(graph),
-    )
+    summary = Summary(files=len(loaded), counts=_count(diagnostics), alignment=score_alignment(graph))
     return LintResult(tuple(diagnostics), summary, graph, RULES, repo_root, settings.fail_on)
+
+
+def _count(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+    counts = Counter(diagnostic.severity.label for diagnostic in diagnostics)
+    return {severity.label: counts.get(severity.label, 0) for severity in reversed(Severity)}
+
+
+# -- comparing with a git revision ---------------------------------------------------------
+
+
+def lint_revision(settings: Settings, revision: str) -> LintResult:
+    """The strategy under ``settings.root`` as it is at a git ``revision``, read through git:
+    nothing is checked out and the working tree is not touched."""
+    repo_root = (settings.repo_root or find_repository_root(settings.root) or Path.cwd()).resolve()
+    root_path = relative_path(settings.root.resolve(), repo_root)
+    try:
+        commit = resolve_revision(repo_root, revision)
+        if root_path == ".." or root_path.startswith("../"):
+            raise GitError(f"cannot compare with '{revision}': {settings.root} is outside the git repository.")
+        loaded = load_revision(repo_root, commit, root_path, max_bytes=settings.max_file_size)
+    except GitError as error:
+        raise StratlintError(str(error)) from None
+    return analyze(loaded, settings, repo_root, root_path)
+
+
+def compare(current: LintResult, base: LintResult) -> LintResult:
+    """``current`` with only the findings that ``base`` does not have, and ``base``'s summary.
+
+    Findings are matched by fingerprint, which leaves out lines and columns, so a finding
+    that only moved is not new. They are compared as multisets: when the base has one
+    finding and the current run two identical ones, one of them is new. The summary's
+    counts then count the new findings, so the exit status depends on them alone."""
+    unmatched = Counter(fingerprint(diagnostic) for diagnostic in base.diagnostics)
+    new = []
+    for diagnostic in current.diagnostics:
+        key = fingerprint(diagnostic)
+        if unmatched[key] > 0:
+            unmatched[key] -= 1
+        else:
+            new.append(diagnostic)
+    summary = replace(current.summary, counts=_count(new))
+    return replace(current, diagnostics=tuple(new), summary=summary, base_summary=base.summary)
+
+
+def attribute(current: LintResult, base: LintResult, changed: Collection[str]) -> LintResult:
+    """Explain findings that appear outside the changed files: every finding that is new since
+    ``base`` and lies in a file not among ``changed`` (paths relative to the repository root)
+    gets a note naming the changed files it follows from. Fingerprints do not change."""
+    changed = set(changed)
+    base_texts = {artifact.path: artifact.text for artifact in base.graph.loaded}
+    current_texts = {artifact.path: artifact.text for artifact in current.graph.loaded}
+    causes = sorted(
+        path
+        for path in changed
+        if path in base_texts or path in current_texts
+        if base_texts.get(path) != current_texts.get(path)
+    )
+    unmatched = Counter(fingerprint(diagnostic) for diagnostic in base.diagnostics)
+    noted = []
+    for diagnostic in current.diagnostics:
+        key = fingerprint(diagnostic)
+        if unmatched[key] > 0:
+            unmatched[key] -= 1
+        elif diagnostic.path not in changed:
+            note = _cause_note(causes, in_file=diagnostic.path in current_texts)
+            diagnostic = replace(
+                diagnostic, message=f"{diagnostic.message} {note}", key=diagnostic.key or diagnostic.message
+            )
+        noted.append(diagnostic)
+    return replace(current, diagnostics=tuple(noted))
+
+
+def _cause_note(causes: Sequence[str], *, in_file: bool) -> str:
+    where = "in a file you did not change; " if in_file else ""
+    if not causes:
+        return f"({where}it is new since the last commit)"
+    if len(causes) == 1:
+        return f"({where}it follows from your change to {causes[0]})"
+    shown = ", ".join(causes[:3])
+    more = f" and {len(causes) - 3} more" if len(causes) > 3 else ""
+    return f"({where}it follows from your changes to {shown}{more})"
+
+
+def review(settings: Settings, *, diff_base: str | None = None, changed_files: Sequence[Path] = ()) -> LintResult:
+    """``check``: lint the whole strategy root, whichever files were named.
+
+    With ``diff_base``, report only the findings that are new since that revision. With
+    ``changed_files`` (as a pre-commit hook passes them), findings that are new since the
+    base -- or since HEAD -- and lie in other files are attributed to the changed files."""
+    current = lint(settings)
+    base: LintResult | None = None
+    if diff_base is not None:
+        base = lint_revision(settings, diff_base)
+    elif changed_files and has_revision(current.repo_root, "HEAD"):
+        try:
+            base = lint_revision(settings, "HEAD")
+        except StratlintError:
+            base = None  # the note is a help; the run itself does not depend on it
+    if base is None:
+        return current
+    if changed_files:
+        changed = {
+            relative_path(Path(os.path.realpath(path.parent)) / path.name, current.repo_root) for path in changed_files
+        }
+        current = attribute(current, base, changed)
+    return compare(current, base) if diff_base is not None else current

@@ -9,7 +9,8 @@ import click
 
 from stratlint.cli import cli, guarded
 from stratlint.diagnostics import Severity
-from stratlint.engine import Settings, lint
+from stratlint.engine import Settings, review
+from stratlint.load.discover import YAML_SUFFIXES
 from stratlint.report import REPORTERS, ReportOptions
 
 DEFAULT_ROOT = Path("strategy")
@@ -17,7 +18,7 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -33,12 +34,45 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
     show_default=True,
     help="The lowest severity that makes the run fail (exit 1).",
 )
+@click.option(
+    "--diff",
+    "diff_base",
+    metavar="BASE",
+    help="Report only the findings that are new since the git revision BASE (e.g. origin/main), "
+    "and the change in each alignment score. BASE is read through git; the working tree is not touched.",
+)
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def check(path: Path | None, output_format: str, fail_on: str, color: bool | None, debug: bool) -> None:
-    """Check the strategy in PATH (default: ./strategy)."""
-    settings = Settings(root=path or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
-    result = guarded(lambda: lint(settings), debug)
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    fail_on: str,
+    diff_base: str | None,
+    color: bool | None,
+    debug: bool,
+) -> None:
+    """Check the strategy in PATH (default: ./strategy).
+
+    PATH may also be strategy files, as a pre-commit hook passes them: the whole strategy
+    root is still checked (a change in one file can break references in others), and a
+    finding that the change causes in another file says which changed file it follows from.
+    """
+    root, changed = split_paths(paths)
+    settings = Settings(root=root or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
+    result = guarded(lambda: review(settings, diff_base=diff_base, changed_files=changed), debug)
     use_color = sys.stdout.isatty() if color is None else color
     click.echo(REPORTERS[output_format](result, ReportOptions(color=use_color)), nl=False, color=use_color)
     sys.exit(result.exit_code)
+
+
+def split_paths(paths: tuple[Path, ...]) -> tuple[Path | None, tuple[Path, ...]]:
+    """The strategy folder among PATHs (at most one), and the files: YAML files, existing or
+    just deleted, are changed files; anything else names the folder."""
+    folders = [path for path in paths if path.is_dir() or not (path.exists() or path.name.endswith(YAML_SUFFIXES))]
+    files = tuple(path for path in paths if path not in folders)
+    if len(folders) > 1:
+        raise click.UsageError(
+            f"pass one strategy folder, not {len(folders)} ({', '.join(map(str, folders))}); "
+            "files after it are treated as the files that changed."
+        )
+    return (folders[0] if folders else None), files

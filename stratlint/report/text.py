@@ -28,9 +28,15 @@ def _plural(count: int, noun: str) -> str:
 def render_summary(result: LintResult, *, color: bool = False) -> str:
     summary = result.summary
     counts = summary.counts
+    compared = result.base_summary is not None
     if result.diagnostics:
         parts = [_plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label)]
-        headline = f"Found {', '.join(parts)} in {_plural(summary.files, 'file')}."
+        if compared:
+            headline = f"Found {', '.join(parts)} new since the base revision, in {_plural(summary.files, 'file')}."
+        else:
+            headline = f"Found {', '.join(parts)} in {_plural(summary.files, 'file')}."
+    elif compared:
+        headline = f"No new findings since the base revision: {_plural(summary.files, 'file')} checked."
     else:
         headline = f"All checks passed: {_plural(summary.files, 'file')}, no findings."
     if summary.waived:
@@ -42,11 +48,16 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
         "",
         "Alignment (entries that trace to the value definition, a narrative node and the primary priority):",
     ]
+    base_alignment = result.base_summary.alignment if result.base_summary is not None else ()
+    base_scores = {score.function: score for score in base_alignment}
     for score in summary.alignment:
         if score.function == "overall":
             lines.append("  " + "-" * 70)
+        base = base_scores.get(score.function)
+        # With a base revision, each score shows its change: "marketing 82% → 76%".
+        change = f"{base.percent() if base else 'n/a':>4} → " if compared else ""
         lines.append(
-            f"  {score.function:<10} {score.percent():>4}  {score.traced:>4}/{score.entries:<4}"
+            f"  {score.function:<10} {change}{score.percent():>4}  {score.traced:>4}/{score.entries:<4}"
             f"  value {score.value}/{score.entries}, narrative {score.narrative}/{score.entries}, "
             f"primary priority {score.primary}/{score.entries}"
         )
