@@ -109,3 +109,22 @@ def test_real_pre_commit_fails_a_broken_reference_and_passes_the_fix(tmp_path: P
     assert fixed.returncode == 0, output
     assert "Passed" in output
     commit_all(team, "Rename the five-day close claim")
+
+
+@pytest.mark.integration
+def test_project_local_hook_works_for_a_developer(tmp_path: Path, pre_commit_home: Path) -> None:
+    """The local stratlint hook of the project's own config, run as a developer would."""
+    pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[test]')")
+    if not (PROJECT / ".git").exists():
+        pytest.skip(f"{PROJECT} is not a git repository, and pre-commit runs in one")
+    config = _load(".pre-commit-config.yaml")
+    assert isinstance(config, dict)
+    # Only the local hook: the others come from their own repositories.
+    local_only = tmp_path / "local-hooks.yaml"
+    local_only.write_text(yaml.safe_dump({"repos": [r for r in config["repos"] if r["repo"] == "local"]}))
+    run = _pre_commit(
+        "run", "--config", str(local_only), "stratlint", "--all-files", "--verbose", cwd=PROJECT, home=pre_commit_home
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    assert "All checks passed" in output
