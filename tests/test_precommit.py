@@ -128,3 +128,50 @@ def test_project_local_hook_works_for_a_developer(tmp_path: Path, pre_commit_hom
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert "All checks passed" in output
+
+
+@pytest.mark.integration
+def test_installed_hook_blocks_the_breaking_commit(tmp_path: Path, pre_commit_home: Path) -> None:
+    """The hook installed in a team's repository (`pre-commit install`), run by `git commit`."""
+    pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[test]')")
+    if not (PROJECT / ".git").exists():
+        pytest.skip(f"{PROJECT} is not a git repository, and pre-commit installs hooks from one")
+    revision = git(PROJECT, "rev-parse", "HEAD").strip()
+    team = new_repository(tmp_path / "team")
+    config = {"repos": [{"repo": str(PROJECT), "rev": revision, "hooks": [{"id": "stratlint", "files": "^strategy/"}]}]}
+    (team / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    commit_all(team, "Our strategy")
+    installed = _pre_commit("install", cwd=team, home=pre_commit_home)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    replace_in(team / NARRATIVE, f"- id: {OLD_ID}", f"- id: {NEW_ID}")
+    git(team, "add", NARRATIVE)
+    env = {"PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    refused = subprocess.run(
+        ["git", "commit", "-m", "Rename the claim"],
+        cwd=team,
+        env={**git_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert refused.returncode != 0, refused.stdout + refused.stderr
+    assert "(in a file you did not change; it follows from your change to strategy/narrative.yaml)" in (
+        refused.stdout + refused.stderr
+    )
+    assert git(team, "rev-list", "--count", "HEAD").strip() == "1", "the breaking commit was not made"
+
+    for path in (team / "strategy").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(OLD_ID, NEW_ID), encoding="utf-8")
+    git(team, "add", "-A")
+    accepted = subprocess.run(
+        ["git", "commit", "-m", "Rename the claim everywhere"],
+        cwd=team,
+        env={**git_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert git(team, "rev-list", "--count", "HEAD").strip() == "2"
