@@ -88,7 +88,9 @@ def _fetch_hint(repo_root: Path, revision: str) -> str:
     if not fetch_from:
         return "check the name (git branch -a lists the branches there are)."
     if _SHA.fullmatch(revision):
-        return f"in CI fetch it first: git fetch --depth=1 {fetch_from} {revision}"
+        if len(revision) in (40, 64):
+            return f"in CI fetch it first: git fetch --depth=1 {fetch_from} {revision}"
+        return f"if it is a commit, fetch it by its full id: git fetch --depth=1 {fetch_from} <full commit id>"
     return (
         f"check the name, or fetch the branch first, e.g. git fetch --depth=1 {fetch_from} "
         f"{revision}:refs/remotes/{fetch_from}/{revision}, then pass --diff {fetch_from}/{revision}."
