@@ -160,19 +160,27 @@ def compare(current: LintResult, base: LintResult) -> LintResult:
     that only moved is not new. They are compared as multisets: when the base has one
     finding and the current run two identical ones, one of them is new. The summary's
     counts then count the new findings, so the exit status depends on them alone."""
-    unmatched = Counter(fingerprint(diagnostic) for diagnostic in base.diagnostics)
-    new = []
-    for diagnostic in current.diagnostics:
-        key = fingerprint(diagnostic)
-        if unmatched[key] > 0:
-            unmatched[key] -= 1
-        else:
-            new.append(diagnostic)
+    new = [diagnostic for diagnostic, is_new in _newness(current, base) if is_new]
     summary = replace(current.summary, counts=_count(new))
     return replace(current, diagnostics=tuple(new), summary=summary, base_summary=base.summary)
 
 
-def attribute(current: LintResult, base: LintResult, changed: Collection[str]) -> LintResult:
+def _newness(current: LintResult, base: LintResult) -> list[tuple[Diagnostic, bool]]:
+    """Each finding of ``current``, and whether it is new: not matched, by fingerprint, to a
+    finding of ``base`` that no earlier finding has matched (a multiset comparison)."""
+    unmatched = Counter(fingerprint(diagnostic) for diagnostic in base.diagnostics)
+    marked = []
+    for diagnostic in current.diagnostics:
+        key = fingerprint(diagnostic)
+        marked.append((diagnostic, unmatched[key] == 0))
+        if unmatched[key]:
+            unmatched[key] -= 1
+    return marked
+
+
+def attribute(
+    current: LintResult, base: LintResult, changed: Collection[str], *, since: str = "the last commit"
+) -> LintResult:
     """Explain findings that appear outside the changed files: every finding that is new since
     ``base`` and lies in a file not among ``changed`` (paths relative to the repository root)
     gets a note naming the changed files it follows from. Fingerprints do not change."""
@@ -185,14 +193,10 @@ def attribute(current: LintResult, base: LintResult, changed: Collection[str]) -
         if path in base_texts or path in current_texts
         if base_texts.get(path) != current_texts.get(path)
     )
-    unmatched = Counter(fingerprint(diagnostic) for diagnostic in base.diagnostics)
     noted = []
-    for diagnostic in current.diagnostics:
-        key = fingerprint(diagnostic)
-        if unmatched[key] > 0:
-            unmatched[key] -= 1
-        elif diagnostic.path not in changed:
-            note = _cause_note(causes, in_file=diagnostic.path in current_texts)
+    for diagnostic, is_new in _newness(current, base):
+        if is_new and diagnostic.path not in changed:
+            note = _cause_note(causes, since, in_file=diagnostic.path in current_texts)
             diagnostic = replace(
                 diagnostic, message=f"{diagnostic.message} {note}", key=diagnostic.key or diagnostic.message
             )
@@ -200,10 +204,10 @@ def attribute(current: LintResult, base: LintResult, changed: Collection[str]) -
     return replace(current, diagnostics=tuple(noted))
 
 
-def _cause_note(causes: Sequence[str], *, in_file: bool) -> str:
+def _cause_note(causes: Sequence[str], since: str, *, in_file: bool) -> str:
     where = "in a file you did not change; " if in_file else ""
     if not causes:
-        return f"({where}it is new since the last commit)"
+        return f"({where}it is new since {since})"
     if len(causes) == 1:
         return f"({where}it follows from your change to {causes[0]})"
     shown = ", ".join(causes[:3])
@@ -232,5 +236,6 @@ def review(settings: Settings, *, diff_base: str | None = None, changed_files: S
         changed = {
             relative_path(Path(os.path.realpath(path.parent)) / path.name, current.repo_root) for path in changed_files
         }
-        current = attribute(current, base, changed)
+        since = "the last commit" if diff_base is None else f"'{diff_base}'"
+        current = attribute(current, base, changed, since=since)
     return compare(current, base) if diff_base is not None else current

@@ -114,3 +114,14 @@ def test_two_folders_are_a_usage_error(repo: Path) -> None:
     result = invoke("check", "strategy", "other", cwd=repo)
     assert result.exit_code == 2
     assert "pass one strategy folder" in result.output
+
+
+def test_diff_and_changed_files_together(repo: Path) -> None:
+    replace_in(repo / "strategy/sales/pe-backed.yaml", "priority: prio.win-multi-entity", "priority: prio.nowhere")
+    commit_all(repo, "A broken priority")
+    _rename_claim(repo)
+    result = invoke("check", "--diff", "HEAD", NARRATIVE, cwd=repo)
+    assert result.exit_code == 1
+    assert "prio.nowhere" not in result.output, "old findings are left out with --diff"
+    assert NOTE in result.output
+    assert "new since the base revision" in result.output
