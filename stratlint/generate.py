@@ -1,7 +1,9 @@
 """Regenerate what is generated: ``python -m stratlint.generate [--check]``.
 
 - schemas/*.schema.json, from the pydantic models;
-- the rules table in README.md, from the rule registry.
+- the rules table in README.md, from the rule registry;
+- docs/samples/ and the samples in docs/formats.md, from the bundled strategy with one
+  planted error (stratlint/format_samples.py).
 
 With --check, write nothing and exit 1 when a file is out of date.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from stratlint.format_samples import expected_sample_files
 from stratlint.model import KINDS
 from stratlint.model.schema import render_schema, schema_filename
 from stratlint.rules import RULES
@@ -34,6 +37,7 @@ def expected_files(project: Path) -> dict[Path, str]:
     files = {project / "schemas" / schema_filename(kind): render_schema(kind) for kind in KINDS}
     readme = project / "README.md"
     files[readme] = readme_with_table(readme.read_text(encoding="utf-8"))
+    files.update(expected_sample_files(project))
     return files
 
 

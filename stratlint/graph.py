@@ -141,6 +141,8 @@ class Graph:
     edges_from: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
     edges_to: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
     by_type: dict[NodeType, list[Node]] = field(default_factory=lambda: defaultdict(list))
+    unloaded_ids: frozenset[str] = frozenset()
+    """Ids declared in files that failed validation; references to them cannot be checked."""
 
     # -- queries ---------------------------------------------------------------------
     def of_type(self, *types: NodeType) -> list[Node]:
@@ -171,6 +173,14 @@ class Graph:
         primaries = self.primary_priorities()
         return primaries[0] if len(primaries) == 1 else None
 
+    def has_kind(self, kind: str) -> bool:
+        """A file of ``kind`` exists, whether or not it loaded."""
+        return any(item.kind == kind for item in self.loaded)
+
+    def unresolved(self, edge: ReferenceEdge) -> bool:
+        """The reference names no node, and not because the file declaring it failed to load."""
+        return edge.target is None and edge.target_id not in self.unloaded_ids
+
     def nodes_in(self, artifact: Artifact) -> Iterable[Node]:
         return (node for node in self.nodes.values() if node.artifact is artifact)
 
@@ -199,6 +209,7 @@ def build_graph(loaded: Iterable[LoadedArtifact], root_path: str = ".") -> Graph
     graph.edges_from = dict(graph.edges_from)
     graph.edges_to = dict(graph.edges_to)
     graph.by_type = dict(graph.by_type)
+    graph.unloaded_ids = frozenset().union(*(item.declared_ids for item in graph.loaded if item.model is None))
     return graph
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from stratlint.cli import cli, guarded
+from stratlint.cli import EXIT_ERROR, cli, guarded
 from stratlint.diagnostics import Severity
 from stratlint.engine import Settings, review
+from stratlint.fileio import atomic_write
 from stratlint.load.discover import YAML_SUFFIXES
 from stratlint.report import REPORTERS, ReportOptions
 
@@ -22,10 +23,18 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(REPORTERS)),
+    type=click.Choice(list(REPORTERS)),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format. With --output, the format of the file; the terminal then shows text.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report in --format to FILE (replaced atomically, never half-written) and print the "
+    "text report to the terminal, e.g. --format sarif --output stratlint.sarif.",
 )
 @click.option(
     "--fail-on",
@@ -46,6 +55,7 @@ SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensi
 def check(
     paths: tuple[Path, ...],
     output_format: str,
+    output: Path | None,
     fail_on: str,
     diff_base: str | None,
     color: bool | None,
@@ -56,12 +66,36 @@ def check(
     PATH may also be strategy files, as a pre-commit hook passes them: the whole strategy
     root is still checked (a change in one file can break references in others), and a
     finding that the change causes in another file says which changed file it follows from.
+
+    Formats: text (the terminal), json, sarif (GitHub code scanning), github
+    (annotations in GitHub Actions), junit (GitLab and Jenkins test reports), gitlab
+    (GitLab Code Quality) and markdown (a pull-request comment); docs/formats.md shows
+    each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
     root, changed = split_paths(paths)
     settings = Settings(root=root or DEFAULT_ROOT, fail_on=Severity.parse(fail_on))
     result = guarded(lambda: review(settings, diff_base=diff_base, changed_files=changed), debug)
     use_color = sys.stdout.isatty() if color is None else color
-    click.echo(REPORTERS[output_format](result, ReportOptions(color=use_color)), nl=False, color=use_color)
+
+    def render(name: str, colored: bool) -> str:
+        return guarded(lambda: REPORTERS[name](result, ReportOptions(color=colored)), debug)
+
+    if output is None:
+        click.echo(render(output_format, use_color), nl=False, color=use_color)
+        sys.exit(result.exit_code)
+    report = render(output_format, False)
+    click.echo(render("text", use_color), nl=False, color=use_color)
+    try:
+        atomic_write(output, report)
+    except OSError as error:
+        folder = output.parent
+        reason = (
+            f"the folder {folder} does not exist; create it first"
+            if isinstance(error, FileNotFoundError) and not folder.is_dir()
+            else (error.strerror or str(error))
+        )
+        click.echo(f"stratlint: cannot write {output}: {reason}", err=True)
+        sys.exit(EXIT_ERROR)
     sys.exit(result.exit_code)
 
 

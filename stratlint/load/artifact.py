@@ -30,13 +30,18 @@ class LoadedArtifact:
     problems: list[LoadProblem] = field(default_factory=list)
     text: str = ""
     """The decoded text, for comment-level features such as suppressions."""
+    declared_ids: frozenset[str] = frozenset()
+    """Ids the file declares although it failed validation: references to them are not
+    reported as dangling, since the file's own errors are the cause."""
 
 
 def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
     """Read at most ``max_bytes + 1`` bytes of a regular file, without following it into a
     FIFO or device, and without hanging."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        # Links were vetted by discovery (they stay inside the repository); O_NONBLOCK and the
+        # S_ISREG check below keep a FIFO or device from blocking the run.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         return LoadProblem("unreadable-file", f"The file cannot be read: {error.strerror or error}.", 1, 1)
     try:
@@ -127,7 +132,23 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
         artifact.model = model.model_validate(value)
     except ValidationError as error:
         artifact.problems.extend(_schema_problems(error, value, parsed.source_map, str(kind)))
+        artifact.declared_ids = _declared_ids(value)
     return artifact
+
+
+def _declared_ids(data: Any) -> frozenset[str]:
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ident = item.get("id")
+            if isinstance(ident, str):
+                found.add(ident)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return frozenset(found)
 
 
 _FATAL = frozenset({"invalid-yaml", "multiple-documents", "nesting-too-deep", "alias-bomb"})
@@ -214,11 +235,11 @@ def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
 def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, kind: str) -> list[LoadProblem]:
     problems = []
     for item in error.errors(include_url=False):
-        tokens, owner = _walk(data, item["loc"])
+        tokens, owner, container = _walk(data, item["loc"])
         pointer = join_pointer(*tokens)
         error_type = item["type"]
         field_name = str(item["loc"][-1]) if item["loc"] else ""
-        where = _describe(owner, kind)
+        where = _describe(owner, container, kind)
         if error_type == "missing":
             if not tokens and field_name == "stratlint":
                 message = "The file has no format version. Add 'stratlint: 1' at the top."
@@ -239,35 +260,37 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
     return problems
 
 
-def _walk(data: Any, loc: tuple[int | str, ...]) -> tuple[list[str | int], Any]:
+def _walk(data: Any, loc: tuple[int | str, ...]) -> tuple[list[str | int], Any, str | None]:
     """Follow a pydantic error location through the data, skipping pydantic's own tags.
 
-    Returns the JSON pointer tokens and the innermost mapping that owns the failing field."""
+    Returns the JSON pointer tokens, the innermost mapping that owns the failing field, and
+    the list field that mapping is an entry of ('items', 'messages', ...), if any."""
     tokens: list[str | int] = []
-    current, owner = data, data
+    current, owner, owner_depth = data, data, 0
     for step in loc:
-        if isinstance(current, dict) and isinstance(step, str) and step in current:
-            owner = current
+        if isinstance(current, dict) and isinstance(step, str):
+            owner, owner_depth = current, len(tokens)
             tokens.append(step)
+            if step not in current:
+                break  # a missing or unknown key: the pointer names it, the owner is this mapping
             current = current[step]
         elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
             tokens.append(step)
             current = current[step]
-        elif isinstance(current, dict) and isinstance(step, str):
-            # A missing or unknown key: the pointer names it, the owner is this mapping.
-            owner = current
-            tokens.append(step)
-            break
     if isinstance(current, dict) and tokens and loc and tokens[-1] != loc[-1]:
-        owner = current
-    return tokens, owner
+        owner, owner_depth = current, len(tokens)
+    owner_path = tokens[:owner_depth]
+    container = owner_path[-2] if len(owner_path) >= 2 and isinstance(owner_path[-1], int) else None
+    return tokens, owner, container if isinstance(container, str) else None
 
 
-def _describe(owner: Any, kind: str) -> str:
-    if isinstance(owner, dict):
-        ident = owner.get("id")
-        if isinstance(ident, str) and owner.get("kind") != kind:
-            return f"Entry '{ident}'"
+def _describe(owner: Any, container: str | None, kind: str) -> str:
+    ident = owner.get("id") if isinstance(owner, dict) else None
+    noun = _ENTRY_NOUNS.get(container or "")
+    if noun and isinstance(ident, str):
+        return f"{noun.capitalize()} '{ident}'"
+    if noun:
+        return f"A {noun} in '{container}'"
     return f"This {kind} file"
 
 
@@ -299,11 +322,16 @@ def _explain(item: Any) -> str:
             "int_type": "a whole number",
         }.get(error_type, error_type.removesuffix("_type"))
         return f"should be {expected}, not {_type_name(given) if given is not None else 'empty'}."
+    if error_type == "value_error" and "error" in ctx:
+        return f"is invalid: {ctx['error']}."
     return f"is invalid: {item.get('msg', error_type)}."
 
 
 def _all_field_names() -> list[str]:
-    names: set[str] = set()
+    return sorted({name for model in _all_models() for name in model.model_fields})
+
+
+def _all_models() -> list[type[BaseModel]]:
     seen: set[type[BaseModel]] = set()
     stack: list[type[BaseModel]] = list(KINDS.values())
 
@@ -312,12 +340,11 @@ def _all_field_names() -> list[str]:
         if model in seen:
             continue
         seen.add(model)
-        names.update(model.model_fields)
         for info in model.model_fields.values():
             for arg in _walk_types(info.annotation):
                 if isinstance(arg, type) and issubclass(arg, BaseModel):
                     stack.append(arg)
-    return sorted(names)
+    return sorted(seen, key=lambda model: model.__name__)
 
 
 def _walk_types(annotation: Any) -> list[Any]:
@@ -330,3 +357,20 @@ def _walk_types(annotation: Any) -> list[Any]:
 
 
 _FIELD_NAMES = _all_field_names()
+
+
+def _entry_nouns() -> dict[str, str]:
+    """List fields that hold entries, by name, with what an entry is called: 'items' -> 'roadmap item'."""
+    nouns: dict[str, str] = {}
+    for model in _all_models():
+        for name, info in model.model_fields.items():
+            for arg in _walk_types(info.annotation):
+                node_type = getattr(arg, "node_type", None) if isinstance(arg, type) else None
+                if node_type is not None:
+                    nouns[name] = str(node_type.value)
+    nouns["conflicts"] = "metric conflict"
+    nouns["links"] = "link"
+    return nouns
+
+
+_ENTRY_NOUNS = _entry_nouns()

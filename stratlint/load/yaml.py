@@ -67,7 +67,12 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
-_DIRECTIVE = re.compile(rb"^%YAML[ \t]+([^\s#]+)", re.MULTILINE)
+_DIRECTIVE = re.compile(rb"%YAML[ \t]+([^\s#]+)")
+# YAML 1.2 reads these as ordinary characters; libyaml breaks lines at them (YAML 1.1). They
+# are swapped for private-use stand-ins while parsing and restored in every scalar, so text
+# survives and line numbers stay right.
+_NON_BREAKS = {"\u2028": "\U000f2028", "\u2029": "\U000f2029", "\u0085": "\U000f0085"}
+_RESTORE = str.maketrans({stand_in: original for original, stand_in in _NON_BREAKS.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +173,10 @@ _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
 class _Builder:
     """Turns composed nodes into plain data while filling the source map."""
 
-    __slots__ = ("extra", "keys", "problems", "seen", "values")
+    __slots__ = ("extra", "keys", "problems", "restore", "seen", "values")
 
-    def __init__(self, source_map: SourceMap, problems: list[LoadProblem]) -> None:
+    def __init__(self, source_map: SourceMap, problems: list[LoadProblem], *, restore: bool = False) -> None:
+        self.restore = restore
         self.values = source_map.values
         self.keys = source_map.keys
         self.problems = problems
@@ -187,8 +193,10 @@ class _Builder:
             if self.extra > MAX_ALIAS_EXPANSION:
                 raise _Budget
             return self.seen[node_id]
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH and not isinstance(node, ScalarNode):
             raise _TooDeep(node)
+        if self.restore and isinstance(node, ScalarNode):
+            node.value = node.value.translate(_RESTORE)
         tag = node.tag
         if tag is _PLAIN:
             value: Any = resolve_plain(node.value)
@@ -205,7 +213,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        seen_keys: dict[Any, Node] = {}
+        seen_keys: dict[tuple[str, Any], Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
@@ -216,6 +224,8 @@ class _Builder:
                     )
                 )
                 continue
+            if self.restore:
+                key_node.value = key_node.value.translate(_RESTORE)
             text = key_node.value
             if key_node.tag is _PLAIN and text == "<<":
                 self.problems.append(
@@ -226,11 +236,10 @@ class _Builder:
                     )
                 )
                 continue
+            # Keys collide when YAML reads them as one value (1 and true) or when they are the same
+            # text (1 and '1'): the data keeps keys as text, so either would lose a value.
             identity = resolve_plain(text) if key_node.tag is _PLAIN else text
-            try:
-                first = seen_keys.get(identity)
-            except TypeError:  # pragma: no cover - scalars always hash
-                first = None
+            first = seen_keys.get(("value", identity)) or seen_keys.get(("text", text))
             if first is not None:
                 same = "" if first.value == text else f" (YAML reads '{text}' and '{first.value}' as the same key)"
                 self.problems.append(
@@ -242,7 +251,7 @@ class _Builder:
                     )
                 )
                 continue
-            seen_keys[identity] = key_node
+            seen_keys[("value", identity)] = seen_keys[("text", text)] = key_node
             child = f"{pointer}/{escape_token(text)}"
             ks, ke = key_node.start_mark, key_node.end_mark
             self.keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
@@ -316,7 +325,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     problems: list[LoadProblem] = []
     result = ParsedYaml(None, source_map, problems)
 
-    directive = _DIRECTIVE.search(data)
+    directive = _version_directive(data)
     if directive is not None and directive.group(1) != b"1.2":
         line = data.count(b"\n", 0, directive.start()) + 1
         version = directive.group(1).decode("ascii", "replace")
@@ -333,9 +342,14 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         )
         data = data[: directive.start()] + b"#" + data[directive.start() + 1 :]
 
+    restore = any(char.encode() in data for char in _NON_BREAKS)
+    if restore:
+        for original, stand_in in _NON_BREAKS.items():
+            data = data.replace(original.encode(), stand_in.encode())
+
     indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
     if indicators > _DEPTH_SCAN_THRESHOLD:
-        where = _nesting_depth_exceeds(data, MAX_DEPTH)
+        where = _nesting_depth_exceeds(data, MAX_DEPTH + 1)  # the event scan counts the root as 1
         if where is not None:
             problems.append(_too_deep(*where))
             return result
@@ -360,7 +374,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     if root is None:
         return result
 
-    builder = _Builder(source_map, problems)
+    builder = _Builder(source_map, problems, restore=restore)
     try:
         result.data = builder.build(root, "", 0)
     except _TooDeep as deep:
@@ -381,6 +395,22 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         source_map.values.clear()
         source_map.keys.clear()
     return result
+
+
+def _version_directive(data: bytes) -> re.Match[bytes] | None:
+    """The %YAML directive, looked for only where directives may stand: before the document."""
+    position = 0
+    while position < len(data):
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end + 1
+        start = position + 3 if position == 0 and data.startswith(b"\xef\xbb\xbf") else position
+        line = data[start:end].strip()
+        if line.startswith(b"%YAML"):
+            return _DIRECTIVE.match(data, start)
+        if line and not line.startswith((b"#", b"%")):
+            return None
+        position = end
+    return None
 
 
 def _too_deep(line: int, column: int) -> LoadProblem:

@@ -133,7 +133,8 @@ class Entry(Strict):
 class StrategyNode(Entry):
     """An entry of the value definition, narrative or priorities that others reference."""
 
-    status: Lifecycle = Lifecycle.ACTIVE
+    # Lax for this one field: strict mode accepts only enum objects, and YAML gives text.
+    status: Annotated[Lifecycle, Field(strict=False)] = Lifecycle.ACTIVE
     """'active' (the default), 'draft', or 'retired'. Retired nodes must no longer be referenced."""
     retired_on: Date | None = None
     """The date the node was retired."""

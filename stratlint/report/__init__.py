@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from stratlint.engine import LintResult
+from stratlint.report import github, gitlab, junit, markdown, sarif
 from stratlint.report import json as json_report
 from stratlint.report import text as text_report
 
@@ -20,6 +21,11 @@ Reporter = Callable[[LintResult, ReportOptions], str]
 REPORTERS: dict[str, Reporter] = {
     "text": lambda result, options: text_report.render(result, color=options.color),
     "json": lambda result, options: json_report.render(result),
+    "sarif": lambda result, options: sarif.render(result),
+    "github": lambda result, options: github.render(result),
+    "junit": lambda result, options: junit.render(result),
+    "gitlab": lambda result, options: gitlab.render(result),
+    "markdown": lambda result, options: markdown.render(result),
 }
 """Every output format, by the name given to --format."""
 

@@ -8,6 +8,7 @@ from typing import Any
 from stratlint import __version__
 from stratlint.diagnostics import Diagnostic
 from stratlint.engine import LintResult
+from stratlint.report.score_change import score_changes
 
 
 def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -30,9 +31,13 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 
 
 def render(result: LintResult) -> str:
-    document = {
+    document: dict[str, Any] = {
         "version": __version__,
         "diagnostics": [diagnostic_dict(diagnostic) for diagnostic in result.diagnostics],
         "summary": result.summary.as_dict(),
     }
+    if result.base_summary is not None:
+        # A comparison run (--diff): the base revision's summary and each score's change.
+        document["base_summary"] = result.base_summary.as_dict()
+        document["alignment_change"] = {change.function: change.as_dict() for change in score_changes(result)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -6,6 +6,7 @@ import click
 
 from stratlint.diagnostics import Diagnostic, Severity
 from stratlint.engine import LintResult
+from stratlint.report.score_change import score_changes
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -25,10 +26,11 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def render_summary(result: LintResult, *, color: bool = False) -> str:
+def render_headline(result: LintResult) -> str:
+    """One line: what was found, in how many files."""
     summary = result.summary
     counts = summary.counts
-    compared = result.base_summary is not None
+    compared = result.base_summary is not None  # --diff: the findings are the new ones
     if result.diagnostics:
         parts = [_plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label)]
         if compared:
@@ -41,6 +43,12 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
         headline = f"All checks passed: {_plural(summary.files, 'file')}, no findings."
     if summary.waived:
         headline += f" {_plural(summary.waived, 'finding')} waived."
+    return headline
+
+
+def render_summary(result: LintResult, *, color: bool = False) -> str:
+    summary = result.summary
+    headline = render_headline(result)
     if color:
         headline = click.style(headline, fg="red" if result.failed else "green", bold=True)
     lines = [
@@ -48,19 +56,20 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
         "",
         "Alignment (entries that trace to the value definition, a narrative node and the primary priority):",
     ]
-    base_alignment = result.base_summary.alignment if result.base_summary is not None else ()
-    base_scores = {score.function: score for score in base_alignment}
+    changes = {change.function: change for change in score_changes(result)}
     for score in summary.alignment:
         if score.function == "overall":
             lines.append("  " + "-" * 70)
-        base = base_scores.get(score.function)
-        # With a base revision, each score shows its change: "marketing 82% → 76%".
-        change = f"{base.percent() if base else 'n/a':>4} → " if compared else ""
-        lines.append(
-            f"  {score.function:<10} {change}{score.percent():>4}  {score.traced:>4}/{score.entries:<4}"
+        row = (
+            f"  {score.function:<10} {score.percent():>4}  {score.traced:>4}/{score.entries:<4}"
             f"  value {score.value}/{score.entries}, narrative {score.narrative}/{score.entries}, "
             f"primary priority {score.primary}/{score.entries}"
         )
+        change = changes.get(score.function)
+        if change is not None:
+            points = change.signed_points()
+            row += f"  (since base: {change.describe()}{', ' + points if points else ''})"
+        lines.append(row)
     return "\n".join(lines)
 
 

@@ -200,9 +200,14 @@ class SegmentDrift(Rule):
         for edge in graph.edges:
             if edge.ref.targets != frozenset({NodeType.SEGMENT}) or edge.resolves:
                 continue
-            what = (
-                f"{edge.target.label}, which is not a segment"
-                if edge.target is not None
-                else f"'{edge.target_id}', which is not a segment in who we serve{did_you_mean(graph, edge)}"
-            )
+            if edge.target is None and not graph.unresolved(edge):
+                continue
+            fix = "Target a segment we serve, or add it to the value definition first."
+            if edge.target is not None:
+                what = f"{edge.target.label}, which is not a segment. {fix}"
+            else:
+                hint = did_you_mean(graph, edge)
+                what = f"'{edge.target_id}', which is not a segment in who we serve" + (
+                    f"{hint}" if hint != "." else f". {fix}"
+                )
             yield self.at_edge(edge, f"{capitalized(edge.source.label)} targets {what}")

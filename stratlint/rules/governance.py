@@ -137,15 +137,24 @@ class MetricConflictWithoutWinner(Rule):
             if not isinstance(entry, Metric):
                 continue
             for index, conflict in enumerate(entry.conflicts):
-                if conflict.winner:
-                    continue
-                source_map = node.artifact.source_map
                 pointer = f"{node.pointer}/conflicts/{index}"
+                if not conflict.winner:
+                    message = (
+                        f"{capitalized(node.label)} conflicts with '{conflict.metric}' but no winner is stated. "
+                        "Add 'winner:' with the metric that wins when the two conflict."
+                    )
+                elif conflict.winner not in (node.id, conflict.metric):
+                    pointer += "/winner"
+                    message = (
+                        f"{capitalized(node.label)} conflicts with '{conflict.metric}', but the stated winner "
+                        f"'{conflict.winner}' is neither of the two. Name '{node.id}' or '{conflict.metric}'."
+                    )
+                else:
+                    continue
                 yield self.at(
                     node.artifact.path,
-                    source_map.span(pointer),
-                    f"{capitalized(node.label)} conflicts with '{conflict.metric}' but no winner is stated. Add "
-                    "'winner:' with the metric that wins when the two conflict.",
+                    node.artifact.source_map.span(pointer),
+                    message,
                     pointer=pointer,
                     key=f"{node.id}:{conflict.metric}",
                 )

@@ -45,7 +45,7 @@ class DanglingReference(Rule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for edge in graph.edges:
-            if edge.target is None and edge.ref.targets != _SEGMENT_ONLY:
+            if graph.unresolved(edge) and edge.ref.targets != _SEGMENT_ONLY:
                 yield self.at_edge(
                     edge,
                     f"{capitalized(edge.source.label)} cites {edge.ref.describe()} '{edge.target_id}' in "
@@ -71,7 +71,11 @@ class WrongKindReference(Rule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for edge in graph.edges:
-            if edge.target is not None and edge.target.type not in edge.ref.targets:
+            if (
+                edge.target is not None
+                and edge.target.type not in edge.ref.targets
+                and edge.ref.targets != _SEGMENT_ONLY
+            ):
                 yield self.at_edge(
                     edge,
                     f"{capitalized(edge.source.label)} lists {edge.target.label} under '{edge.field}', which "

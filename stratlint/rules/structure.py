@@ -54,7 +54,7 @@ class MissingValueDefinition(Rule):
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        if graph.loaded and not graph.artifacts_of_kind("value"):
+        if graph.loaded and not graph.has_kind("value"):
             yield self.at(
                 graph.root_path,
                 FILE_START,
@@ -104,7 +104,7 @@ class MissingNarrative(Rule):
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        if graph.loaded and not graph.artifacts_of_kind("narrative"):
+        if graph.loaded and not graph.has_kind("narrative"):
             yield self.at(
                 graph.root_path,
                 FILE_START,
@@ -163,6 +163,8 @@ class MissingPrimaryPriority(Rule):
         if not graph.loaded or graph.primary_priorities():
             return
         files = graph.artifacts_of_kind("priorities")
+        if not files and graph.has_kind("priorities"):
+            return  # the priorities file failed to load; its own errors say what to fix
         if not files:
             yield self.at(
                 graph.root_path,

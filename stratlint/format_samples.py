@@ -1,0 +1,187 @@
+"""Real samples of every output format, for docs/formats.md and docs/samples/.
+
+The samples come from the bundled strategy (``strategy/``) with one planted error: in a
+copy, one message's only narrative reference gets a typo, so the reference dangles and the
+message stops counting as aligned. The run compares with the unmodified copy, as
+``check --diff`` does, so the reports also show how the alignment scores moved.
+
+Volatile parts are normalised: the version (``<version>``) and the repository's location
+on disk. ``python -m stratlint.generate`` rewrites the samples; a test fails when they are
+stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stratlint.engine import LintResult, Settings, lint
+from stratlint.graph import Graph, ReferenceEdge
+from stratlint.model import Function
+from stratlint.report import REPORTERS, ReportOptions
+from stratlint.report.sarif import SRCROOT
+
+VERSION_PLACEHOLDER = "<version>"
+REPOSITORY_PLACEHOLDER = "file:///path/to/repository/"
+
+SAMPLE_FILES = {
+    "text": "text.txt",
+    "json": "report.json",
+    "sarif": "stratlint.sarif",
+    "github": "github.txt",
+    "junit": "junit.xml",
+    "gitlab": "gl-code-quality-report.json",
+    "markdown": "comment.md",
+}
+"""docs/samples/<file> for each format."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlantedError:
+    path: str
+    line: int
+    original: str
+    planted: str
+
+
+def pick_edge(graph: Graph) -> ReferenceEdge:
+    """A marketing message whose only narrative reference points at a claim others also cite,
+    and which is aligned now: breaking it makes one finding and lowers one score."""
+    primary = graph.primary_priority()
+    candidates = []
+    for node in graph.initiatives(Function.MARKETING):
+        narrative = graph.references(node, "narrative")
+        priority = graph.references(node, "priority")
+        if len(narrative) != 1 or not narrative[0].resolves or narrative[0].target is None:
+            continue
+        if primary is None or not any(edge.target is primary for edge in priority):
+            continue
+        if len(graph.referrers(narrative[0].target)) < 2:
+            continue
+        candidates.append(narrative[0])
+    if not candidates:
+        raise LookupError("the strategy has no aligned marketing message with a single narrative reference")
+    return min(candidates, key=lambda edge: (edge.source.artifact.path, edge.span.line))
+
+
+def plant_error(repository: Path, edge: ReferenceEdge) -> PlantedError:
+    """Misspell the reference ``edge`` in the file under ``repository``, at its exact position."""
+    file = repository / edge.source.artifact.path
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    span = edge.span
+    line = lines[span.line - 1]
+    start, end = span.column - 1, span.end_column - 1
+    typo = edge.target_id[:-1]
+    lines[span.line - 1] = line[:start] + line[start:end].replace(edge.target_id, typo, 1) + line[end:]
+    file.write_text("".join(lines), encoding="utf-8")
+    return PlantedError(edge.source.artifact.path, span.line, edge.target_id, typo)
+
+
+def _normalise(name: str, text: str, repository: Path) -> str:
+    if name not in ("json", "sarif"):
+        return text
+    document: Any = json.loads(text)
+    if name == "json":
+        document["version"] = VERSION_PLACEHOLDER
+    else:
+        run = document["runs"][0]
+        run["tool"]["driver"]["version"] = VERSION_PLACEHOLDER
+        base = run.get("originalUriBaseIds", {}).get(SRCROOT)
+        if base is not None and base.get("uri") == repository.as_uri().rstrip("/") + "/":
+            base["uri"] = REPOSITORY_PLACEHOLDER
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Samples:
+    planted: PlantedError
+    result: LintResult
+    outputs: dict[str, str]
+
+
+def build_samples(strategy: Path) -> Samples:
+    """Copy ``strategy`` to a scratch repository, plant the error, and render every format."""
+    with tempfile.TemporaryDirectory(prefix="stratlint-samples-") as scratch:
+        repository = Path(scratch).resolve()
+        root = repository / "strategy"
+        shutil.copytree(strategy, root)
+        settings = Settings(root=root, repo_root=repository)
+        base = lint(settings)
+        planted = plant_error(repository, pick_edge(base.graph))
+        result = dataclasses.replace(lint(settings), base_summary=base.summary)
+        outputs = {
+            name: _normalise(name, reporter(result, ReportOptions()), repository)
+            for name, reporter in REPORTERS.items()
+        }
+    return Samples(planted, result, outputs)
+
+
+# -- docs/formats.md ----------------------------------------------------------------------
+
+
+def begin_marker(name: str) -> str:
+    return f"<!-- sample:{name}:begin (generated by python -m stratlint.generate) -->"
+
+
+def end_marker(name: str) -> str:
+    return f"<!-- sample:{name}:end -->"
+
+
+def _fenced(language: str, text: str) -> str:
+    fence = "````" if "```" in text else "```"
+    return f"{fence}{language}\n{text.rstrip(chr(10))}\n{fence}"
+
+
+def sarif_excerpt(sarif: str) -> str:
+    """The parts of the SARIF sample worth reading in the docs: one rule descriptor and the results."""
+    run = json.loads(sarif)["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    used = sorted({result["ruleIndex"] for result in run["results"] if "ruleIndex" in result})
+    excerpt = {
+        "tool.driver": {key: value for key, value in run["tool"]["driver"].items() if key != "rules"},
+        f"tool.driver.rules[{used[0] if used else 0}] (one of {len(rules)})": rules[used[0] if used else 0],
+        "originalUriBaseIds": run.get("originalUriBaseIds"),
+        "results": run["results"],
+    }
+    return json.dumps(excerpt, indent=2, ensure_ascii=False)
+
+
+def doc_blocks(samples: Samples) -> dict[str, str]:
+    planted = samples.planted
+    outputs = samples.outputs
+    languages = {"text": "text", "json": "json", "github": "text", "junit": "xml", "gitlab": "json"}
+    blocks = {name: _fenced(language, outputs[name]) for name, language in languages.items() if name in outputs}
+    blocks["planted"] = (
+        f"In `{planted.path}`, line {planted.line}, the message's only narrative reference "
+        f"`{planted.original}` became `{planted.planted}`."
+    )
+    if "sarif" in outputs:
+        blocks["sarif"] = _fenced("json", sarif_excerpt(outputs["sarif"]))
+    if "markdown" in outputs:
+        quoted = "\n".join(f"> {line}".rstrip() for line in outputs["markdown"].strip().splitlines())
+        blocks["markdown"] = _fenced("markdown", outputs["markdown"]) + "\n\nRendered:\n\n" + quoted
+    return blocks
+
+
+def fill_markers(document: str, blocks: dict[str, str]) -> str:
+    for name, block in blocks.items():
+        begin, end = begin_marker(name), end_marker(name)
+        if begin not in document:
+            continue
+        start, stop = document.index(begin) + len(begin), document.index(end)
+        document = document[:start] + "\n" + block + "\n" + document[stop:]
+    return document
+
+
+def expected_sample_files(project: Path) -> dict[Path, str]:
+    """docs/samples/* and docs/formats.md, as the generator writes them."""
+    samples = build_samples(project / "strategy")
+    files = {project / "docs" / "samples" / SAMPLE_FILES[name]: text for name, text in samples.outputs.items()}
+    formats = project / "docs" / "formats.md"
+    files[formats] = fill_markers(formats.read_text(encoding="utf-8"), doc_blocks(samples))
+    return files

@@ -1,0 +1,109 @@
+"""A pull-request comment: a headline, the alignment of each function and a table of findings.
+
+Links to findings are relative to the repository root (``strategy/x.yaml#L12``): they
+resolve where the Markdown is read inside the repository (a committed file, a job
+summary's repository view), not in a pull-request comment, whose links are relative to
+the pull request's page.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from stratlint.diagnostics import Diagnostic, Severity
+from stratlint.engine import LintResult
+from stratlint.report.score_change import score_changes
+
+MAX_ROWS = 100
+"""Findings shown in the table; a comment has a size limit, and nobody reads row 101."""
+
+ICONS = {Severity.ERROR: ":x:", Severity.WARNING: ":warning:", Severity.INFO: ":information_source:"}
+
+# Backslash-escape the ASCII punctuation that Markdown, tables or HTML would act on.
+_ACTIVE = re.compile(r"([\\`*_\[\]<>|&#!~])")
+
+
+def cell(text: str) -> str:
+    """Make ``text`` safe inside one table cell: no Markdown, no HTML, no row breaks."""
+    escaped = _ACTIVE.sub(r"\\\1", text)
+    return "<br>".join(line for line in escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def headline(result: LintResult) -> str:
+    counts = result.summary.counts
+    files = _plural(result.summary.files, "file")
+    if not result.diagnostics:
+        return f"## :white_check_mark: stratlint: all checks passed ({files}, no findings)"
+    parts = ", ".join(_plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label))
+    verdict = "failed" if result.failed else "passed"
+    icon = ":x:" if result.failed else ":white_check_mark:"
+    text = f"## {icon} stratlint: {verdict} with {parts} in {files}"
+    return text + (f" ({_plural(result.summary.waived, 'finding')} waived)" if result.summary.waived else "")
+
+
+def alignment_table(result: LintResult) -> list[str]:
+    changes = {change.function: change for change in score_changes(result)}
+    header = "| Function | Aligned | Traced | Value | Narrative | Primary priority |"
+    rule = "|---|---:|---:|---:|---:|---:|"
+    if changes:
+        header += " Change since base |"
+        rule += "---|"
+    rows = [
+        "### Alignment",
+        "",
+        "Share of entries that trace to the value definition, a narrative node and the primary priority.",
+        "",
+        header,
+        rule,
+    ]
+    for score in result.summary.alignment:
+        name = f"**{score.function}**" if score.function == "overall" else score.function
+        row = (
+            f"| {name} | {score.percent()} | {score.traced}/{score.entries} | {score.value}/{score.entries} "
+            f"| {score.narrative}/{score.entries} | {score.primary}/{score.entries} |"
+        )
+        change = changes.get(score.function)
+        if changes:
+            points = change.signed_points() if change else ""
+            row += f" {change.describe() if change else ''}{f' ({points})' if points else ''} |"
+        rows.append(row)
+    return rows
+
+
+def _where(diagnostic: Diagnostic) -> str:
+    text = f"{diagnostic.path}:{diagnostic.line}"
+    target = f"{diagnostic.path}#L{diagnostic.line}"
+    return f"[{cell(text)}]({quote(target, safe='/#')})"
+
+
+def findings_table(result: LintResult) -> list[str]:
+    if not result.diagnostics:
+        return []
+    ordered = sorted(result.diagnostics, key=lambda item: (-item.severity, *item.sort_key()))
+    shown = ordered[:MAX_ROWS]
+    rows = ["### Findings", "", "| | Rule | Where | Finding |", "|---|---|---|---|"]
+    for diagnostic in shown:
+        rows.append(
+            f"| {ICONS[diagnostic.severity]} | `{diagnostic.code}` {cell(diagnostic.name)} "
+            f"| {_where(diagnostic)} | {cell(diagnostic.message)} |"
+        )
+    left_out = len(ordered) - len(shown)
+    if left_out:
+        rows += [
+            "",
+            f"{_plural(left_out, 'more finding')} not shown; run `stratlint check` for the full list.",
+        ]
+    return rows
+
+
+def render(result: LintResult) -> str:
+    lines = [headline(result), "", *alignment_table(result)]
+    findings = findings_table(result)
+    if findings:
+        lines += ["", *findings]
+    return "\n".join(lines) + "\n"

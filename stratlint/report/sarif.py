@@ -1,0 +1,147 @@
+"""SARIF 2.1.0, as GitHub code scanning reads it.
+
+Rule metadata comes from the rule registry (``result.rules``), never from a list here.
+Paths are relative to the repository root, resolved through the ``%SRCROOT%`` base id.
+``partialFingerprints`` carries the shared finding fingerprint, which leaves lines out, so
+a finding keeps its identity when unrelated lines move.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from typing import Any
+
+import stratlint
+from stratlint.diagnostics import Diagnostic, Severity, Span, fingerprint
+from stratlint.engine import LintResult
+from stratlint.rules.base import Rule
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "stratlintFingerprint/v1"
+MAX_RESULTS = 25_000
+"""GitHub code scanning accepts at most this many results per run."""
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# How code scanning ranks an alert that has no security severity.
+PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def help_markdown(rule: type[Rule]) -> str:
+    """The rule's explanation as Markdown: indented example lines become YAML code blocks."""
+    out: list[str] = [f"**{rule.summary}**", ""]
+    code: list[str] = []
+
+    def flush() -> None:
+        if code:
+            out.extend(["```yaml", *textwrap.dedent("\n".join(code)).splitlines(), "```"])
+            code.clear()
+
+    for line in rule.docs().splitlines():
+        if line.startswith((" ", "\t")) and line.strip():
+            code.append(line)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out).strip()
+
+
+def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    paragraphs = _paragraphs(rule.docs())
+    family = rule.__module__.rsplit(".", 1)[-1]
+    descriptor: dict[str, Any] = {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": paragraphs[0] if paragraphs else rule.summary},
+        "help": {"text": rule.docs() or rule.summary, "markdown": help_markdown(rule)},
+        "defaultConfiguration": {"level": LEVELS[rule.default_severity]},
+        "properties": {"tags": ["strategy", family], "problem.severity": PROBLEM_SEVERITY[rule.default_severity]},
+    }
+    if stratlint.PROJECT_URL:
+        descriptor["helpUri"] = f"{stratlint.PROJECT_URL}#rules"
+    return descriptor
+
+
+def _region(span: Span) -> dict[str, int]:
+    return {
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": max(span.end_line, span.line),
+        "endColumn": span.end_column if span.end_line > span.line else max(span.end_column, span.column),
+    }
+
+
+def _location(path: str, span: Span) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": path, "uriBaseId": SRCROOT},
+            "region": _region(span),
+        }
+    }
+
+
+def sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
+    found: dict[str, Any] = {"ruleId": diagnostic.code}
+    if diagnostic.code in rule_index:
+        found["ruleIndex"] = rule_index[diagnostic.code]
+    found["level"] = LEVELS[diagnostic.severity]
+    found["message"] = {"text": diagnostic.message}
+    found["locations"] = [_location(diagnostic.path, diagnostic.span)]
+    if diagnostic.related:
+        found["relatedLocations"] = [
+            {"id": number, **_location(item.path, item.span), "message": {"text": item.message}}
+            for number, item in enumerate(diagnostic.related, start=1)
+        ]
+    found["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(diagnostic)}
+    return found
+
+
+def document(result: LintResult) -> dict[str, Any]:
+    rules = list(result.rules)
+    rule_index = {rule.code: index for index, rule in enumerate(rules)}
+    driver: dict[str, Any] = {"name": "stratlint", "version": stratlint.__version__}
+    if stratlint.PROJECT_URL:
+        driver["informationUri"] = stratlint.PROJECT_URL
+    driver["rules"] = [rule_descriptor(rule) for rule in rules]
+    shown = result.diagnostics[:MAX_RESULTS]
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "uri": result.repo_root.as_uri().rstrip("/") + "/",
+                "description": {"text": "The repository root; every path is relative to it."},
+            }
+        },
+        "results": [sarif_result(diagnostic, rule_index) for diagnostic in shown],
+        "columnKind": "unicodeCodePoints",
+    }
+    left_out = len(result.diagnostics) - len(shown)
+    if left_out:
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "warning",
+                        "message": {
+                            "text": f"{left_out} more findings are not in this file: code scanning accepts at "
+                            f"most {MAX_RESULTS} results per run. Run stratlint locally to see them all."
+                        },
+                    }
+                ],
+            }
+        ]
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render(result: LintResult) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
