@@ -230,3 +230,9 @@ def test_checkout_like_github_actions_takes_the_plain_fetch(origin: Path, tmp_pa
     status, new_only = _json(clone, "--diff", "origin/main")
     assert status == 1
     assert _cited(new_only) == [("SL201", MESSAGE, NEW_FINDING)]
+
+
+def test_from_a_subfolder_with_the_root_given_relatively(two_commits: Path) -> None:
+    result = invoke("check", "--format", "json", ".", "--diff", "HEAD~1", cwd=two_commits / "strategy")
+    assert result.exit_code == 1
+    assert _cited(json.loads(result.stdout)) == [("SL201", MESSAGE, NEW_FINDING)]
