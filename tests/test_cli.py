@@ -53,11 +53,14 @@ def test_missing_folder_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr
 
 
-def test_file_instead_of_folder_is_a_usage_error(tmp_path: Path) -> None:
+def test_file_without_a_strategy_folder_is_a_usage_error(tmp_path: Path) -> None:
+    # A file names a changed file (as a pre-commit hook passes them); the strategy root is
+    # still the folder, here the default ./strategy, which is missing.
     target = tmp_path / "x.yaml"
     target.write_text("a: 1\n")
-    result = invoke("check", target)
+    result = invoke("check", target, cwd=tmp_path)
     assert result.exit_code == 2
+    assert "no such folder" in result.output
 
 
 def test_bad_option_exits_2() -> None:

@@ -10,13 +10,14 @@ import click
 from stratlint.cli import EXIT_ERROR, cli, guarded
 from stratlint.cli.options import config_options
 from stratlint.config import CommandLineOptions, resolve_settings
-from stratlint.engine import lint
+from stratlint.engine import review
 from stratlint.fileio import atomic_write
+from stratlint.load.discover import YAML_SUFFIXES
 from stratlint.report import REPORTERS, ReportOptions
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -33,25 +34,39 @@ from stratlint.report import REPORTERS, ReportOptions
     help="Write the report in --format to FILE (replaced atomically, never half-written) and print the "
     "text report to the terminal, e.g. --format sarif --output stratlint.sarif.",
 )
+@click.option(
+    "--diff",
+    "diff_base",
+    metavar="BASE",
+    help="Report only the findings that are new since the git revision BASE (e.g. origin/main), "
+    "and the change in each alignment score. BASE is read through git; the working tree is not touched.",
+)
 @config_options()
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def check(
-    path: Path | None,
+    paths: tuple[Path, ...],
     output_format: str,
     output: Path | None,
+    diff_base: str | None,
     options: CommandLineOptions,
     color: bool | None,
     debug: bool,
 ) -> None:
     """Check the strategy in PATH (default: the configured root, or ./strategy).
 
+    PATH may also be strategy files, as a pre-commit hook passes them: the whole strategy
+    root is still checked (a change in one file can break references in others), and a
+    finding that the change causes in another file says which changed file it follows from.
+
     Formats: text (the terminal), json, sarif (GitHub code scanning), github
     (annotations in GitHub Actions), junit (GitLab and Jenkins test reports), gitlab
     (GitLab Code Quality) and markdown (a pull-request comment); docs/formats.md shows
     each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
-    result = guarded(lambda: lint(resolve_settings(path, options)), debug)
+    root, changed = split_paths(paths)
+    settings = guarded(lambda: resolve_settings(root, options), debug)
+    result = guarded(lambda: review(settings, diff_base=diff_base, changed_files=changed), debug)
     use_color = sys.stdout.isatty() if color is None else color
 
     def render(name: str, colored: bool) -> str:
@@ -74,3 +89,16 @@ def check(
         click.echo(f"stratlint: cannot write {output}: {reason}", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(result.exit_code)
+
+
+def split_paths(paths: tuple[Path, ...]) -> tuple[Path | None, tuple[Path, ...]]:
+    """The strategy folder among PATHs (at most one), and the files: YAML files, existing or
+    just deleted, are changed files; anything else names the folder."""
+    folders = [path for path in paths if path.is_dir() or not (path.exists() or path.name.endswith(YAML_SUFFIXES))]
+    files = tuple(path for path in paths if path not in folders)
+    if len(folders) > 1:
+        raise click.UsageError(
+            f"pass one strategy folder, not {len(folders)} ({', '.join(map(str, folders))}); "
+            "files after it are treated as the files that changed."
+        )
+    return (folders[0] if folders else None), files

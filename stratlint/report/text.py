@@ -30,9 +30,15 @@ def render_headline(result: LintResult) -> str:
     """One line: what was found, in how many files."""
     summary = result.summary
     counts = summary.counts
+    compared = result.base_summary is not None  # --diff: the findings are the new ones
     if result.diagnostics:
         parts = [_plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label)]
-        headline = f"Found {', '.join(parts)} in {_plural(summary.files, 'file')}."
+        if compared:
+            headline = f"Found {', '.join(parts)} new since the base revision, in {_plural(summary.files, 'file')}."
+        else:
+            headline = f"Found {', '.join(parts)} in {_plural(summary.files, 'file')}."
+    elif compared:
+        headline = f"No new findings since the base revision: {_plural(summary.files, 'file')} checked."
     else:
         headline = f"All checks passed: {_plural(summary.files, 'file')}, no findings."
     if summary.waived:

@@ -1,0 +1,230 @@
+"""Reading the strategy as it is at a git revision, without touching the working tree.
+
+``git ls-tree`` lists the files under the strategy root at the revision and one
+``git cat-file --batch`` process streams their contents into the same loader the working
+tree uses (``load_bytes``). Nothing is checked out and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_bytes
+from stratlint.load.artifact import _too_large as too_large  # the working tree's wording
+from stratlint.load.discover import YAML_SUFFIXES
+from stratlint.load.yaml import LoadProblem
+
+_TIMEOUT = 120
+_SHA = re.compile(r"[0-9a-fA-F]{7,64}")
+
+
+class GitError(Exception):
+    """A revision that cannot be read: the message is one line, for the user."""
+
+
+def _git(repo_root: Path, *args: str, input_data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(repo_root), "--literal-pathspecs", *args],
+            input=input_data,
+            capture_output=True,
+            timeout=_TIMEOUT,
+            check=False,
+            env=_environment(),
+        )
+    except FileNotFoundError:
+        raise GitError(
+            "git is not installed (or not on PATH); comparing with a revision reads it through git."
+        ) from None
+    except (OSError, subprocess.SubprocessError) as error:
+        raise GitError(f"git could not be run: {error}") from None
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for a password
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # a reader must not take the index lock
+    return env
+
+
+def read_blob(repo_root: Path, commit: str, path: str) -> bytes | None:
+    """The bytes of ``path`` (relative to the repository root) at ``commit``; None when absent."""
+    completed = _git(repo_root, "cat-file", "blob", f"{commit}:{path}")
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def has_revision(repo_root: Path, revision: str) -> bool:
+    """True when ``revision`` names a commit here (False outside a git repository)."""
+    try:
+        return _git(repo_root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode == 0
+    except GitError:
+        return False
+
+
+def resolve_revision(repo_root: Path, revision: str) -> str:
+    """The commit id that ``revision`` names; GitError telling how to fetch it when it is missing."""
+    if not revision or revision.startswith("-") or any(ch in revision for ch in "\0\n\r"):
+        raise GitError(f"'{revision}' is not a git revision; pass a branch, tag or commit, e.g. --diff origin/main.")
+    inside = _git(repo_root, "rev-parse", "--is-inside-work-tree")
+    if inside.returncode != 0 or inside.stdout.strip() != b"true":
+        raise GitError(
+            f"cannot compare with '{revision}': {repo_root} is not inside a git repository. "
+            "Run stratlint in a clone of the repository that holds the strategy."
+        )
+    found = _git(repo_root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    if found.returncode != 0:
+        raise GitError(f"cannot find '{revision}' in this repository; {_fetch_hint(repo_root, revision)}")
+    return found.stdout.decode().strip()
+
+
+def _fetch_hint(repo_root: Path, revision: str) -> str:
+    remotes = _git(repo_root, "remote").stdout.decode(errors="replace").split()
+    remote, _, branch = revision.partition("/")
+    if remote in remotes and branch:
+        tracking = f"refs/remotes/{remote}/{branch}"
+        # A clone made with --depth or --single-branch maps only its own branch; there a
+        # plain `git fetch origin main` leaves origin/main unset, so name the target ref.
+        refspec = branch if _fetch_maps(repo_root, remote, branch, tracking) else f"{branch}:{tracking}"
+        return f"in CI fetch it first: git fetch --depth=1 {remote} {refspec}"
+    fetch_from = "origin" if "origin" in remotes else (remotes[0] if remotes else "")
+    if not fetch_from:
+        return "check the name (git branch -a lists the branches there are)."
+    if _SHA.fullmatch(revision):
+        if len(revision) in (40, 64):
+            return f"in CI fetch it first: git fetch --depth=1 {fetch_from} {revision}"
+        return f"if it is a commit, fetch it by its full id: git fetch --depth=1 {fetch_from} <full commit id>"
+    return (
+        f"check the name, or fetch the branch first, e.g. git fetch --depth=1 {fetch_from} "
+        f"{revision}:refs/remotes/{fetch_from}/{revision}, then pass --diff {fetch_from}/{revision}."
+    )
+
+
+def _fetch_maps(repo_root: Path, remote: str, branch: str, tracking: str) -> bool:
+    """Whether ``git fetch <remote> <branch>`` updates ``tracking`` by the remote's configured refspecs."""
+    configured = _git(repo_root, "config", "--get-all", f"remote.{remote}.fetch").stdout.decode(errors="replace")
+    wanted = f"refs/heads/{branch}"
+    for refspec in configured.split():
+        source, _, destination = refspec.lstrip("+").partition(":")
+        if source == wanted and destination == tracking:
+            return True
+        is_glob = source.endswith("/*") and destination.endswith("/*")
+        if is_glob and wanted.startswith(source[:-1]) and destination[:-1] + wanted[len(source) - 1 :] == tracking:
+            return True
+    return False
+
+
+def load_revision(
+    repo_root: Path, commit: str, root_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[LoadedArtifact]:
+    """Every strategy file under ``root_path`` (relative to the repository root) as it is at
+    ``commit``, loaded like the working tree's files. Folders starting with a dot are left
+    out, as in the working tree; links are followed within the revision's tree."""
+    listing = _git(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", root_path)
+    if listing.returncode != 0:
+        raise GitError(f"cannot list the files of {commit[:12]}: {_first_line(listing.stderr)}")
+    paths = []
+    for record in listing.stdout.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, object_type, _ = meta.decode().split(" ", 2)
+        path = raw_path.decode("utf-8", errors="surrogateescape")
+        if object_type == "blob" and mode in {"100644", "100755", "120000"} and _is_strategy_file(path, root_path):
+            paths.append(path)
+    return _read_blobs(repo_root, commit, sorted(paths), max_bytes)
+
+
+def _is_strategy_file(path: str, root_path: str) -> bool:
+    if not path.endswith(YAML_SUFFIXES):
+        return False
+    relative = PurePosixPath(path)
+    if root_path not in ("", "."):
+        relative = relative.relative_to(root_path) if relative.is_relative_to(root_path) else relative
+    return not any(part.startswith(".") for part in relative.parts[:-1])
+
+
+def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) -> list[LoadedArtifact]:
+    if not paths:
+        return []
+    loaded: list[LoadedArtifact] = []
+    try:
+        process = subprocess.Popen(
+            ["git", "-C", str(repo_root), "cat-file", "--batch", "--follow-symlinks"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_environment(),
+        )
+    except OSError as error:
+        raise GitError(f"git could not be run: {error}") from None
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        for path in paths:
+            if "\n" in path:
+                loaded.append(_unreadable(path, "its name holds a line break"))
+                continue
+            process.stdin.write(f"{commit}:{path}\n".encode("utf-8", errors="surrogateescape"))
+            process.stdin.flush()
+            loaded.append(_read_one(process.stdout, path, max_bytes))
+    except (OSError, ValueError) as error:
+        raise GitError(f"cannot read the files of {commit[:12]}: {error}") from None
+    finally:
+        process.stdin.close()
+        process.stdout.close()
+        process.wait(timeout=_TIMEOUT)
+    return loaded
+
+
+def _read_one(out: IO[bytes], path: str, max_bytes: int) -> LoadedArtifact:
+    header = out.readline().decode(errors="replace").split()
+    if not header:
+        raise ValueError("git stopped answering")
+    if len(header) == 3 and header[1] == "blob":
+        size = int(header[2])
+        if size > max_bytes:
+            _skip(out, size + 1)
+            return LoadedArtifact(path, problems=[too_large(max_bytes)])
+        data = _read_exactly(out, size)
+        out.read(1)  # the newline after the contents
+        return load_bytes(data, path)
+    if header[0] == "missing":
+        return _unreadable(path, "it cannot be found in the revision")
+    # symlink / dangling / loop / notdir: a size line, then the target or the name. The
+    # reasons are worded as for the working tree, so an unchanged link is not a new finding.
+    _skip(out, int(header[-1]) + 1)
+    if header[0] == "symlink":
+        return _unreadable(path, "it is a link that points outside the repository")
+    return _unreadable(path, "it is a broken or looping link")
+
+
+def _read_exactly(out: IO[bytes], size: int) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = out.read(remaining)
+        if not chunk:
+            raise ValueError("git's answer ended early")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _skip(out: IO[bytes], size: int) -> None:
+    remaining = size
+    while remaining:
+        chunk = out.read(min(remaining, 1 << 20))
+        if not chunk:
+            return
+        remaining -= len(chunk)
+
+
+def _unreadable(path: str, reason: str) -> LoadedArtifact:
+    return LoadedArtifact(path, problems=[LoadProblem("unreadable-file", f"This file is not read: {reason}.", 1, 1)])
+
+
+def _first_line(data: bytes) -> str:
+    text = data.decode(errors="replace").strip()
+    return text.splitlines()[0] if text else "git failed"
