@@ -210,16 +210,24 @@ def _count(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
 # -- comparing with a git revision ---------------------------------------------------------
 
 
-def lint_revision(settings: Settings, revision: str) -> LintResult:
+def lint_revision(settings: Settings, revision: str, *, reuse: Sequence[LoadedArtifact] = ()) -> LintResult:
     """The strategy under ``settings.root`` as it is at a git ``revision``, read through git:
-    nothing is checked out and the working tree is not touched."""
+    nothing is checked out and the working tree is not touched. Files whose content is the
+    same as in ``reuse`` (the working tree's artifacts) are not parsed again."""
     repo_root = (settings.repo_root or find_repository_root(settings.root) or Path.cwd()).resolve()
     root_path = relative_path(settings.root.resolve(), repo_root)
     try:
         commit = resolve_revision(repo_root, revision)
         if root_path == ".." or root_path.startswith("../"):
             raise GitError(f"cannot compare with '{revision}': {settings.root} is outside the git repository.")
-        loaded = load_revision(repo_root, commit, root_path, max_bytes=settings.max_file_size)
+        loaded = load_revision(
+            repo_root,
+            commit,
+            root_path,
+            max_bytes=settings.max_file_size,
+            extra_schemas=settings.extra_schemas,
+            reuse=reuse,
+        )
         lock_bytes = read_blob(repo_root, commit, lock_path(root_path))
     except GitError as error:
         raise StratlintError(str(error)) from None
@@ -299,10 +307,10 @@ def review(settings: Settings, *, diff_base: str | None = None, changed_files: S
     current = lint(settings)
     base: LintResult | None = None
     if diff_base is not None:
-        base = lint_revision(settings, diff_base)
+        base = lint_revision(settings, diff_base, reuse=current.graph.loaded)
     elif changed_files and has_revision(current.repo_root, "HEAD"):
         try:
-            base = lint_revision(settings, "HEAD")
+            base = lint_revision(settings, "HEAD", reuse=current.graph.loaded)
         except StratlintError:
             base = None  # the note is a help; the run itself does not depend on it
     if base is None:

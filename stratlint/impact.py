@@ -17,94 +17,18 @@ lifecycle ('status', 'replaced_by'); nodes added or removed count too.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from stratlint.diagnostics import Diagnostic, fingerprint
 from stratlint.drift import FieldChange, field_changes, is_tracked, snapshot
-from stratlint.engine import LintResult, Settings, StratlintError, analyze, load_lock, load_strategy, lock_path
+from stratlint.engine import LintResult, Settings, StratlintError, analyze, lint_revision, load_lock, load_strategy
 from stratlint.graph import Graph, Node
-from stratlint.load.artifact import LoadedArtifact, load_bytes
-from stratlint.load.discover import YAML_SUFFIXES
-from stratlint.load.lockfile import lock_from_bytes
+from stratlint.load.git import GitError, resolve_revision, tree_blobs, working_blobs
 from stratlint.model import NodeType
 
 _ENTRY_TYPES = frozenset({NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY})
 _LIFECYCLE = ("status", "replaced_by")
-
-
-# -- git ----------------------------------------------------------------------------------
-
-
-def _git(repo_root: Path, *args: str, data: bytes | None = None) -> bytes:
-    try:
-        completed = subprocess.run(
-            ["git", "-C", str(repo_root), *args], input=data, capture_output=True, timeout=120, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise StratlintError(f"git could not be run: {error}") from None
-    if completed.returncode != 0:
-        detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise StratlintError(f"git {args[0]} failed: {detail[-1] if detail else 'no message'}")
-    return completed.stdout
-
-
-def resolve_base(repo_root: Path, base: str) -> str:
-    if base.startswith("-"):
-        raise StratlintError(f"'{base}' is not a revision.")
-    try:
-        return _git(repo_root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").decode().strip()
-    except StratlintError:
-        raise StratlintError(f"'{base}' is not a commit in {repo_root}; pass a branch, tag or commit.") from None
-
-
-def tree_blobs(repo_root: Path, commit: str, root_path: str) -> dict[str, str]:
-    """path (relative to the repository) -> blob id, for every file under the root at ``commit``."""
-    spec = "." if root_path in ("", ".") else root_path
-    out = _git(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", spec)
-    blobs = {}
-    for record in out.split(b"\0"):
-        if not record:
-            continue
-        meta, _, name = record.partition(b"\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == b"blob":
-            blobs[name.decode("utf-8", "surrogateescape")] = parts[2].decode()
-    return blobs
-
-
-def working_blobs(repo_root: Path, paths: list[str]) -> dict[str, str]:
-    """The blob id each working-tree file would have if added now (``git hash-object``)."""
-    paths = [path for path in paths if "\n" not in path and (repo_root / path).is_file()]
-    if not paths:
-        return {}
-    out = _git(repo_root, "hash-object", "--stdin-paths", data="".join(p + "\n" for p in paths).encode())
-    return dict(zip(paths, out.decode().split(), strict=True))
-
-
-def read_blobs(repo_root: Path, blob_ids: list[str]) -> dict[str, bytes]:
-    """The bytes of each blob, through one ``git cat-file --batch``."""
-    if not blob_ids:
-        return {}
-    out = _git(repo_root, "cat-file", "--batch", data="".join(b + "\n" for b in blob_ids).encode())
-    found: dict[str, bytes] = {}
-    position = 0
-    for blob in blob_ids:
-        header_end = out.index(b"\n", position)
-        header = out[position:header_end].split()
-        if len(header) != 3:
-            raise StratlintError(f"git cat-file could not read blob {blob}.")
-        size = int(header[2])
-        found[blob] = out[header_end + 1 : header_end + 1 + size]
-        position = header_end + 1 + size + 1
-    return found
-
-
-def _is_strategy_file(path: str, root_path: str) -> bool:
-    inner = path if root_path in ("", ".") else path[len(root_path) + 1 :]
-    return path.endswith(YAML_SUFFIXES) and not any(part.startswith(".") for part in inner.split("/")[:-1])
 
 
 # -- the two sides ------------------------------------------------------------------------
@@ -118,39 +42,22 @@ class Sides:
 
 
 def load_sides(settings: Settings, base: str) -> Sides:
+    """The strategy now and at ``base``. At ``base`` only the files that differ are parsed."""
     loaded_head, repo_root, root_path = load_strategy(settings)
     if not (repo_root / ".git").exists():
         raise StratlintError(f"{settings.root} is not inside a git repository; impact --diff compares commits.")
-    commit = resolve_base(repo_root, base)
-    lock_head = load_lock(settings, repo_root, root_path)
-    at_base = tree_blobs(repo_root, commit, root_path)
-    lock_rel = lock_path(root_path)
-    base_files = {path: blob for path, blob in at_base.items() if _is_strategy_file(path, root_path)}
-    by_path = {item.path: item for item in loaded_head}
-    current = working_blobs(repo_root, sorted(set(by_path) | ({lock_rel} if lock_head.present else set())))
+    try:
+        commit = resolve_revision(repo_root, base)
+        at_base = tree_blobs(repo_root, commit, root_path)
+        current = working_blobs(repo_root, sorted(set(at_base) | {item.path for item in loaded_head}))
+    except GitError as error:
+        raise StratlintError(str(error)) from None
     changed = sorted(
-        {path for path, blob in base_files.items() if current.get(path) != blob}
-        | {path for path in by_path if path not in base_files}
+        {path for path, blob in at_base.items() if current.get(path) != blob}
+        | {item.path for item in loaded_head if item.path not in at_base}
     )
-    wanted = [blob for path, blob in base_files.items() if current.get(path) != blob]
-    lock_blob = at_base.get(lock_rel)
-    if lock_blob is not None and current.get(lock_rel) != lock_blob:
-        wanted.append(lock_blob)
-    data = read_blobs(repo_root, wanted)
-    loaded_base: list[LoadedArtifact] = []
-    for path, blob in sorted(base_files.items()):
-        if current.get(path) == blob and path in by_path:
-            loaded_base.append(by_path[path])
-        else:
-            loaded_base.append(load_bytes(data[blob], path))
-    if lock_blob is None:
-        lock_base = None
-    elif current.get(lock_rel) == lock_blob:
-        lock_base = lock_head
-    else:
-        lock_base = lock_from_bytes(data[lock_blob], lock_rel)
-    head = analyze(loaded_head, settings, repo_root, root_path, lock=lock_head)
-    base_result = analyze(loaded_base, settings, repo_root, root_path, lock=lock_base)
+    head = analyze(loaded_head, settings, repo_root, root_path, lock=load_lock(settings, repo_root, root_path))
+    base_result = lint_revision(settings, commit, reuse=loaded_head)
     return Sides(base_result, head, changed)
 
 

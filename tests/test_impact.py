@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import stratlint.impact
+import stratlint.load.git
 from stratlint.engine import Settings, lint
 from stratlint.model import NodeType
 
@@ -76,8 +77,13 @@ def test_impact_parses_only_changed_files_at_base_and_leaves_the_tree_alone(
 ) -> None:
     repo = two_commits
     parsed: list[str] = []
-    real = stratlint.impact.load_bytes
-    monkeypatch.setattr(stratlint.impact, "load_bytes", lambda data, path: parsed.append(path) or real(data, path))
+    real = stratlint.load.git.load_bytes
+
+    def counting(data: bytes, path: str, **kwargs: object) -> object:
+        parsed.append(path)
+        return real(data, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stratlint.load.git, "load_bytes", counting)
     edit(repo / "strategy" / "messaging.yaml", "Close in days, not weeks", "Close in days")
     status = git(repo, "status", "--porcelain").stdout
     result = invoke("impact", "strategy", "--diff", "HEAD~1", cwd=repo)

@@ -51,7 +51,7 @@ def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
         if not stat.S_ISREG(info.st_mode):
             return LoadProblem("unreadable-file", "This is not a regular file; it is not read.", 1, 1)
         if info.st_size > max_bytes:
-            return _too_large(max_bytes)
+            return too_large(max_bytes)
         chunks = []
         remaining = max_bytes + 1
         while remaining > 0:
@@ -66,11 +66,11 @@ def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        return _too_large(max_bytes)
+        return too_large(max_bytes)
     return data
 
 
-def _too_large(max_bytes: int) -> LoadProblem:
+def too_large(max_bytes: int) -> LoadProblem:
     return LoadProblem(
         "file-too-large",
         f"The file is larger than {max_bytes:,} bytes, the size limit; it is not read. "

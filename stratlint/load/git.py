@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_bytes
-from stratlint.load.artifact import _too_large as too_large  # the working tree's wording
+from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_bytes, too_large
 from stratlint.load.discover import YAML_SUFFIXES
+from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.yaml import LoadProblem
 
 _TIMEOUT = 120
@@ -117,25 +118,56 @@ def _fetch_maps(repo_root: Path, remote: str, branch: str, tracking: str) -> boo
     return False
 
 
-def load_revision(
-    repo_root: Path, commit: str, root_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> list[LoadedArtifact]:
-    """Every strategy file under ``root_path`` (relative to the repository root) as it is at
-    ``commit``, loaded like the working tree's files. Folders starting with a dot are left
-    out, as in the working tree; links are followed within the revision's tree."""
+def tree_blobs(repo_root: Path, commit: str, root_path: str) -> dict[str, str]:
+    """Strategy file path (relative to the repository root) -> blob id, at ``commit``."""
     listing = _git(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", root_path)
     if listing.returncode != 0:
         raise GitError(f"cannot list the files of {commit[:12]}: {_first_line(listing.stderr)}")
-    paths = []
+    blobs = {}
     for record in listing.stdout.split(b"\0"):
         if not record:
             continue
         meta, _, raw_path = record.partition(b"\t")
-        mode, object_type, _ = meta.decode().split(" ", 2)
+        mode, object_type, blob = meta.decode().split(" ", 2)
         path = raw_path.decode("utf-8", errors="surrogateescape")
         if object_type == "blob" and mode in {"100644", "100755", "120000"} and _is_strategy_file(path, root_path):
-            paths.append(path)
-    return _read_blobs(repo_root, commit, sorted(paths), max_bytes)
+            blobs[path] = blob
+    return blobs
+
+
+def working_blobs(repo_root: Path, paths: Iterable[str]) -> dict[str, str]:
+    """The blob id each working-tree file would have if added now (``git hash-object``)."""
+    present = [path for path in paths if "\n" not in path and (repo_root / path).is_file()]
+    if not present:
+        return {}
+    completed = _git(repo_root, "hash-object", "--stdin-paths", input_data="".join(p + "\n" for p in present).encode())
+    if completed.returncode != 0:
+        return {}  # only an optimisation is lost: every file is then read from the revision
+    return dict(zip(present, completed.stdout.decode().split(), strict=True))
+
+
+def load_revision(
+    repo_root: Path,
+    commit: str,
+    root_path: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    extra_schemas: Mapping[str, ExtraSchema] | None = None,
+    reuse: Iterable[LoadedArtifact] = (),
+) -> list[LoadedArtifact]:
+    """Every strategy file under ``root_path`` (relative to the repository root) as it is at
+    ``commit``, loaded like the working tree's files. Folders starting with a dot are left
+    out, as in the working tree; links are followed within the revision's tree.
+
+    ``reuse`` holds artifacts already loaded from the working tree with the same settings:
+    a file whose content is the same at ``commit`` is taken from there instead of being
+    parsed again, so only what differs is read through git."""
+    blobs = tree_blobs(repo_root, commit, root_path)
+    loaded_now = {item.path: item for item in reuse}
+    current = working_blobs(repo_root, [path for path in blobs if path in loaded_now])
+    same = {path: loaded_now[path] for path, blob in blobs.items() if current.get(path) == blob}
+    fresh = _read_blobs(repo_root, commit, sorted(set(blobs) - set(same)), max_bytes, extra_schemas)
+    return sorted([*same.values(), *fresh], key=lambda item: item.path)
 
 
 def _is_strategy_file(path: str, root_path: str) -> bool:
@@ -147,7 +179,9 @@ def _is_strategy_file(path: str, root_path: str) -> bool:
     return not any(part.startswith(".") for part in relative.parts[:-1])
 
 
-def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) -> list[LoadedArtifact]:
+def _read_blobs(
+    repo_root: Path, commit: str, paths: list[str], max_bytes: int, extra_schemas: Mapping[str, ExtraSchema] | None
+) -> list[LoadedArtifact]:
     if not paths:
         return []
     loaded: list[LoadedArtifact] = []
@@ -169,7 +203,7 @@ def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) 
                 continue
             process.stdin.write(f"{commit}:{path}\n".encode("utf-8", errors="surrogateescape"))
             process.stdin.flush()
-            loaded.append(_read_one(process.stdout, path, max_bytes))
+            loaded.append(_read_one(process.stdout, path, max_bytes, extra_schemas))
     except (OSError, ValueError) as error:
         raise GitError(f"cannot read the files of {commit[:12]}: {error}") from None
     finally:
@@ -179,7 +213,9 @@ def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) 
     return loaded
 
 
-def _read_one(out: IO[bytes], path: str, max_bytes: int) -> LoadedArtifact:
+def _read_one(
+    out: IO[bytes], path: str, max_bytes: int, extra_schemas: Mapping[str, ExtraSchema] | None
+) -> LoadedArtifact:
     header = out.readline().decode(errors="replace").split()
     if not header:
         raise ValueError("git stopped answering")
@@ -190,7 +226,7 @@ def _read_one(out: IO[bytes], path: str, max_bytes: int) -> LoadedArtifact:
             return LoadedArtifact(path, problems=[too_large(max_bytes)])
         data = _read_exactly(out, size)
         out.read(1)  # the newline after the contents
-        return load_bytes(data, path)
+        return load_bytes(data, path, extra_schemas=extra_schemas)
     if header[0] == "missing":
         return _unreadable(path, "it cannot be found in the revision")
     # symlink / dangling / loop / notdir: a size line, then the target or the name. The
