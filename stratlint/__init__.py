@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-PROJECT_URL: str | None = None
-"""The project's public home, as an absolute URL, once it has one. SARIF output uses it for
-``informationUri`` and each rule's ``helpUri``; SARIF requires absolute URIs there, so both
-are left out while this is unset (every rule still carries its full help text)."""
+PROJECT_URL: str | None = "https://pypi.org/project/stratlint/"
+"""The project's public home (the package page, which shows this README). SARIF output uses
+it for ``informationUri`` and, with the README's rules section, each rule's ``helpUri``;
+SARIF requires absolute URIs there, so both are left out when this is None."""
