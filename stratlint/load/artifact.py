@@ -91,7 +91,9 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
     parsed = parse_yaml(data)
     artifact.source_map = parsed.source_map
     artifact.problems.extend(parsed.problems)
-    if any(problem.kind in _FATAL for problem in parsed.problems):
+    # Syntax that libyaml reads but YAML 1.2 forbids is reported with the data kept; a
+    # document that could not be read at all has no data.
+    if parsed.data is None and any(problem.kind in _FATAL for problem in parsed.problems):
         return artifact
     value = parsed.data
     if value is None:
@@ -99,7 +101,7 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
             artifact.problems.append(
                 LoadProblem(
                     "not-an-artifact",
-                    "The file is empty. A strategy file starts with 'stratlint: 1', 'kind:' and 'id:'.",
+                    "The file is empty or holds only comments. A strategy file starts with 'stratlint: 1', 'kind:' and 'id:'.",
                     1,
                     1,
                 )
@@ -126,12 +128,20 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
     try:
         artifact.model = model.model_validate(value)
     except ValidationError as error:
-        artifact.problems.extend(_schema_problems(error, value, parsed.source_map, str(kind)))
+        # A value under an unsupported tag is already reported where it stands; its shape is
+        # not a second finding.
+        tagged = {(p.line, p.column) for p in parsed.problems if p.kind == "unsupported-tag"}
+        artifact.problems.extend(
+            problem
+            for problem in _schema_problems(error, value, parsed.source_map, str(kind))
+            if (problem.line, problem.column) not in tagged
+        )
     return artifact
 
 
 _FATAL = frozenset({"invalid-yaml", "multiple-documents", "nesting-too-deep", "alias-bomb"})
 
+_UTF8_BOM = b"\xef\xbb\xbf"
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32"),
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -154,7 +164,8 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
+        # A UTF-8 byte order mark is not a character of the first line.
+        line_start = max(data.rfind(b"\n", 0, error.start) + 1, len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0)
         column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         problems.append(
             LoadProblem(
@@ -169,7 +180,8 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
     bad = _CONTROL.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        line_start = max(text.rfind("\n", 0, bad.start()) + 1, 1 if text.startswith("\ufeff") else 0)
+        column = bad.start() - line_start + 1
         problems.append(
             LoadProblem(
                 "invalid-encoding",

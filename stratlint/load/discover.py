@@ -39,6 +39,7 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
     files: list[Path] = []
     skipped: list[SkippedPath] = []
     visited: set[tuple[int, int]] = set()
+    seen_files: set[Path] = set()
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -69,6 +70,9 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
                             SkippedPath(_rel(path, repo_root), "it is a link that points outside the repository")
                         )
                     continue
+                # Read a link inside the repository as the file it points to, under that
+                # file's own name, so a file reached twice is loaded once.
+                path = target
             try:
                 mode = path.stat().st_mode
             except OSError:
@@ -78,7 +82,9 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
             if stat.S_ISDIR(mode):
                 stack.append(path)
             elif is_yaml and stat.S_ISREG(mode):
-                files.append(path)
+                if path not in seen_files:
+                    seen_files.add(path)
+                    files.append(path)
             elif is_yaml:
                 skipped.append(SkippedPath(_rel(path, repo_root), "it is not a regular file"))
     files = _drop_git_ignored(files, repo_root)

@@ -68,6 +68,9 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
 _DIRECTIVE = re.compile(rb"^%YAML[ \t]+([^\s#]+)", re.MULTILINE)
+_GLUED_HASH = re.compile(rb"[^ \t\r\n]#")
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*(?:[ \t]+#.*|[ \t]*)\Z")
+_TOKENS_WITH_TEXT = (yaml.ScalarToken, yaml.TagToken, yaml.AnchorToken, yaml.AliasToken, yaml.DirectiveToken)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,14 +171,16 @@ _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
 class _Builder:
     """Turns composed nodes into plain data while filling the source map."""
 
-    __slots__ = ("extra", "keys", "problems", "seen", "values")
+    __slots__ = ("_lines", "data", "extra", "keys", "problems", "seen", "values")
 
-    def __init__(self, source_map: SourceMap, problems: list[LoadProblem]) -> None:
+    def __init__(self, source_map: SourceMap, problems: list[LoadProblem], data: bytes = b"") -> None:
         self.values = source_map.values
         self.keys = source_map.keys
         self.problems = problems
         self.seen: dict[int, Any] = {}
         self.extra = 0
+        self.data = data
+        self._lines: list[str] | None = None
 
     def build(self, node: Node, pointer: str, depth: int) -> Any:
         start, end = node.start_mark, node.end_mark
@@ -192,12 +197,26 @@ class _Builder:
         tag = node.tag
         if tag is _PLAIN:
             value: Any = resolve_plain(node.value)
+            if value == "-":
+                # libyaml reads a lone '-' inside [...] as text; YAML 1.2 does not allow it.
+                self.problems.append(
+                    _problem_at(
+                        "invalid-yaml",
+                        "This file is not valid YAML: a lone '-' inside [...] or {...} is not a value. "
+                        "Quote it ('-') or remove it.",
+                        node,
+                    )
+                )
         elif tag is _QUOTED:
             value = node.value
         elif tag is _MAP and isinstance(node, MappingNode):
             value = self._mapping(node, pointer, depth)
         elif tag is _SEQ:
             value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+            if isinstance(node, SequenceNode) and not node.flow_style:
+                for item in node.value:
+                    if item.start_mark.line != item.end_mark.line:
+                        self._check_continuation(item, node.start_mark.column)
         else:
             value = self._tagged(node, pointer, depth)
         self.seen[node_id] = value
@@ -206,6 +225,7 @@ class _Builder:
     def _mapping(self, node: MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen_keys: dict[Any, Node] = {}
+        seen_text: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
@@ -226,13 +246,12 @@ class _Builder:
                     )
                 )
                 continue
+            # Two keys collide when they read as the same value (1 and 0x1; 1 and true once
+            # loaded into most programs) or are the same text ('1' quoted and 1 plain).
             identity = resolve_plain(text) if key_node.tag is _PLAIN else text
-            try:
-                first = seen_keys.get(identity)
-            except TypeError:  # pragma: no cover - scalars always hash
-                first = None
+            first = seen_keys.get(identity) or seen_text.get(text)
             if first is not None:
-                same = "" if first.value == text else f" (YAML reads '{text}' and '{first.value}' as the same key)"
+                same = "" if first.value == text else f" (YAML tools read '{first.value}' and '{text}' as the same key)"
                 self.problems.append(
                     _problem_at(
                         "duplicate-key",
@@ -243,11 +262,42 @@ class _Builder:
                 )
                 continue
             seen_keys[identity] = key_node
+            seen_text[text] = key_node
             child = f"{pointer}/{escape_token(text)}"
             ks, ke = key_node.start_mark, key_node.end_mark
             self.keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
             result[text] = self.build(value_node, child, depth + 1)
+            if value_node.start_mark.line != value_node.end_mark.line and not node.flow_style:
+                self._check_continuation(value_node, node.start_mark.column)
         return result
+
+    def _check_continuation(self, node: Node, indent: int) -> None:
+        """Report a quoted text or a [...]/{...} value whose later lines are not indented
+        more than the block it belongs to (``indent``, 0-based). libyaml accepts these;
+        YAML 1.2 does not, and stricter tools reject the file."""
+        if isinstance(node, ScalarNode):
+            if node.style not in ('"', "'"):
+                return
+        elif not isinstance(node, (MappingNode, SequenceNode)) or not node.flow_style:
+            return
+        if self._lines is None:
+            self._lines = self.data.decode("utf-8", "replace").split("\n")
+        for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(self._lines))):
+            line = self._lines[index]
+            spaces = len(line) - len(line.lstrip(" "))
+            if spaces <= indent and line.strip():
+                what = "quoted text" if isinstance(node, ScalarNode) else "list or mapping in brackets"
+                self.problems.append(
+                    LoadProblem(
+                        "invalid-yaml",
+                        f"This file is not valid YAML: line {index + 1} continues the {what} that starts "
+                        f"on line {node.start_mark.line + 1}, but is not indented more than its key "
+                        f"(indent it with at least {indent + 1} space{'s' if indent else ''}, not tabs).",
+                        index + 1,
+                        spaces + 1,
+                    )
+                )
+                return
 
     def _tagged(self, node: Node, pointer: str, depth: int) -> Any:
         tag = node.tag
@@ -360,7 +410,9 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     if root is None:
         return result
 
-    builder = _Builder(source_map, problems)
+    builder = _Builder(source_map, problems, data)
+    if _GLUED_HASH.search(data):
+        problems.extend(_glued_comments(data))
     try:
         result.data = builder.build(root, "", 0)
     except _TooDeep as deep:
@@ -381,6 +433,50 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         source_map.values.clear()
         source_map.keys.clear()
     return result
+
+
+def _glued_comments(data: bytes) -> list[LoadProblem]:
+    """Comments that touch the text before them (``"value"#note``, ``]#note``, ``>#note``).
+
+    libyaml reads them as comments; YAML 1.2 requires a space before '#', and stricter
+    tools reject the file. Only runs when the bytes hold a '#' right after a character,
+    which is rare, so ordinary files pay nothing. A '#' inside a value, tag or anchor is
+    part of it and is left alone."""
+    inside: dict[int, list[tuple[int, int]]] = {}
+    headers: list[tuple[int, int]] = []
+    try:
+        for token in yaml.scan(data, Loader=_EventLoader):
+            if isinstance(token, _TOKENS_WITH_TEXT):
+                start, end = token.start_mark, token.end_mark
+                for line in range(start.line, end.line + 1):
+                    first = start.column if line == start.line else 0
+                    last = end.column if line == end.line else 1 << 30
+                    inside.setdefault(line, []).append((first, last))
+                if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                    headers.append((start.line, start.column))
+    except yaml.YAMLError:
+        return []
+    lines = data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
+    for header_line, header_column in headers:
+        header = lines[header_line][header_column:].rstrip("\r")
+        if not _BLOCK_HEADER.match(header) and "#" in header:
+            return [_glued_comment(header_line, header_column + header.index("#"))]
+    for number, text in enumerate(lines):
+        for match in re.finditer(r"[^ \t\r\n]#", text):
+            column = match.start() + 1
+            if not any(first <= column < last for first, last in inside.get(number, ())):
+                return [_glued_comment(number, column)]
+    return []
+
+
+def _glued_comment(line: int, column: int) -> LoadProblem:
+    return LoadProblem(
+        "invalid-yaml",
+        "This file is not valid YAML: a comment ('#') must have a space before it. Add a space "
+        "before '#', or quote the value if the '#' belongs to it.",
+        line + 1,
+        column + 1,
+    )
 
 
 def _too_deep(line: int, column: int) -> LoadProblem:
