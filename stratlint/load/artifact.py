@@ -101,7 +101,8 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
             artifact.problems.append(
                 LoadProblem(
                     "not-an-artifact",
-                    "The file is empty or holds only comments. A strategy file starts with 'stratlint: 1', 'kind:' and 'id:'.",
+                    "The file is empty or holds only comments. A strategy file starts with "
+                    "'stratlint: 1', 'kind:' and 'id:'.",
                     1,
                     1,
                 )

@@ -383,37 +383,37 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         )
         data = data[: directive.start()] + b"#" + data[directive.start() + 1 :]
 
-    indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
-    if indicators > _DEPTH_SCAN_THRESHOLD:
-        where = _nesting_depth_exceeds(data, MAX_DEPTH)
-        if where is not None:
-            problems.append(_too_deep(*where))
-            return result
-
     try:
+        indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
+        if indicators > _DEPTH_SCAN_THRESHOLD:
+            where = _nesting_depth_exceeds(data, MAX_DEPTH)
+            if where is not None:
+                problems.append(_too_deep(*where))
+                return result
         root = _Composer(data).get_single_node()
     except yaml.MarkedYAMLError as error:
         problems.append(_syntax_problem(error))
         return result
+    except yaml.reader.ReaderError as error:
+        line, column = _position_at(data, error.position)
+        problems.append(LoadProblem("invalid-yaml", f"This file is not valid YAML: {error.reason}.", line, column))
+        return result
     except yaml.YAMLError as error:
-        # ReaderError and friends carry a position but no mark.
         problems.append(LoadProblem("invalid-yaml", f"This file is not valid YAML: {error}", 1, 1))
         return result
     except (RecursionError, MemoryError):
         problems.append(_too_deep(1, 1))
         return result
     except Exception as error:
-        problems.append(
-            LoadProblem("invalid-yaml", f"The YAML parser failed on this file ({type(error).__name__}: {error}).", 1, 1)
-        )
+        problems.append(_parser_failed(error))
         return result
     if root is None:
         return result
 
     builder = _Builder(source_map, problems, data)
-    if _GLUED_HASH.search(data):
-        problems.extend(_glued_comments(data))
     try:
+        if _GLUED_HASH.search(data):
+            problems.extend(_glued_comments(data))
         result.data = builder.build(root, "", 0)
     except _TooDeep as deep:
         mark = deep.node.start_mark
@@ -432,7 +432,24 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         )
         source_map.values.clear()
         source_map.keys.clear()
+    except Exception as error:
+        problems.append(_parser_failed(error))
+        result.data = None
+        source_map.values.clear()
+        source_map.keys.clear()
     return result
+
+
+def _parser_failed(error: BaseException) -> LoadProblem:
+    return LoadProblem("invalid-yaml", f"The YAML parser failed on this file ({type(error).__name__}: {error}).", 1, 1)
+
+
+def _position_at(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of a byte offset."""
+    offset = max(0, min(offset, len(data)))
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace").removeprefix("\ufeff")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
 
 
 def _glued_comments(data: bytes) -> list[LoadProblem]:
@@ -454,11 +471,11 @@ def _glued_comments(data: bytes) -> list[LoadProblem]:
                     inside.setdefault(line, []).append((first, last))
                 if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
                     headers.append((start.line, start.column))
-    except yaml.YAMLError:
+    except Exception:  # a second look only: the composer has already read the file
         return []
     lines = data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
     for header_line, header_column in headers:
-        header = lines[header_line][header_column:].rstrip("\r")
+        header = lines[header_line][header_column:].rstrip("\r") if header_line < len(lines) else ""
         if not _BLOCK_HEADER.match(header) and "#" in header:
             return [_glued_comment(header_line, header_column + header.index("#"))]
     for number, text in enumerate(lines):
