@@ -183,20 +183,27 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
         line = text.count("\n", 0, bad.start()) + 1
         line_start = max(text.rfind("\n", 0, bad.start()) + 1, 1 if text.startswith("\ufeff") else 0)
         column = bad.start() - line_start + 1
-        problems.append(
-            LoadProblem(
-                "invalid-encoding",
-                f"The file contains the control character U+{ord(bad.group()):04X}, which YAML does not "
-                "allow. Remove it (it is often pasted in by accident).",
-                line,
-                column,
+        character = bad.group()
+        if character in _LINE_SEPARATORS:
+            message = (
+                f"The file contains the line separator U+{ord(character):04X}, which YAML tools disagree "
+                "about (a line break to some, text to others, and invisible in most editors). Replace it "
+                "with an ordinary line break, or remove it."
             )
-        )
+        else:
+            message = (
+                f"The file contains the control character U+{ord(character):04X}, which YAML does not "
+                "allow. Remove it (it is often pasted in by accident)."
+            )
+        problems.append(LoadProblem("invalid-encoding", message, line, column))
         return None
     return text
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_SEPARATORS = "\r\x85\u2028\u2029"
+"""Line breaks to YAML 1.1 and libyaml, but not to YAML 1.2 or to editors (a lone carriage
+return too): positions would disagree, so they are reported instead of guessed at."""
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]|\r(?!\n)")
 
 
 def _type_name(value: Any) -> str:
