@@ -179,6 +179,10 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
         )
         return None
     bad = _CONTROL.search(text)
+    if "\r" in text:  # rare: checked apart, since the look-ahead would slow every file down
+        lone = _LONE_CARRIAGE_RETURN.search(text)
+        if lone is not None and (bad is None or lone.start() < bad.start()):
+            bad = lone
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         line_start = max(text.rfind("\n", 0, bad.start()) + 1, 1 if text.startswith("\ufeff") else 0)
@@ -203,7 +207,8 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
 _LINE_SEPARATORS = "\r\x85\u2028\u2029"
 """Line breaks to YAML 1.1 and libyaml, but not to YAML 1.2 or to editors (a lone carriage
 return too): positions would disagree, so they are reported instead of guessed at."""
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]|\r(?!\n)")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
+_LONE_CARRIAGE_RETURN = re.compile("\r(?!\n)")
 
 
 def _type_name(value: Any) -> str:
