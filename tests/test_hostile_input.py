@@ -82,6 +82,13 @@ CASES = [
     Case("set-tag", (HEADER + "tags: !!set {a, b}\n").encode(), "SL007", 5, 7),
     Case("invalid-int-tag", (HEADER + "title: !!int twelve\n").encode(), "SL007", 5, 8),
     Case("billion-laughs", BILLION_LAUGHS, "SL008", 1, 1),
+    Case(
+        "aliases-stacking-shallow-anchors-deep",
+        (HEADER + "tags: &a0 " + "[" * 40 + "x" + "]" * 40 + "\nnotes: " + "[" * 40 + "*a0" + "]" * 40 + "\n").encode(),
+        "SL009",
+        5,
+        7,
+    ),
     Case("yaml-1.1-directive", ("%YAML 1.1\n---\n" + HEADER + "title: NO\n").encode(), "SL012", 1, 1),
     Case(
         "merge-key",
@@ -215,6 +222,17 @@ def test_alias_bomb_is_rejected_before_expansion_with_bounded_memory() -> None:
     assert [problem.kind for problem in loaded.problems] == ["alias-bomb"]
     assert loaded.model is None
     assert peak < 20 * 1024 * 1024
+
+
+def test_a_chain_of_aliases_cannot_build_deep_data() -> None:
+    # Each anchor nests 60 levels and holds the previous one: 2,400 levels once built, which
+    # would overflow every recursive walk after loading, yet expands to few values.
+    lines = [HEADER.rstrip("\n")]
+    for k in range(40):
+        inner = f"*a{k - 1}" if k else "x"
+        lines.append(f"k{k}: &a{k} " + "[" * 60 + inner + "]" * 60)
+    loaded = load_bytes(("\n".join(lines) + "\n").encode(), "x.yaml")
+    assert [(problem.kind, problem.line) for problem in loaded.problems] == [("nesting-too-deep", 5)]
 
 
 def test_aliases_within_the_budget_are_read() -> None:

@@ -186,10 +186,14 @@ class _Builder:
         self.values[pointer] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         node_id = id(node)
         if node_id in self.seen:
-            # An alias: the value is shared, but every later stage walks it again.
-            self.extra += _expanded_size(node)
+            # An alias: the value is shared, but every later stage walks it again, as deep
+            # as it now stands (aliases can stack shallow anchors into deep data).
+            size, height = _expanded_size(node)
+            self.extra += size
             if self.extra > MAX_ALIAS_EXPANSION:
                 raise _Budget
+            if depth + height - 1 > MAX_DEPTH:
+                raise _TooDeep(node)
             return self.seen[node_id]
         if depth > MAX_DEPTH:
             raise _TooDeep(node)
@@ -341,24 +345,26 @@ class _Builder:
         return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
 
 
-def _expanded_size(root: Node) -> int:
-    """How many values ``root`` stands for once aliases are expanded, memoized per node.
+def _expanded_size(root: Node) -> tuple[int, int]:
+    """How many values ``root`` stands for once aliases are expanded, and how many levels
+    deep it nests (1 for a scalar), memoized per node.
 
     Iterative, and shared subtrees are counted once per node object, so a 'billion
     laughs' document costs as many steps as it has distinct nodes.
     """
-    sizes: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
         if isinstance(node, ScalarNode):
-            sizes[id(node)] = 1
+            sizes[id(node)] = (1, 1)
             continue
         children = [n for pair in node.value for n in pair] if isinstance(node, MappingNode) else list(node.value)
         if children_done:
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            measured = [sizes[id(child)] for child in children]
+            sizes[id(node)] = (1 + sum(size for size, _ in measured), 1 + max((h for _, h in measured), default=0))
         else:
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
