@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, load_bytes
+from stratlint.load.yaml import MAX_VALUES
 
 from conftest import STRATEGY, check_json, run_stratlint
 
@@ -76,6 +77,9 @@ CASES = [
     Case("a-single-value", b"just some text\n", "SL005", 1, 1),
     Case("a-number", b"42\n", "SL005", 1, 1),
     Case("over-the-size-limit", b"#" * DEFAULT_MAX_BYTES + b"\n", "SL010", 1, 1),
+    # 11 values up to the '[' (the mapping, 4 keys and values, 'tags'), so value 100,001 is the
+    # 99,990th 'a', at column 8 + 2 * 99,989.
+    Case("too-many-values", (HEADER + "tags: [" + "a," * MAX_VALUES + "a]\n").encode(), "SL010", 5, 199_986),
     # YAML constructs
     Case("ref-tag", (HEADER + "owner: !Ref pmm-lead\n").encode(), "SL007", 5, 8),
     Case("binary-tag", (HEADER + "title: !!binary aGVsbG8=\n").encode(), "SL007", 5, 8),
@@ -233,6 +237,18 @@ def test_a_chain_of_aliases_cannot_build_deep_data() -> None:
         lines.append(f"k{k}: &a{k} " + "[" * 60 + inner + "]" * 60)
     loaded = load_bytes(("\n".join(lines) + "\n").encode(), "x.yaml")
     assert [(problem.kind, problem.line) for problem in loaded.problems] == [("nesting-too-deep", 5)]
+
+
+def test_many_values_are_rejected_before_they_fill_memory() -> None:
+    data = b"- a\n" * (MAX_VALUES + 1)  # 400 kB, under the size limit
+    tracemalloc.start()
+    try:
+        loaded = load_bytes(data, "x.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [(p.kind, p.line) for p in loaded.problems] == [("file-too-large", MAX_VALUES)]
+    assert peak < 20 * 1024 * 1024
 
 
 def test_aliases_within_the_budget_are_read() -> None:

@@ -71,7 +71,7 @@ def test_parser_exception_becomes_a_diagnostic(
         monkeypatch.setattr(yaml_module._Composer, "get_single_node", _raiser(error))
     elif stage == "depth-scan":
         monkeypatch.setattr(yaml_module, "_DEPTH_SCAN_THRESHOLD", 0)
-        monkeypatch.setattr(yaml_module, "_nesting_depth_exceeds", _raiser(error))
+        monkeypatch.setattr(yaml_module, "_prescan", _raiser(error))
     else:
         monkeypatch.setattr(yaml_module._Builder, "build", _raiser(error))
     loaded = load_bytes(data, "x.yaml")

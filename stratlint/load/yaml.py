@@ -43,6 +43,10 @@ except ImportError:  # pragma: no cover
 MAX_DEPTH = 64
 """Deepest nesting accepted. Strategy files nest a handful of levels."""
 
+MAX_VALUES = 100_000
+"""Most values one file may hold (about 2.5 MB of text at a typical 24 bytes a value; the
+file size limit comes first for most files). Bounds the memory a single file can take."""
+
 MAX_ALIAS_EXPANSION = 100_000
 """How many values aliases may add once expanded, beyond the values written out."""
 
@@ -145,23 +149,41 @@ def _problem_at(kind: str, message: str, node: Node) -> LoadProblem:
     return LoadProblem(kind, message, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-def _nesting_depth_exceeds(data: bytes, limit: int) -> tuple[int, int] | None:
-    """Walk libyaml's event stream (which is not recursive) and find where nesting passes
-    ``limit``. Returns that 1-based (line, column), or None. Syntax errors are left for
-    the composer to report."""
+def _prescan(data: bytes) -> LoadProblem | None:
+    """Walk libyaml's event stream (which is not recursive, and holds one event at a time)
+    and find where nesting passes MAX_DEPTH or the values pass MAX_VALUES, before the
+    composer could overflow the C stack or fill memory. Syntax errors are left for the
+    composer to report."""
     depth = 0
+    values = 0
     try:
         for event in yaml.parse(data, Loader=_EventLoader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
-                if depth > limit:
-                    mark = event.start_mark
-                    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                values += 1
+                if depth > MAX_DEPTH:
+                    return _too_deep(*_start(event))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                values += 1
+            if values > MAX_VALUES:
+                line, column = _start(event)
+                return LoadProblem(
+                    "file-too-large",
+                    f"The file holds more than {MAX_VALUES:,} values, the limit for one file; it is not "
+                    "read. Split it into several files.",
+                    line,
+                    column,
+                )
     except yaml.YAMLError:
         return None
     return None
+
+
+def _start(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
@@ -395,11 +417,12 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         data = data[: directive.start()] + b"#" + data[directive.start() + 1 :]
 
     try:
+        # Every value but the first needs one of these characters (two values for ':').
         indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
-        if indicators > _DEPTH_SCAN_THRESHOLD:
-            where = _nesting_depth_exceeds(data, MAX_DEPTH)
-            if where is not None:
-                problems.append(_too_deep(*where))
+        if indicators > _DEPTH_SCAN_THRESHOLD or 2 * (indicators + data.count(b",")) >= MAX_VALUES:
+            found = _prescan(data)
+            if found is not None:
+                problems.append(found)
                 return result
         root = _Composer(data).get_single_node()
     except yaml.MarkedYAMLError as error:

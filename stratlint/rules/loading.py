@@ -181,8 +181,9 @@ class FileTooLarge(LoadRule):
     name = "file-too-large"
     summary = "The file is larger than the size limit."
     explanation = """
-        Files over the size limit (1 MiB unless configured) are not read, so a stray export
-        or generated file cannot stall a commit.
+        Files over the size limit (1 MiB unless configured), or holding more than 100,000
+        values, are not read, so a stray export or generated file cannot stall a commit or
+        fill memory.
 
         Fix: split the file by team or quarter, or raise 'max-file-size' in the configuration.
         """
