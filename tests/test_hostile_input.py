@@ -79,6 +79,15 @@ CASES = [
     Case("over-the-size-limit", b"#" * DEFAULT_MAX_BYTES + b"\n", "SL010", 1, 1),
     # 11 values up to the '[' (the mapping, 4 keys and values, 'tags'), so value 100,001 is the
     # 99,990th 'a', at column 8 + 2 * 99,989.
+    # A 400,000-character key is kept in the path of each value under it: 49 values reach the
+    # 20 million character budget, and the value on line 51 passes it.
+    Case(
+        "long-key-over-many-values",
+        b"? " + b"k" * 400_000 + b"\n:\n" + b"".join(b"  a%d: 1\n" % i for i in range(100)),
+        "SL010",
+        51,
+        8,
+    ),
     Case("too-many-values", (HEADER + "tags: [" + "a," * MAX_VALUES + "a]\n").encode(), "SL010", 5, 199_986),
     # YAML constructs
     Case("ref-tag", (HEADER + "owner: !Ref pmm-lead\n").encode(), "SL007", 5, 8),
@@ -284,3 +293,13 @@ def test_deep_indentation_is_a_diagnostic() -> None:
     data = "".join("  " * depth + "a:\n" for depth in range(300)).encode()
     loaded = load_bytes(data, "x.yaml")
     assert [(p.kind, p.line) for p in loaded.problems] == [("nesting-too-deep", 66)]
+
+
+def test_many_hashes_inside_values_do_not_hang(strategy_copy: Path) -> None:
+    # Each 'a#' is text (a '#' needs a space before it to start a comment), so the check for
+    # glued comments looks at 90,000 of them on one line; in a subprocess, so a blow-up in
+    # that check would time out instead of stalling the suite.
+    (strategy_copy / "hashes.yaml").write_bytes((HEADER + "tags: [" + "a#," * 90_000 + "a]\n").encode())
+    completed = run_stratlint("check", strategy_copy, "--format", "json", cwd=strategy_copy.parent)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["diagnostics"] == []

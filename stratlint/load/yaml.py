@@ -12,6 +12,7 @@ deep enough to overflow the C stack.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,10 @@ MAX_DEPTH = 64
 MAX_VALUES = 100_000
 """Most values one file may hold (about 2.5 MB of text at a typical 24 bytes a value; the
 file size limit comes first for most files). Bounds the memory a single file can take."""
+
+MAX_PATH_CHARS = 20_000_000
+"""Most characters the paths of all values in one file may add up to (a value's path is
+its keys from the top, as in '/items/3/title'). Typical files use a few dozen a value."""
 
 MAX_ALIAS_EXPANSION = 100_000
 """How many values aliases may add once expanded, beyond the values written out."""
@@ -121,6 +126,11 @@ class _Budget(Exception):
     pass
 
 
+class _KeysTooLong(Exception):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
 def resolve_plain(text: str) -> Any:
     """Resolve a plain scalar by the YAML 1.2 core schema."""
     if text and text[0] not in _MAYBE_NOT_STR:
@@ -192,7 +202,7 @@ _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
 class _Builder:
     """Turns composed nodes into plain data while filling the source map."""
 
-    __slots__ = ("_lines", "data", "extra", "keys", "problems", "seen", "values")
+    __slots__ = ("_lines", "data", "extra", "keys", "path_chars", "problems", "seen", "values")
 
     def __init__(self, source_map: SourceMap, problems: list[LoadProblem], data: bytes = b"") -> None:
         self.values = source_map.values
@@ -200,10 +210,16 @@ class _Builder:
         self.problems = problems
         self.seen: dict[int, Any] = {}
         self.extra = 0
+        self.path_chars = 0
         self.data = data
         self._lines: list[str] | None = None
 
     def build(self, node: Node, pointer: str, depth: int) -> Any:
+        # Every value's position is kept under its path of keys, so a long key is stored once
+        # for each value beneath it: bound the total, or a small file could fill memory.
+        self.path_chars += len(pointer)
+        if self.path_chars > MAX_PATH_CHARS:
+            raise _KeysTooLong(node)
         start, end = node.start_mark, node.end_mark
         self.values[pointer] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         node_id = id(node)
@@ -454,6 +470,20 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         problems.append(_too_deep(mark.line + 1, mark.column + 1))
         source_map.values.clear()
         source_map.keys.clear()
+    except _KeysTooLong as long_keys:
+        mark = long_keys.node.start_mark
+        problems.append(
+            LoadProblem(
+                "file-too-large",
+                "Keys in this file are too long for the number of values under them; the file is not "
+                "read. Keys name fields and should be a few words at most.",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        )
+        result.data = None
+        source_map.values.clear()
+        source_map.keys.clear()
     except _Budget:
         problems.append(
             LoadProblem(
@@ -524,9 +554,14 @@ def _glued_comments(data: bytes) -> list[LoadProblem]:
         if not _BLOCK_HEADER.match(header) and "#" in header:
             return [_glued_comment(header_line, header_column + header.index("#"))]
     for number, text in enumerate(lines):
+        if "#" not in text:
+            continue
+        spans = sorted(inside.get(number, ()))
+        firsts = [first for first, _ in spans]
         for match in re.finditer(r"[^ \t\r\n]#", text):
             column = match.start() + 1
-            if not any(first <= column < last for first, last in inside.get(number, ())):
+            index = bisect.bisect_right(firsts, column) - 1
+            if index < 0 or not spans[index][0] <= column < spans[index][1]:
                 return [_glued_comment(number, column)]
     return []
 
