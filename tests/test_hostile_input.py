@@ -260,6 +260,28 @@ def test_many_values_are_rejected_before_they_fill_memory() -> None:
     assert peak < 20 * 1024 * 1024
 
 
+def test_a_long_text_repeated_by_aliases_is_an_alias_bomb() -> None:
+    # Few values, but each alias repeats 500,000 characters into every later stage.
+    references = ",".join(["*x"] * 100)
+    data = f"{HEADER}title: &x {'X' * 500_000}\ntags: [{references}]\n".encode()
+    tracemalloc.start()
+    try:
+        loaded = load_bytes(data, "x.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [problem.kind for problem in loaded.problems] == ["alias-bomb"]
+    assert peak < 40 * 1024 * 1024
+
+
+def test_messages_quote_long_values_briefly() -> None:
+    long_id = "x" * 100_000 + "!"
+    loaded = load_bytes(f"{HEADER}owner: o\nupdated: {long_id}\n".encode(), "x.yaml")
+    assert [problem.kind for problem in loaded.problems] == ["schema-violation"]
+    assert len(loaded.problems[0].message) < 300
+    assert "…" in loaded.problems[0].message
+
+
 def test_aliases_within_the_budget_are_read() -> None:
     loaded = load_bytes((HEADER + "title: &t Close faster\ndescription: *t\n").encode(), "x.yaml")
     assert loaded.problems == []

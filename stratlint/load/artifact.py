@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from stratlint.load.source_map import SourceMap, join_pointer
-from stratlint.load.yaml import LoadProblem, parse_yaml
+from stratlint.load.yaml import LoadProblem, parse_yaml, shown
 from stratlint.model import KINDS, ArtifactBase
 
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -232,7 +232,7 @@ def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
         span = source_map.span("/kind")
         guess = difflib.get_close_matches(str(kind), list(KINDS), n=1)
         hint = f" Did you mean '{guess[0]}'?" if guess else ""
-        message = f"Unknown kind '{kind}'.{hint} The kinds are: {known}."
+        message = f"Unknown kind '{shown(kind)}'.{hint} The kinds are: {known}."
     return LoadProblem("unknown-kind", message, span.line, span.column, span.end_line, span.end_column)
 
 
@@ -248,15 +248,15 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
             if not tokens and field_name == "stratlint":
                 message = "The file has no format version. Add 'stratlint: 1' at the top."
             else:
-                message = f"{where} is missing the required field '{field_name}'."
+                message = f"{where} is missing the required field '{shown(field_name)}'."
             span = source_map.span(pointer)
         elif error_type == "extra_forbidden":
             guess = difflib.get_close_matches(field_name, _FIELD_NAMES, n=1)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
-            message = f"{where} has an unknown field '{field_name}'.{hint}"
+            message = f"{where} has an unknown field '{shown(field_name)}'.{hint}"
             span = source_map.span(pointer, key=True)
         else:
-            message = f"{where}: '{field_name}' {_explain(item)}" if field_name else f"{where}: {_explain(item)}"
+            message = f"{where}: '{shown(field_name)}' {_explain(item)}" if field_name else f"{where}: {_explain(item)}"
             span = source_map.span(pointer)
         problems.append(
             LoadProblem("schema-violation", message, span.line, span.column, span.end_line, span.end_column)
@@ -292,13 +292,15 @@ def _describe(owner: Any, kind: str) -> str:
     if isinstance(owner, dict):
         ident = owner.get("id")
         if isinstance(ident, str) and owner.get("kind") != kind:
-            return f"Entry '{ident}'"
+            return f"Entry '{shown(ident)}'"
     return f"This {kind} file"
 
 
 def _explain(item: Any) -> str:
     error_type = item["type"]
-    given = item.get("input")
+    raw = item.get("input")
+    # Literal and pattern errors are about single values; shown() keeps a long one short.
+    given = shown(raw) if isinstance(raw, (str, int, float)) else ""
     ctx = item.get("ctx") or {}
     if error_type == "literal_error":
         return f"is '{given}', which is not one of {ctx.get('expected', 'the allowed values')}."
@@ -323,7 +325,7 @@ def _explain(item: Any) -> str:
             "bool_type": "true or false",
             "int_type": "a whole number",
         }.get(error_type, error_type.removesuffix("_type"))
-        return f"should be {expected}, not {_type_name(given) if given is not None else 'empty'}."
+        return f"should be {expected}, not {_type_name(raw) if raw is not None else 'empty'}."
     return f"is invalid: {item.get('msg', error_type)}."
 
 

@@ -55,6 +55,10 @@ its keys from the top, as in '/items/3/title'). Typical files use a few dozen a 
 MAX_ALIAS_EXPANSION = 100_000
 """How many values aliases may add once expanded, beyond the values written out."""
 
+MAX_ALIAS_CHARS = 4 * 1024 * 1024
+"""How many characters of text aliases may add once expanded: a long text repeated by
+aliases would otherwise be copied into every finding about it."""
+
 # Above this many nesting indicators a file could nest deep enough to overflow libyaml's
 # recursive composer, so its depth is measured on the (iterative) event stream first.
 _DEPTH_SCAN_THRESHOLD = 4_000
@@ -154,6 +158,13 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """``value`` as text for a message, cut to ``limit`` characters: a finding names a
+    value, it does not reprint a page of it."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _problem_at(kind: str, message: str, node: Node) -> LoadProblem:
     start, end = node.start_mark, node.end_mark
     return LoadProblem(kind, message, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
@@ -202,7 +213,7 @@ _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
 class _Builder:
     """Turns composed nodes into plain data while filling the source map."""
 
-    __slots__ = ("_lines", "data", "extra", "keys", "path_chars", "problems", "seen", "values")
+    __slots__ = ("_lines", "data", "extra", "extra_chars", "keys", "path_chars", "problems", "seen", "values")
 
     def __init__(self, source_map: SourceMap, problems: list[LoadProblem], data: bytes = b"") -> None:
         self.values = source_map.values
@@ -210,6 +221,7 @@ class _Builder:
         self.problems = problems
         self.seen: dict[int, Any] = {}
         self.extra = 0
+        self.extra_chars = 0
         self.path_chars = 0
         self.data = data
         self._lines: list[str] | None = None
@@ -226,9 +238,10 @@ class _Builder:
         if node_id in self.seen:
             # An alias: the value is shared, but every later stage walks it again, as deep
             # as it now stands (aliases can stack shallow anchors into deep data).
-            size, height = _expanded_size(node)
+            size, height, chars = _expanded_size(node)
             self.extra += size
-            if self.extra > MAX_ALIAS_EXPANSION:
+            self.extra_chars += chars
+            if self.extra > MAX_ALIAS_EXPANSION or self.extra_chars > MAX_ALIAS_CHARS:
                 raise _Budget
             if depth + height - 1 > MAX_DEPTH:
                 raise _TooDeep(node)
@@ -297,11 +310,15 @@ class _Builder:
             elif first is None and read_as_other:
                 first = read_as_other.get(text)  # an earlier plain key with this text, read as a number
             if first is not None:
-                same = "" if first.value == text else f" (YAML tools read '{first.value}' and '{text}' as the same key)"
+                same = (
+                    ""
+                    if first.value == text
+                    else f" (YAML tools read '{shown(first.value)}' and '{shown(text)}' as the same key)"
+                )
                 self.problems.append(
                     _problem_at(
                         "duplicate-key",
-                        f"Key '{text}' appears twice in this mapping; it is already set on line "
+                        f"Key '{shown(text)}' appears twice in this mapping; it is already set on line "
                         f"{first.start_mark.line + 1}{same}. Only one value can count: remove or rename one.",
                         key_node,
                     )
@@ -361,14 +378,14 @@ class _Builder:
             if type(value) is expected:
                 return value
             self.problems.append(
-                _problem_at("unsupported-tag", f"'{node.value}' is not a valid !!{short} value.", node)
+                _problem_at("unsupported-tag", f"'{shown(node.value)}' is not a valid !!{short} value.", node)
             )
             return node.value
-        shown = f"!!{short}" if short is not None else tag
+        name = f"!!{short}" if short is not None else tag
         self.problems.append(
             _problem_at(
                 "unsupported-tag",
-                f"The tag '{shown}' is not part of YAML's core schema and is never interpreted; "
+                f"The tag '{shown(name)}' is not part of YAML's core schema and is never interpreted; "
                 "remove it and write the value as plain text, a list or a mapping.",
                 node,
             )
@@ -383,26 +400,30 @@ class _Builder:
         return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
 
 
-def _expanded_size(root: Node) -> tuple[int, int]:
-    """How many values ``root`` stands for once aliases are expanded, and how many levels
-    deep it nests (1 for a scalar), memoized per node.
+def _expanded_size(root: Node) -> tuple[int, int, int]:
+    """How many values ``root`` stands for once aliases are expanded, how many levels deep
+    it nests (1 for a scalar), and how many characters of text it holds, memoized per node.
 
     Iterative, and shared subtrees are counted once per node object, so a 'billion
     laughs' document costs as many steps as it has distinct nodes.
     """
-    sizes: dict[int, tuple[int, int]] = {}
+    sizes: dict[int, tuple[int, int, int]] = {}
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
         if isinstance(node, ScalarNode):
-            sizes[id(node)] = (1, 1)
+            sizes[id(node)] = (1, 1, len(node.value))
             continue
         children = [n for pair in node.value for n in pair] if isinstance(node, MappingNode) else list(node.value)
         if children_done:
             measured = [sizes[id(child)] for child in children]
-            sizes[id(node)] = (1 + sum(size for size, _ in measured), 1 + max((h for _, h in measured), default=0))
+            sizes[id(node)] = (
+                1 + sum(size for size, _, _ in measured),
+                1 + max((height for _, height, _ in measured), default=0),
+                sum(chars for _, _, chars in measured),
+            )
         else:
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
@@ -488,8 +509,9 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         problems.append(
             LoadProblem(
                 "alias-bomb",
-                f"Aliases in this file expand to more than {MAX_ALIAS_EXPANSION:,} values "
-                "(an 'alias bomb'); the file is not read. Write the values out instead of using aliases.",
+                f"Aliases in this file expand to more than {MAX_ALIAS_EXPANSION:,} values or "
+                f"{MAX_ALIAS_CHARS:,} characters (an 'alias bomb'); the file is not read. Write the "
+                "values out instead of using aliases.",
                 root.start_mark.line + 1,
                 root.start_mark.column + 1,
             )
