@@ -44,9 +44,10 @@ except ImportError:  # pragma: no cover
 MAX_DEPTH = 64
 """Deepest nesting accepted. Strategy files nest a handful of levels."""
 
-MAX_VALUES = 100_000
-"""Most values one file may hold (about 2.5 MB of text at a typical 24 bytes a value; the
-file size limit comes first for most files). Bounds the memory a single file can take."""
+MAX_VALUES = 200_000
+"""Most values one file may hold. A typical strategy file spends about 24 bytes a value, so
+the size limit comes first; this bounds the memory of files packed with tiny values
+(a 1 MiB flow list of one-letter items holds half a million)."""
 
 MAX_PATH_CHARS = 20_000_000
 """Most characters the paths of all values in one file may add up to (a value's path is

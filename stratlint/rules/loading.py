@@ -181,7 +181,7 @@ class FileTooLarge(LoadRule):
     name = "file-too-large"
     summary = "The file is larger than the size limit."
     explanation = """
-        Files over the size limit (1 MiB unless configured), or holding more than 100,000
+        Files over the size limit (1 MiB unless configured), or holding more than 200,000
         values, are not read, so a stray export or generated file cannot stall a commit or
         fill memory.
 
