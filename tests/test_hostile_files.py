@@ -385,3 +385,22 @@ def test_over_limit_file_beside_the_strategy(strategy_copy: Path, clean_count: i
     assert document["diagnostics"][0]["path"].endswith("strategy/export.yaml")
     assert document["summary"]["files"] == clean_count + 1
     assert exit_code == 1
+
+
+def test_control_characters_in_names_and_values_are_printed_escaped(repo: Path) -> None:
+    # A file name and a value that would clear the screen and print a fake line of output.
+    fake = "\x1b[2J\x1b[H\nstrategy/value.yaml:1:1: SL000 [info] All checks passed"
+    (repo / "strategy" / f"evil{fake.replace('/', '-')}.yaml").write_bytes(BROKEN)
+    (repo / "strategy" / "escaped.yaml").write_bytes(
+        b'stratlint: 1\nkind: roadmap\nid: "x\\e[2J\\nstrategy/value.yaml:1:1: SL000 [info] ok"\nitems: []\n'
+    )
+    completed = run_stratlint("check", "strategy", "--no-color", cwd=repo)
+    assert completed.returncode == 1, completed.stderr
+    assert "\x1b" not in completed.stdout
+    findings = completed.stdout.split("\n\n", 1)[0].splitlines()
+    # Two findings, two lines: nothing injected a line of its own.
+    assert len(findings) == 2
+    assert not [line for line in findings if line.startswith("strategy/value.yaml")]
+    assert findings[0].startswith("strategy/escaped.yaml:3:5: SL003 [error]")
+    assert findings[1].startswith("strategy/evil\\x1b[2J\\x1b[H\\x0astrategy-value.yaml")
+    assert all("\\x1b[2J" in line for line in findings)

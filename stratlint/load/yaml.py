@@ -160,10 +160,20 @@ def resolve_plain(text: str) -> Any:
 
 
 def shown(value: object, limit: int = 80) -> str:
-    """``value`` as text for a message, cut to ``limit`` characters: a finding names a
-    value, it does not reprint a page of it."""
+    """``value`` as text for a message: control characters and line breaks escaped (a
+    finding is one line, and never drives the reader's terminal), cut to ``limit``
+    characters (a finding names a value, it does not reprint a page of it)."""
     text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.translate(CONTROL_ESCAPES)
+
+
+CONTROL_ESCAPES = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+}
+"""str.translate table: control characters and line separators to visible escapes."""
 
 
 def _problem_at(kind: str, message: str, node: Node) -> LoadProblem:
