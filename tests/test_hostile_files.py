@@ -404,3 +404,21 @@ def test_control_characters_in_names_and_values_are_printed_escaped(repo: Path) 
     assert findings[0].startswith("strategy/escaped.yaml:3:5: SL003 [error]")
     assert findings[1].startswith("strategy/evil\\x1b[2J\\x1b[H\\x0astrategy-value.yaml")
     assert all("\\x1b[2J" in line for line in findings)
+
+
+def test_names_that_are_not_utf8_are_reported_not_fatal(repo: Path, clean_count: int) -> None:
+    strategy = os.fsencode(repo / "strategy")
+    with open(strategy + b"/caf\xe9.yaml", "wb") as handle:
+        handle.write(BROKEN)
+    os.mkdir(strategy + b"/notes-\xff")
+    with open(strategy + b"/notes-\xff/inner.yaml", "wb") as handle:
+        handle.write(BROKEN)
+    for output_format in ("text", "json"):
+        completed = run_stratlint("check", "strategy", "--format", output_format, cwd=repo)
+        assert completed.returncode == 1, completed.stderr
+    document = json.loads(completed.stdout)
+    assert _found(document) == [
+        ("SL015", "strategy/caf\\xe9.yaml", 1, 1),
+        ("SL015", "strategy/notes-\\xff", 1, 1),
+    ]
+    assert document["summary"]["files"] == clean_count + 2

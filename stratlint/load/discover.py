@@ -73,6 +73,14 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
                 # Read a link inside the repository as the file it points to, under that
                 # file's own name, so a file reached twice is loaded once.
                 path = target
+            if not _utf8(_rel(path, repo_root)):
+                # Reported, not read: a name that is not UTF-8 cannot be printed or put in JSON.
+                if entry.is_dir():
+                    reason = "it is a folder whose name is not valid UTF-8, so nothing in it is read; rename it"
+                    skipped.append(SkippedPath(_shown(_rel(path, repo_root)), reason))
+                elif is_yaml:
+                    skipped.append(SkippedPath(_shown(_rel(path, repo_root)), "its name is not valid UTF-8; rename it"))
+                continue
             try:
                 mode = path.stat().st_mode
             except OSError:
@@ -90,6 +98,19 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
     files = _drop_git_ignored(files, repo_root)
     files.sort()
     return files, skipped
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A name with undecodable bytes, printable: each such byte as \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _rel(path: Path, repo_root: Path) -> str:
