@@ -331,3 +331,20 @@ def test_many_hashes_inside_values_do_not_hang(strategy_copy: Path) -> None:
     completed = run_stratlint("check", strategy_copy, "--format", "json", cwd=strategy_copy.parent)
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["diagnostics"] == []
+
+
+def test_an_alias_is_checked_where_its_anchor_is_written() -> None:
+    # The anchored list is indented correctly for its own key; where the alias stands, deeper,
+    # the same lines would look under-indented, but they are not written there.
+    data = (
+        b"stratlint: 1\nkind: roadmap\nid: roadmap-hostile\ntags: &t [a,\n  b]\nitems:\n  - id: rm-a\n"
+        b"    title: A\n    status: planned\n    horizon: 2027-Q1\n    owner: o\n    tags: *t\n"
+    )
+    loaded = load_bytes(data, "x.yaml")
+    assert loaded.problems == []
+    assert loaded.model is not None
+
+
+def test_a_rejected_file_reports_only_why() -> None:
+    data = (HEADER + 'title: "x"#glued\nnotes: ' + "[" * 70 + "]" * 70 + "\n").encode()
+    assert [p.kind for p in load_bytes(data, "x.yaml").problems] == ["nesting-too-deep"]

@@ -277,11 +277,19 @@ class _Builder:
         elif tag is _MAP and isinstance(node, MappingNode):
             value = self._mapping(node, pointer, depth)
         elif tag is _SEQ:
+            # Checked where first written: an alias stands elsewhere, at another indentation.
+            multiline = (
+                [
+                    item
+                    for item in node.value
+                    if item.start_mark.line != item.end_mark.line and id(item) not in self.seen
+                ]
+                if isinstance(node, SequenceNode) and not node.flow_style
+                else ()
+            )
             value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
-            if isinstance(node, SequenceNode) and not node.flow_style:
-                for item in node.value:
-                    if item.start_mark.line != item.end_mark.line:
-                        self._check_continuation(item, node.start_mark.column)
+            for item in multiline:
+                self._check_continuation(item, node.start_mark.column)
         else:
             value = self._tagged(node, pointer, depth)
         self.seen[node_id] = value
@@ -341,8 +349,14 @@ class _Builder:
             child = f"{pointer}/{escape_token(text)}"
             ks, ke = key_node.start_mark, key_node.end_mark
             self.keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
+            check = (
+                block
+                and value_node.tag is not _PLAIN
+                and value_node.start_mark.line != value_node.end_mark.line
+                and id(value_node) not in self.seen  # an alias: checked where first written
+            )
             result[text] = self.build(value_node, child, depth + 1)
-            if block and value_node.tag is not _PLAIN and value_node.start_mark.line != value_node.end_mark.line:
+            if check:
                 self._check_continuation(value_node, node.start_mark.column)
         return result
 
@@ -493,16 +507,19 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         return result
 
     builder = _Builder(source_map, problems, data)
+    kept = len(problems)  # problems found before building; a rejected file reports only why
     try:
         if _has_glued_hash(data):
             problems.extend(_glued_comments(data))
         result.data = builder.build(root, "", 0)
     except _TooDeep as deep:
+        del problems[kept:]
         mark = deep.node.start_mark
         problems.append(_too_deep(mark.line + 1, mark.column + 1))
         source_map.values.clear()
         source_map.keys.clear()
     except _KeysTooLong as long_keys:
+        del problems[kept:]
         mark = long_keys.node.start_mark
         problems.append(
             LoadProblem(
@@ -517,6 +534,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         source_map.values.clear()
         source_map.keys.clear()
     except _Budget:
+        del problems[kept:]
         problems.append(
             LoadProblem(
                 "alias-bomb",
@@ -530,6 +548,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         source_map.values.clear()
         source_map.keys.clear()
     except Exception as error:
+        del problems[kept:]
         problems.append(_parser_failed(error))
         result.data = None
         source_map.values.clear()
