@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import select
 import shutil
 import signal
 import stat
@@ -139,6 +140,8 @@ def test_killed_mid_write_leaves_the_old_file_intact(tmp_path: Path) -> None:
     )
     try:
         assert child.stdout is not None
+        ready, _, _ = select.select([child.stdout], [], [], 60)  # never wait forever
+        assert ready, "the writer did not start"
         assert child.stdout.readline() == "halfway\n", child.stderr.read() if child.stderr else ""
         leftover = _temporaries(tmp_path, target.name)
         assert len(leftover) == 1
