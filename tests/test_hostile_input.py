@@ -127,6 +127,7 @@ CASES = [
     Case("quoted-text-not-indented", (HEADER + 'title: "Close\nfaster"\n').encode(), "SL001", 6, 1),
     Case("comment-glued-to-quoted-text", (HEADER + 'title: "Close"# soon\n').encode(), "SL001", 5, 15),
     Case("lone-dash-in-flow-list", (HEADER + "tags: [-]\n").encode(), "SL001", 5, 8),
+    Case("block-text-empty-line-too-indented", (HEADER + "description: >\n   \n # note\n").encode(), "SL001", 6, 2),
 ]
 
 

@@ -365,14 +365,16 @@ class _Builder:
         more than the block it belongs to (``indent``, 0-based). libyaml accepts these;
         YAML 1.2 does not, and stricter tools reject the file."""
         if isinstance(node, ScalarNode):
+            if node.style in ("|", ">"):
+                self._check_block_scalar(node, indent)
+                return
             if node.style not in ('"', "'"):
                 return
         elif not isinstance(node, (MappingNode, SequenceNode)) or not node.flow_style:
             return
-        if self._lines is None:
-            self._lines = self.data.decode("utf-8", "replace").split("\n")
-        for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(self._lines))):
-            line = self._lines[index]
+        lines = self._text_lines()
+        for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+            line = lines[index]
             spaces = len(line) - len(line.lstrip(" "))
             if spaces <= indent and line.strip():
                 what = "quoted text" if isinstance(node, ScalarNode) else "list or mapping in brackets"
@@ -387,6 +389,42 @@ class _Builder:
                     )
                 )
                 return
+
+    def _check_block_scalar(self, node: ScalarNode, indent: int) -> None:
+        """Report a '|' or '>' text whose leading empty lines hold more spaces than its first
+        line of text: YAML 1.2 forbids it, and libyaml would read that first line as the
+        end of the text instead."""
+        lines = self._text_lines()
+        start = node.start_mark
+        header = lines[start.line][start.column :].split("#", 1)[0] if start.line < len(lines) else ""
+        if any(character.isdigit() for character in header):
+            return  # the indentation is given, not guessed
+        widest, widest_line = 0, 0
+        for index in range(start.line + 1, len(lines)):
+            line = lines[index].rstrip("\r")
+            if not line.strip(" \t"):
+                spaces = len(line) - len(line.lstrip(" "))
+                if spaces > widest:
+                    widest, widest_line = spaces, index
+                continue
+            first = len(line) - len(line.lstrip(" "))
+            if indent < first < widest:
+                self.problems.append(
+                    LoadProblem(
+                        "invalid-yaml",
+                        f"This file is not valid YAML: an empty line of the text that starts on line "
+                        f"{start.line + 1} holds more spaces than the text's first line ({index + 1}). "
+                        "Remove the spaces from the empty lines.",
+                        widest_line + 1,
+                        first + 1,
+                    )
+                )
+            return
+
+    def _text_lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
+        return self._lines
 
     def _tagged(self, node: Node, pointer: str, depth: int) -> Any:
         tag = node.tag
