@@ -224,7 +224,18 @@ _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
 class _Builder:
     """Turns composed nodes into plain data while filling the source map."""
 
-    __slots__ = ("_lines", "data", "extra", "extra_chars", "keys", "path_chars", "problems", "seen", "values")
+    __slots__ = (
+        "_lines",
+        "block_indent",
+        "data",
+        "extra",
+        "extra_chars",
+        "keys",
+        "path_chars",
+        "problems",
+        "seen",
+        "values",
+    )
 
     def __init__(self, source_map: SourceMap, problems: list[LoadProblem], data: bytes = b"") -> None:
         self.values = source_map.values
@@ -236,13 +247,11 @@ class _Builder:
         self.path_chars = 0
         self.data = data
         self._lines: list[str] | None = None
+        self.block_indent: int | None = None
+        """The column of the block collection the value being built sits in, if any: lines
+        of its quoted text or [...] must be indented past it."""
 
     def build(self, node: Node, pointer: str, depth: int) -> Any:
-        # Every value's position is kept under its path of keys, so a long key is stored once
-        # for each value beneath it: bound the total, or a small file could fill memory.
-        self.path_chars += len(pointer)
-        if self.path_chars > MAX_PATH_CHARS:
-            raise _KeysTooLong(node)
         start, end = node.start_mark, node.end_mark
         self.values[pointer] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         node_id = id(node)
@@ -262,7 +271,7 @@ class _Builder:
         tag = node.tag
         if tag is _PLAIN:
             value: Any = resolve_plain(node.value)
-            if value == "-":
+            if node.value == "-":
                 # libyaml reads a lone '-' inside [...] as text; YAML 1.2 does not allow it.
                 self.problems.append(
                     _problem_at(
@@ -274,32 +283,46 @@ class _Builder:
                 )
         elif tag is _QUOTED:
             value = node.value
+            if start.line != end.line and self.block_indent is not None:
+                self._check_continuation(node, self.block_indent)
         elif tag is _MAP and isinstance(node, MappingNode):
             value = self._mapping(node, pointer, depth)
-        elif tag is _SEQ:
-            # Checked where first written: an alias stands elsewhere, at another indentation.
-            multiline = (
-                [
-                    item
-                    for item in node.value
-                    if item.start_mark.line != item.end_mark.line and id(item) not in self.seen
-                ]
-                if isinstance(node, SequenceNode) and not node.flow_style
-                else ()
-            )
-            value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
-            for item in multiline:
-                self._check_continuation(item, node.start_mark.column)
+        elif tag is _SEQ and isinstance(node, SequenceNode):
+            value = self._sequence(node, pointer, depth)
         else:
             value = self._tagged(node, pointer, depth)
         self.seen[node_id] = value
         return value
 
+    def _enter(self, node: MappingNode | SequenceNode, pointer: str) -> int | None:
+        """Checks on a collection before its values are built; returns the indentation to
+        restore afterwards."""
+        # The values' paths repeat this one: a long key is stored once for each value
+        # beneath it, so bound the total, or a small file could fill memory. (Counted per
+        # collection; the values' own keys are in the file.)
+        self.path_chars += len(pointer) * len(node.value)
+        if self.path_chars > MAX_PATH_CHARS:
+            raise _KeysTooLong(node)
+        outer = self.block_indent
+        if node.flow_style:
+            if outer is not None and node.start_mark.line != node.end_mark.line:
+                self._check_continuation(node, outer)
+            self.block_indent = None
+        else:
+            self.block_indent = node.start_mark.column
+        return outer
+
+    def _sequence(self, node: SequenceNode, pointer: str, depth: int) -> list[Any]:
+        outer = self._enter(node, pointer)
+        value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        self.block_indent = outer
+        return value
+
     def _mapping(self, node: MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        outer = self._enter(node, pointer)
         result: dict[str, Any] = {}
         seen_keys: dict[Any, Node] = {}
-        read_as_other: dict[str, Node] = {}
-        block = not node.flow_style
+        read_as_other: dict[str, Node] | None = None
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
@@ -345,19 +368,14 @@ class _Builder:
                 continue
             seen_keys[identity] = key_node
             if identity is not text:
+                if read_as_other is None:
+                    read_as_other = {}
                 read_as_other[text] = key_node
             child = f"{pointer}/{escape_token(text)}"
             ks, ke = key_node.start_mark, key_node.end_mark
             self.keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
-            check = (
-                block
-                and value_node.tag is not _PLAIN
-                and value_node.start_mark.line != value_node.end_mark.line
-                and id(value_node) not in self.seen  # an alias: checked where first written
-            )
             result[text] = self.build(value_node, child, depth + 1)
-            if check:
-                self._check_continuation(value_node, node.start_mark.column)
+        self.block_indent = outer
         return result
 
     def _check_continuation(self, node: Node, indent: int) -> None:
@@ -366,7 +384,8 @@ class _Builder:
         YAML 1.2 does not, and stricter tools reject the file."""
         if isinstance(node, ScalarNode):
             if node.style in ("|", ">"):
-                self._check_block_scalar(node, indent)
+                if not node.value or node.value[0] == "\n":  # only leading empty lines matter
+                    self._check_block_scalar(node, indent)
                 return
             if node.style not in ('"', "'"):
                 return
@@ -460,7 +479,7 @@ class _Builder:
     def _collection(self, node: MappingNode | SequenceNode, pointer: str, depth: int) -> Any:
         if isinstance(node, MappingNode):
             return self._mapping(node, pointer, depth)
-        return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        return self._sequence(node, pointer, depth)
 
 
 def _expanded_size(root: Node) -> tuple[int, int, int]:
