@@ -11,10 +11,15 @@ from pathlib import Path
 def atomic_write(path: Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` atomically: a temporary file in the same folder, flushed
     and synced, then ``os.replace``. Readers see the old file or the new one, never a mix;
-    a crash mid-write leaves the old file intact. An existing file's permissions are kept."""
+    a crash mid-write leaves the old file intact. An existing file's permissions are kept.
+
+    The temporary file is hidden and named after the target and the writing process
+    (``.<name>.<pid>.<random>.tmp``). A process killed mid-write cannot remove it; the next
+    write to the same target removes those whose process is gone."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     folder = path.parent if str(path.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    _remove_orphans(folder, path.name)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -27,3 +32,31 @@ def atomic_write(path: Path, content: str | bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _remove_orphans(folder: Path, name: str) -> None:
+    """Remove temporary files left for ``name`` by writers that were killed mid-write."""
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        parts = entry[len(prefix) :].split(".") if entry.startswith(prefix) else []
+        # Exactly <pid>.<random>.tmp, so another target's temporary file never matches.
+        if len(parts) != 3 or not parts[0].isdigit() or parts[2] != "tmp" or _alive(int(parts[0])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(folder / entry)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's process, or a number we cannot check: leave it
+    return True

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 
@@ -22,7 +22,41 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 T = TypeVar("T")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+class _Cli(click.Group):
+    """A click group whose usage errors are one line on stderr, like every other error."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            outcome = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as error:
+            if isinstance(error, _NO_ARGS_IS_HELP):
+                error.show()  # a bare 'stratlint' prints the help
+                sys.exit(error.exit_code)
+            command = error.ctx.command_path if error.ctx is not None else "stratlint"
+            click.echo(f"stratlint: {error.format_message()} (see '{command} --help')", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else EXIT_CLEAN)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="stratlint")
 def cli() -> None:
     """Lint a go-to-market strategy kept as YAML: every roadmap item, message and play must

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
 from stratlint.load.source_map import SourceMap, join_pointer
-from stratlint.load.yaml import LoadProblem, parse_yaml
+from stratlint.load.yaml import LoadProblem, parse_yaml, shown
 from stratlint.model import KINDS, ArtifactBase
 
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -105,7 +105,9 @@ def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSc
     parsed = parse_yaml(data)
     artifact.source_map = parsed.source_map
     artifact.problems.extend(parsed.problems)
-    if any(problem.kind in _FATAL for problem in parsed.problems):
+    # Syntax that libyaml reads but YAML 1.2 forbids is reported with the data kept; a
+    # document that could not be read at all has no data.
+    if parsed.data is None and any(problem.kind in _FATAL for problem in parsed.problems):
         return artifact
     value = parsed.data
     if value is None:
@@ -113,7 +115,8 @@ def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSc
             artifact.problems.append(
                 LoadProblem(
                     "not-an-artifact",
-                    "The file is empty. A strategy file starts with 'stratlint: 1', 'kind:' and 'id:'.",
+                    "The file is empty or holds only comments. A strategy file starts with "
+                    "'stratlint: 1', 'kind:' and 'id:'.",
                     1,
                     1,
                 )
@@ -140,7 +143,14 @@ def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSc
     try:
         artifact.model = model.model_validate(value)
     except ValidationError as error:
-        artifact.problems.extend(_schema_problems(error, value, parsed.source_map, str(kind)))
+        # A value under an unsupported tag is already reported where it stands; its shape is
+        # not a second finding.
+        tagged = {(p.line, p.column) for p in parsed.problems if p.kind == "unsupported-tag"}
+        artifact.problems.extend(
+            problem
+            for problem in _schema_problems(error, value, parsed.source_map, str(kind))
+            if (problem.line, problem.column) not in tagged
+        )
         artifact.declared_ids = _declared_ids(value)
     extra = extra_schemas.get(str(kind)) if extra_schemas else None
     if extra is not None:
@@ -165,6 +175,7 @@ def _declared_ids(data: Any) -> frozenset[str]:
 
 _FATAL = frozenset({"invalid-yaml", "multiple-documents", "nesting-too-deep", "alias-bomb"})
 
+_UTF8_BOM = b"\xef\xbb\xbf"
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32"),
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -187,7 +198,8 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
+        # A UTF-8 byte order mark is not a character of the first line.
+        line_start = max(data.rfind(b"\n", 0, error.start) + 1, len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0)
         column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         problems.append(
             LoadProblem(
@@ -200,23 +212,36 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
         )
         return None
     bad = _CONTROL.search(text)
+    if "\r" in text:  # rare: checked apart, since the look-ahead would slow every file down
+        lone = _LONE_CARRIAGE_RETURN.search(text)
+        if lone is not None and (bad is None or lone.start() < bad.start()):
+            bad = lone
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        problems.append(
-            LoadProblem(
-                "invalid-encoding",
-                f"The file contains the control character U+{ord(bad.group()):04X}, which YAML does not "
-                "allow. Remove it (it is often pasted in by accident).",
-                line,
-                column,
+        line_start = max(text.rfind("\n", 0, bad.start()) + 1, 1 if text.startswith("\ufeff") else 0)
+        column = bad.start() - line_start + 1
+        character = bad.group()
+        if character in _LINE_SEPARATORS:
+            message = (
+                f"The file contains the line separator U+{ord(character):04X}, which YAML tools disagree "
+                "about (a line break to some, text to others, and invisible in most editors). Replace it "
+                "with an ordinary line break, or remove it."
             )
-        )
+        else:
+            message = (
+                f"The file contains the control character U+{ord(character):04X}, which YAML does not "
+                "allow. Remove it (it is often pasted in by accident)."
+            )
+        problems.append(LoadProblem("invalid-encoding", message, line, column))
         return None
     return text
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_SEPARATORS = "\r\x85\u2028\u2029"
+"""Line breaks to YAML 1.1 and libyaml, but not to YAML 1.2 or to editors (a lone carriage
+return too): positions would disagree, so they are reported instead of guessed at."""
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
+_LONE_CARRIAGE_RETURN = re.compile("\r(?!\n)")
 
 
 def _type_name(value: Any) -> str:
@@ -240,7 +265,7 @@ def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
         span = source_map.span("/kind")
         guess = difflib.get_close_matches(str(kind), list(KINDS), n=1)
         hint = f" Did you mean '{guess[0]}'?" if guess else ""
-        message = f"Unknown kind '{kind}'.{hint} The kinds are: {known}."
+        message = f"Unknown kind '{shown(kind)}'.{hint} The kinds are: {known}."
     return LoadProblem("unknown-kind", message, span.line, span.column, span.end_line, span.end_column)
 
 
@@ -256,15 +281,15 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
             if not tokens and field_name == "stratlint":
                 message = "The file has no format version. Add 'stratlint: 1' at the top."
             else:
-                message = f"{where} is missing the required field '{field_name}'."
+                message = f"{where} is missing the required field '{shown(field_name)}'."
             span = source_map.span(pointer)
         elif error_type == "extra_forbidden":
             guess = difflib.get_close_matches(field_name, _FIELD_NAMES, n=1)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
-            message = f"{where} has an unknown field '{field_name}'.{hint}"
+            message = f"{where} has an unknown field '{shown(field_name)}'.{hint}"
             span = source_map.span(pointer, key=True)
         else:
-            message = f"{where}: '{field_name}' {_explain(item)}" if field_name else f"{where}: {_explain(item)}"
+            message = f"{where}: '{shown(field_name)}' {_explain(item)}" if field_name else f"{where}: {_explain(item)}"
             span = source_map.span(pointer)
         problems.append(
             LoadProblem("schema-violation", message, span.line, span.column, span.end_line, span.end_column)
@@ -300,7 +325,7 @@ def _describe(owner: Any, container: str | None, kind: str) -> str:
     ident = owner.get("id") if isinstance(owner, dict) else None
     noun = _ENTRY_NOUNS.get(container or "")
     if noun and isinstance(ident, str):
-        return f"{noun.capitalize()} '{ident}'"
+        return f"{noun.capitalize()} '{shown(ident)}'"
     if noun:
         return f"A {noun} in '{container}'"
     return f"This {kind} file"
@@ -308,7 +333,9 @@ def _describe(owner: Any, container: str | None, kind: str) -> str:
 
 def _explain(item: Any) -> str:
     error_type = item["type"]
-    given = item.get("input")
+    raw = item.get("input")
+    # Literal and pattern errors are about single values; shown() keeps a long one short.
+    given = shown(raw) if isinstance(raw, (str, int, float)) else ""
     ctx = item.get("ctx") or {}
     if error_type == "literal_error":
         return f"is '{given}', which is not one of {ctx.get('expected', 'the allowed values')}."
@@ -333,7 +360,7 @@ def _explain(item: Any) -> str:
             "bool_type": "true or false",
             "int_type": "a whole number",
         }.get(error_type, error_type.removesuffix("_type"))
-        return f"should be {expected}, not {_type_name(given) if given is not None else 'empty'}."
+        return f"should be {expected}, not {_type_name(raw) if raw is not None else 'empty'}."
     if error_type == "value_error" and "error" in ctx:
         return f"is invalid: {ctx['error']}."
     return f"is invalid: {item.get('msg', error_type)}."

@@ -39,6 +39,7 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
     files: list[Path] = []
     skipped: list[SkippedPath] = []
     visited: set[tuple[int, int]] = set()
+    seen_files: set[Path] = set()
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -69,6 +70,17 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
                             SkippedPath(_rel(path, repo_root), "it is a link that points outside the repository")
                         )
                     continue
+                # Read a link inside the repository as the file it points to, under that
+                # file's own name, so a file reached twice is loaded once.
+                path = target
+            if not _utf8(_rel(path, repo_root)):
+                # Reported, not read: a name that is not UTF-8 cannot be printed or put in JSON.
+                if entry.is_dir():
+                    reason = "it is a folder whose name is not valid UTF-8, so nothing in it is read; rename it"
+                    skipped.append(SkippedPath(_shown(_rel(path, repo_root)), reason))
+                elif is_yaml:
+                    skipped.append(SkippedPath(_shown(_rel(path, repo_root)), "its name is not valid UTF-8; rename it"))
+                continue
             try:
                 mode = path.stat().st_mode
             except OSError:
@@ -78,12 +90,27 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
             if stat.S_ISDIR(mode):
                 stack.append(path)
             elif is_yaml and stat.S_ISREG(mode):
-                files.append(path)
+                if path not in seen_files:
+                    seen_files.add(path)
+                    files.append(path)
             elif is_yaml:
                 skipped.append(SkippedPath(_rel(path, repo_root), "it is not a regular file"))
     files = _drop_git_ignored(files, repo_root)
     files.sort()
     return files, skipped
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A name with undecodable bytes, printable: each such byte as \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _rel(path: Path, repo_root: Path) -> str:

@@ -12,6 +12,7 @@ deep enough to overflow the C stack.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,8 +44,21 @@ except ImportError:  # pragma: no cover
 MAX_DEPTH = 64
 """Deepest nesting accepted. Strategy files nest a handful of levels."""
 
+MAX_VALUES = 200_000
+"""Most values one file may hold. A typical strategy file spends about 24 bytes a value, so
+the size limit comes first; this bounds the memory of files packed with tiny values
+(a 1 MiB flow list of one-letter items holds half a million)."""
+
+MAX_PATH_CHARS = 20_000_000
+"""Most characters the paths of all values in one file may add up to (a value's path is
+its keys from the top, as in '/items/3/title'). Typical files use a few dozen a value."""
+
 MAX_ALIAS_EXPANSION = 100_000
 """How many values aliases may add once expanded, beyond the values written out."""
+
+MAX_ALIAS_CHARS = 4 * 1024 * 1024
+"""How many characters of text aliases may add once expanded: a long text repeated by
+aliases would otherwise be copied into every finding about it."""
 
 # Above this many nesting indicators a file could nest deep enough to overflow libyaml's
 # recursive composer, so its depth is measured on the (iterative) event stream first.
@@ -68,11 +82,8 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
 _DIRECTIVE = re.compile(rb"%YAML[ \t]+([^\s#]+)")
-# YAML 1.2 reads these as ordinary characters; libyaml breaks lines at them (YAML 1.1). They
-# are swapped for private-use stand-ins while parsing and restored in every scalar, so text
-# survives and line numbers stay right.
-_NON_BREAKS = {"\u2028": "\U000f2028", "\u2029": "\U000f2029", "\u0085": "\U000f0085"}
-_RESTORE = str.maketrans({stand_in: original for original, stand_in in _NON_BREAKS.items()})
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*(?:[ \t]+#.*|[ \t]*)\Z")
+_TOKENS_WITH_TEXT = (yaml.ScalarToken, yaml.TagToken, yaml.AnchorToken, yaml.AliasToken, yaml.DirectiveToken)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +131,11 @@ class _Budget(Exception):
     pass
 
 
+class _KeysTooLong(Exception):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
 def resolve_plain(text: str) -> Any:
     """Resolve a plain scalar by the YAML 1.2 core schema."""
     if text and text[0] not in _MAYBE_NOT_STR:
@@ -143,28 +159,80 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """``value`` as text for a message: control characters and line breaks escaped (a
+    finding is one line, and never drives the reader's terminal), cut to ``limit``
+    characters (a finding names a value, it does not reprint a page of it)."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.translate(CONTROL_ESCAPES)
+
+
+CONTROL_ESCAPES = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+}
+"""str.translate table: control characters and line separators to visible escapes."""
+
+
 def _problem_at(kind: str, message: str, node: Node) -> LoadProblem:
     start, end = node.start_mark, node.end_mark
     return LoadProblem(kind, message, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-def _nesting_depth_exceeds(data: bytes, limit: int) -> tuple[int, int] | None:
-    """Walk libyaml's event stream (which is not recursive) and find where nesting passes
-    ``limit``. Returns that 1-based (line, column), or None. Syntax errors are left for
-    the composer to report."""
+def _version_directive(data: bytes) -> re.Match[bytes] | None:
+    """The %YAML directive, looked for only where directives may stand: before the document
+    (a line of text inside a value may start with '%YAML' too)."""
+    position = 0
+    while position < len(data):
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end + 1
+        start = position + 3 if position == 0 and data.startswith(b"\xef\xbb\xbf") else position
+        line = data[start:end].strip()
+        if line.startswith(b"%YAML"):
+            return _DIRECTIVE.match(data, start)
+        if line and not line.startswith((b"#", b"%")):
+            return None
+        position = end
+    return None
+
+
+def _prescan(data: bytes) -> LoadProblem | None:
+    """Walk libyaml's event stream (which is not recursive, and holds one event at a time)
+    and find where nesting passes MAX_DEPTH or the values pass MAX_VALUES, before the
+    composer could overflow the C stack or fill memory. Syntax errors are left for the
+    composer to report."""
     depth = 0
+    values = 0
     try:
         for event in yaml.parse(data, Loader=_EventLoader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
-                if depth > limit:
-                    mark = event.start_mark
-                    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                values += 1
+                if depth > MAX_DEPTH + 1:  # the events count the top-level collection as 1, the builder as 0
+                    return _too_deep(*_start(event))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                values += 1
+            if values > MAX_VALUES:
+                line, column = _start(event)
+                return LoadProblem(
+                    "file-too-large",
+                    f"The file holds more than {MAX_VALUES:,} values, the limit for one file; it is not "
+                    "read. Split it into several files.",
+                    line,
+                    column,
+                )
     except yaml.YAMLError:
         return None
     return None
+
+
+def _start(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
@@ -173,47 +241,105 @@ _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
 class _Builder:
     """Turns composed nodes into plain data while filling the source map."""
 
-    __slots__ = ("extra", "keys", "problems", "restore", "seen", "values")
+    __slots__ = (
+        "_lines",
+        "block_indent",
+        "data",
+        "extra",
+        "extra_chars",
+        "keys",
+        "path_chars",
+        "problems",
+        "seen",
+        "values",
+    )
 
-    def __init__(self, source_map: SourceMap, problems: list[LoadProblem], *, restore: bool = False) -> None:
-        self.restore = restore
+    def __init__(self, source_map: SourceMap, problems: list[LoadProblem], data: bytes = b"") -> None:
         self.values = source_map.values
         self.keys = source_map.keys
         self.problems = problems
         self.seen: dict[int, Any] = {}
         self.extra = 0
+        self.extra_chars = 0
+        self.path_chars = 0
+        self.data = data
+        self._lines: list[str] | None = None
+        self.block_indent: int | None = None
+        """The column of the block collection the value being built sits in, if any: lines
+        of its quoted text or [...] must be indented past it."""
 
     def build(self, node: Node, pointer: str, depth: int) -> Any:
         start, end = node.start_mark, node.end_mark
         self.values[pointer] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         node_id = id(node)
         if node_id in self.seen:
-            # An alias: the value is shared, but every later stage walks it again.
-            self.extra += _expanded_size(node)
-            if self.extra > MAX_ALIAS_EXPANSION:
+            # An alias: the value is shared, but every later stage walks it again, as deep
+            # as it now stands (aliases can stack shallow anchors into deep data).
+            size, height, chars = _expanded_size(node)
+            self.extra += size
+            self.extra_chars += chars
+            if self.extra > MAX_ALIAS_EXPANSION or self.extra_chars > MAX_ALIAS_CHARS:
                 raise _Budget
+            if depth + height - 1 > MAX_DEPTH:
+                raise _TooDeep(node)
             return self.seen[node_id]
-        if depth > MAX_DEPTH and not isinstance(node, ScalarNode):
+        if depth > MAX_DEPTH and not isinstance(node, ScalarNode):  # only collections nest
             raise _TooDeep(node)
-        if self.restore and isinstance(node, ScalarNode):
-            node.value = node.value.translate(_RESTORE)
         tag = node.tag
         if tag is _PLAIN:
             value: Any = resolve_plain(node.value)
+            if node.value == "-":
+                # libyaml reads a lone '-' inside [...] as text; YAML 1.2 does not allow it.
+                self.problems.append(
+                    _problem_at(
+                        "invalid-yaml",
+                        "This file is not valid YAML: a lone '-' inside [...] or {...} is not a value. "
+                        "Quote it ('-') or remove it.",
+                        node,
+                    )
+                )
         elif tag is _QUOTED:
             value = node.value
+            if start.line != end.line and self.block_indent is not None:
+                self._check_continuation(node, self.block_indent)
         elif tag is _MAP and isinstance(node, MappingNode):
             value = self._mapping(node, pointer, depth)
-        elif tag is _SEQ:
-            value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        elif tag is _SEQ and isinstance(node, SequenceNode):
+            value = self._sequence(node, pointer, depth)
         else:
             value = self._tagged(node, pointer, depth)
         self.seen[node_id] = value
         return value
 
+    def _enter(self, node: MappingNode | SequenceNode, pointer: str) -> int | None:
+        """Checks on a collection before its values are built; returns the indentation to
+        restore afterwards."""
+        # The values' paths repeat this one: a long key is stored once for each value
+        # beneath it, so bound the total, or a small file could fill memory. (Counted per
+        # collection; the values' own keys are in the file.)
+        self.path_chars += len(pointer) * len(node.value)
+        if self.path_chars > MAX_PATH_CHARS:
+            raise _KeysTooLong(node)
+        outer = self.block_indent
+        if node.flow_style:
+            if outer is not None and node.start_mark.line != node.end_mark.line:
+                self._check_continuation(node, outer)
+            self.block_indent = None
+        else:
+            self.block_indent = node.start_mark.column
+        return outer
+
+    def _sequence(self, node: SequenceNode, pointer: str, depth: int) -> list[Any]:
+        outer = self._enter(node, pointer)
+        value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        self.block_indent = outer
+        return value
+
     def _mapping(self, node: MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        outer = self._enter(node, pointer)
         result: dict[str, Any] = {}
-        seen_keys: dict[tuple[str, Any], Node] = {}
+        seen_keys: dict[Any, Node] = {}
+        read_as_other: dict[str, Node] | None = None
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
@@ -224,8 +350,6 @@ class _Builder:
                     )
                 )
                 continue
-            if self.restore:
-                key_node.value = key_node.value.translate(_RESTORE)
             text = key_node.value
             if key_node.tag is _PLAIN and text == "<<":
                 self.problems.append(
@@ -236,27 +360,107 @@ class _Builder:
                     )
                 )
                 continue
-            # Keys collide when YAML reads them as one value (1 and true) or when they are the same
-            # text (1 and '1'): the data keeps keys as text, so either would lose a value.
+            # Two keys collide when they read as the same value (1 and 0x1; 1 and true once
+            # loaded into most programs) or are the same text ('1' quoted and 1 plain).
             identity = resolve_plain(text) if key_node.tag is _PLAIN else text
-            first = seen_keys.get(("value", identity)) or seen_keys.get(("text", text))
+            first = seen_keys.get(identity)
+            if first is None and identity is not text:
+                first = seen_keys.get(text)  # an earlier quoted key with the same text
+            elif first is None and read_as_other:
+                first = read_as_other.get(text)  # an earlier plain key with this text, read as a number
             if first is not None:
-                same = "" if first.value == text else f" (YAML reads '{text}' and '{first.value}' as the same key)"
+                same = (
+                    ""
+                    if first.value == text
+                    else f" (YAML tools read '{shown(first.value)}' and '{shown(text)}' as the same key)"
+                )
                 self.problems.append(
                     _problem_at(
                         "duplicate-key",
-                        f"Key '{text}' appears twice in this mapping; it is already set on line "
+                        f"Key '{shown(text)}' appears twice in this mapping; it is already set on line "
                         f"{first.start_mark.line + 1}{same}. Only one value can count: remove or rename one.",
                         key_node,
                     )
                 )
                 continue
-            seen_keys[("value", identity)] = seen_keys[("text", text)] = key_node
+            seen_keys[identity] = key_node
+            if identity is not text:
+                if read_as_other is None:
+                    read_as_other = {}
+                read_as_other[text] = key_node
             child = f"{pointer}/{escape_token(text)}"
             ks, ke = key_node.start_mark, key_node.end_mark
             self.keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
             result[text] = self.build(value_node, child, depth + 1)
+        self.block_indent = outer
         return result
+
+    def _check_continuation(self, node: Node, indent: int) -> None:
+        """Report a quoted text or a [...]/{...} value whose later lines are not indented
+        more than the block it belongs to (``indent``, 0-based). libyaml accepts these;
+        YAML 1.2 does not, and stricter tools reject the file."""
+        if isinstance(node, ScalarNode):
+            if node.style in ("|", ">"):
+                if not node.value or node.value[0] == "\n":  # only leading empty lines matter
+                    self._check_block_scalar(node, indent)
+                return
+            if node.style not in ('"', "'"):
+                return
+        elif not isinstance(node, (MappingNode, SequenceNode)) or not node.flow_style:
+            return
+        lines = self._text_lines()
+        for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+            line = lines[index]
+            spaces = len(line) - len(line.lstrip(" "))
+            if spaces <= indent and line.strip():
+                what = "quoted text" if isinstance(node, ScalarNode) else "list or mapping in brackets"
+                self.problems.append(
+                    LoadProblem(
+                        "invalid-yaml",
+                        f"This file is not valid YAML: line {index + 1} continues the {what} that starts "
+                        f"on line {node.start_mark.line + 1}, but is not indented more than its key "
+                        f"(indent it with at least {indent + 1} space{'s' if indent else ''}, not tabs).",
+                        index + 1,
+                        spaces + 1,
+                    )
+                )
+                return
+
+    def _check_block_scalar(self, node: ScalarNode, indent: int) -> None:
+        """Report a '|' or '>' text whose leading empty lines hold more spaces than its first
+        line of text: YAML 1.2 forbids it, and libyaml would read that first line as the
+        end of the text instead."""
+        lines = self._text_lines()
+        start = node.start_mark
+        header = lines[start.line][start.column :].split("#", 1)[0] if start.line < len(lines) else ""
+        if any(character.isdigit() for character in header):
+            return  # the indentation is given, not guessed
+        widest, widest_line = 0, 0
+        for index in range(start.line + 1, len(lines)):
+            line = lines[index].rstrip("\r")
+            if not line.strip(" \t"):
+                spaces = len(line) - len(line.lstrip(" "))
+                if spaces > widest:
+                    widest, widest_line = spaces, index
+                continue
+            first = len(line) - len(line.lstrip(" "))
+            if indent < first < widest:
+                self.problems.append(
+                    LoadProblem(
+                        "invalid-yaml",
+                        f"This file is not valid YAML: an empty line of the text that starts on line "
+                        f"{start.line + 1} holds more spaces than the text's first line ({index + 1}). "
+                        "Remove the spaces from the empty lines.",
+                        widest_line + 1,
+                        first + 1,
+                    )
+                )
+            return
+
+    def _text_lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
+        return self._lines
 
     def _tagged(self, node: Node, pointer: str, depth: int) -> Any:
         tag = node.tag
@@ -273,14 +477,14 @@ class _Builder:
             if type(value) is expected:
                 return value
             self.problems.append(
-                _problem_at("unsupported-tag", f"'{node.value}' is not a valid !!{short} value.", node)
+                _problem_at("unsupported-tag", f"'{shown(node.value)}' is not a valid !!{short} value.", node)
             )
             return node.value
-        shown = f"!!{short}" if short is not None else tag
+        name = f"!!{short}" if short is not None else tag
         self.problems.append(
             _problem_at(
                 "unsupported-tag",
-                f"The tag '{shown}' is not part of YAML's core schema and is never interpreted; "
+                f"The tag '{shown(name)}' is not part of YAML's core schema and is never interpreted; "
                 "remove it and write the value as plain text, a list or a mapping.",
                 node,
             )
@@ -292,27 +496,33 @@ class _Builder:
     def _collection(self, node: MappingNode | SequenceNode, pointer: str, depth: int) -> Any:
         if isinstance(node, MappingNode):
             return self._mapping(node, pointer, depth)
-        return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        return self._sequence(node, pointer, depth)
 
 
-def _expanded_size(root: Node) -> int:
-    """How many values ``root`` stands for once aliases are expanded, memoized per node.
+def _expanded_size(root: Node) -> tuple[int, int, int]:
+    """How many values ``root`` stands for once aliases are expanded, how many levels deep
+    it nests (1 for a scalar), and how many characters of text it holds, memoized per node.
 
     Iterative, and shared subtrees are counted once per node object, so a 'billion
     laughs' document costs as many steps as it has distinct nodes.
     """
-    sizes: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int, int]] = {}
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
         if isinstance(node, ScalarNode):
-            sizes[id(node)] = 1
+            sizes[id(node)] = (1, 1, len(node.value))
             continue
         children = [n for pair in node.value for n in pair] if isinstance(node, MappingNode) else list(node.value)
         if children_done:
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            measured = [sizes[id(child)] for child in children]
+            sizes[id(node)] = (
+                1 + sum(size for size, _, _ in measured),
+                1 + max((height for _, height, _ in measured), default=0),
+                sum(chars for _, _, chars in measured),
+            )
         else:
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
@@ -342,75 +552,158 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         )
         data = data[: directive.start()] + b"#" + data[directive.start() + 1 :]
 
-    restore = any(char.encode() in data for char in _NON_BREAKS)
-    if restore:
-        for original, stand_in in _NON_BREAKS.items():
-            data = data.replace(original.encode(), stand_in.encode())
-
-    indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
-    if indicators > _DEPTH_SCAN_THRESHOLD:
-        where = _nesting_depth_exceeds(data, MAX_DEPTH + 1)  # the event scan counts the root as 1
-        if where is not None:
-            problems.append(_too_deep(*where))
-            return result
-
     try:
+        # Every value but the first needs one of these characters (two values for ':').
+        indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
+        if indicators > _DEPTH_SCAN_THRESHOLD or 2 * (indicators + data.count(b",")) >= MAX_VALUES:
+            found = _prescan(data)
+            if found is not None:
+                problems.append(found)
+                return result
         root = _Composer(data).get_single_node()
     except yaml.MarkedYAMLError as error:
         problems.append(_syntax_problem(error))
         return result
+    except yaml.reader.ReaderError as error:
+        line, column = _position_at(data, error.position)
+        problems.append(LoadProblem("invalid-yaml", f"This file is not valid YAML: {error.reason}.", line, column))
+        return result
     except yaml.YAMLError as error:
-        # ReaderError and friends carry a position but no mark.
         problems.append(LoadProblem("invalid-yaml", f"This file is not valid YAML: {error}", 1, 1))
         return result
     except (RecursionError, MemoryError):
         problems.append(_too_deep(1, 1))
         return result
     except Exception as error:
-        problems.append(
-            LoadProblem("invalid-yaml", f"The YAML parser failed on this file ({type(error).__name__}: {error}).", 1, 1)
-        )
+        problems.append(_parser_failed(error))
         return result
     if root is None:
         return result
 
-    builder = _Builder(source_map, problems, restore=restore)
+    builder = _Builder(source_map, problems, data)
+    kept = len(problems)  # problems found before building; a rejected file reports only why
     try:
+        if _has_glued_hash(data):
+            problems.extend(_glued_comments(data))
         result.data = builder.build(root, "", 0)
     except _TooDeep as deep:
+        del problems[kept:]
         mark = deep.node.start_mark
         problems.append(_too_deep(mark.line + 1, mark.column + 1))
         source_map.values.clear()
         source_map.keys.clear()
+    except _KeysTooLong as long_keys:
+        del problems[kept:]
+        mark = long_keys.node.start_mark
+        problems.append(
+            LoadProblem(
+                "file-too-large",
+                "Keys in this file are too long for the number of values under them; the file is not "
+                "read. Keys name fields and should be a few words at most.",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        )
+        result.data = None
+        source_map.values.clear()
+        source_map.keys.clear()
     except _Budget:
+        del problems[kept:]
         problems.append(
             LoadProblem(
                 "alias-bomb",
-                f"Aliases in this file expand to more than {MAX_ALIAS_EXPANSION:,} values "
-                "(an 'alias bomb'); the file is not read. Write the values out instead of using aliases.",
+                f"Aliases in this file expand to more than {MAX_ALIAS_EXPANSION:,} values or "
+                f"{MAX_ALIAS_CHARS:,} characters (an 'alias bomb'); the file is not read. Write the "
+                "values out instead of using aliases.",
                 root.start_mark.line + 1,
                 root.start_mark.column + 1,
             )
         )
         source_map.values.clear()
         source_map.keys.clear()
+    except Exception as error:
+        del problems[kept:]
+        problems.append(_parser_failed(error))
+        result.data = None
+        source_map.values.clear()
+        source_map.keys.clear()
     return result
 
 
-def _version_directive(data: bytes) -> re.Match[bytes] | None:
-    """The %YAML directive, looked for only where directives may stand: before the document."""
-    position = 0
-    while position < len(data):
-        end = data.find(b"\n", position)
-        end = len(data) if end < 0 else end + 1
-        start = position + 3 if position == 0 and data.startswith(b"\xef\xbb\xbf") else position
-        line = data[start:end].strip()
-        if line.startswith(b"%YAML"):
-            return _DIRECTIVE.match(data, start)
-        if line and not line.startswith((b"#", b"%")):
-            return None
-        position = end
-    return None
+def _parser_failed(error: BaseException) -> LoadProblem:
+    return LoadProblem("invalid-yaml", f"The YAML parser failed on this file ({type(error).__name__}: {error}).", 1, 1)
+
+
+def _position_at(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of a byte offset."""
+    offset = max(0, min(offset, len(data)))
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace").removeprefix("\ufeff")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _has_glued_hash(data: bytes) -> bool:
+    """Whether a '#' follows a character other than a space or line break. (A loop over
+    ``find`` is many times faster than a regular expression that starts with a class.)"""
+    index = data.find(b"#", 1)
+    while index != -1:
+        if data[index - 1] not in b" \t\r\n":
+            return True
+        index = data.find(b"#", index + 1)
+    return False
+
+
+def _glued_comments(data: bytes) -> list[LoadProblem]:
+    """Comments that touch the text before them (``"value"#note``, ``]#note``, ``>#note``).
+
+    libyaml reads them as comments; YAML 1.2 requires a space before '#', and stricter
+    tools reject the file. Only runs when the bytes hold a '#' right after a character,
+    which is rare, so ordinary files pay nothing. A '#' inside a value, tag or anchor is
+    part of it and is left alone."""
+    inside: dict[int, list[tuple[int, int]]] = {}
+    headers: list[tuple[int, int]] = []
+    try:
+        for token in yaml.scan(data, Loader=_EventLoader):
+            if isinstance(token, _TOKENS_WITH_TEXT):
+                start, end = token.start_mark, token.end_mark
+                for line in range(start.line, end.line + 1):
+                    first = start.column if line == start.line else 0
+                    last = end.column if line == end.line else 1 << 30
+                    inside.setdefault(line, []).append((first, last))
+                if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                    headers.append((start.line, start.column))
+    except Exception:  # a second look only: the composer has already read the file
+        return []
+    lines = data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
+    for header_line, header_column in headers:
+        header = lines[header_line][header_column:].rstrip("\r") if header_line < len(lines) else ""
+        if not _BLOCK_HEADER.match(header) and "#" in header:
+            return [_glued_comment(header_line, header_column + header.index("#"))]
+    for number, text in enumerate(lines):
+        if "#" not in text:
+            continue
+        spans = sorted(inside.get(number, ()))
+        firsts = [first for first, _ in spans]
+        column = text.find("#")
+        while column != -1:
+            index = bisect.bisect_right(firsts, column) - 1
+            if index < 0 or not spans[index][0] <= column < spans[index][1]:
+                # A '#' outside any value starts a comment; the rest of the line is comment text.
+                if column > 0 and text[column - 1] not in " \t\r":
+                    return [_glued_comment(number, column)]
+                break
+            column = text.find("#", column + 1)
+    return []
+
+
+def _glued_comment(line: int, column: int) -> LoadProblem:
+    return LoadProblem(
+        "invalid-yaml",
+        "This file is not valid YAML: a comment ('#') must have a space before it. Add a space "
+        "before '#', or quote the value if the '#' belongs to it.",
+        line + 1,
+        column + 1,
+    )
 
 
 def _too_deep(line: int, column: int) -> LoadProblem:

@@ -6,20 +6,26 @@ import click
 
 from stratlint.diagnostics import Diagnostic, Severity
 from stratlint.engine import LintResult
+from stratlint.load.yaml import CONTROL_ESCAPES
 from stratlint.report.score_change import score_changes
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
 def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
-    where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
+    # File names and messages can hold control characters and line breaks (a file named
+    # with an escape sequence, a value from a YAML escape): print them escaped, so a
+    # finding stays one line and never drives the terminal.
+    path = diagnostic.path.translate(CONTROL_ESCAPES)
+    message = diagnostic.message.translate(CONTROL_ESCAPES)
+    where = f"{path}:{diagnostic.line}:{diagnostic.column}:"
     code = diagnostic.code
     severity = f"[{diagnostic.severity.label}]"
     if color:
         where = click.style(where, bold=True)
         code = click.style(code, fg=_COLORS[diagnostic.severity], bold=True)
         severity = click.style(severity, fg=_COLORS[diagnostic.severity])
-    return f"{where} {code} {severity} {diagnostic.message}"
+    return f"{where} {code} {severity} {message}"
 
 
 def _plural(count: int, noun: str) -> str:

@@ -126,7 +126,9 @@ class InvalidEncoding(LoadRule):
     explanation = """
         Strategy files are UTF-8. UTF-16 and UTF-32 files, bytes that are not UTF-8, and
         control characters (often pasted from other tools) are reported at the first bad
-        byte. A UTF-8 byte order mark is accepted.
+        byte. So are the line separators U+2028, U+2029 and U+0085 and a carriage return
+        without a line feed: YAML tools disagree on whether they end a line, so every
+        position after them would be in doubt. A UTF-8 byte order mark is accepted.
 
         Fix: save the file as UTF-8 in your editor and delete invisible characters.
         """
@@ -179,8 +181,9 @@ class FileTooLarge(LoadRule):
     name = "file-too-large"
     summary = "The file is larger than the size limit."
     explanation = """
-        Files over the size limit (1 MiB unless configured) are not read, so a stray export
-        or generated file cannot stall a commit.
+        Files over the size limit (1 MiB unless configured), or holding more than 200,000
+        values, are not read, so a stray export or generated file cannot stall a commit or
+        fill memory.
 
         Fix: split the file by team or quarter, or raise 'max-file-size' in the configuration.
         """
@@ -250,7 +253,9 @@ class UnreadableFile(LoadRule):
     summary = "A file that cannot be read."
     explanation = """
         The file exists but cannot be opened: permissions, or it is not a regular file (a
-        FIFO or device named like a YAML file). stratlint never blocks on such files.
+        FIFO or device named like a YAML file), or it is a link that is broken, loops, or
+        points outside the repository. stratlint never blocks on such files and never
+        follows a link out of the repository.
 
         Fix: make the file readable, or remove it from the strategy folder.
         """
