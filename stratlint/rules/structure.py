@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from stratlint.diagnostics import FILE_START, Diagnostic, RelatedLocation, Severity
 from stratlint.graph import Graph
@@ -40,11 +41,53 @@ class DuplicateId(Rule):
             )
 
 
-class MissingValueDefinition(Rule):
+class _MissingSingleton(Rule):
+    """There must be one file of ``kind``; report at the strategy root when there is none.
+
+    A file of the kind that fails to load does not count as missing: its own errors say
+    what to fix."""
+
+    kind: ClassVar[str]
+    message: ClassVar[str]
+    default_severity = Severity.ERROR
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        if graph.loaded and not graph.has_kind(self.kind):
+            yield self.at(graph.root_path, FILE_START, self.message, key=self.kind)
+
+
+class _ExtraSingleton(Rule):
+    """There must be only one file of ``kind``; report every file after the first."""
+
+    kind: ClassVar[str]
+    noun: ClassVar[str]
+    default_severity = Severity.ERROR
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        found = graph.artifacts_of_kind(self.kind)
+        first = found[0] if found else None
+        for extra in found[1:]:
+            assert first is not None
+            yield self.at(
+                extra.path,
+                extra.source_map.span("/kind"),
+                f"This is a second {self.noun}; the first is {first.path}. There must be exactly one "
+                f"{self.noun}: merge them.",
+                pointer="/kind",
+                key=extra.model.id,
+                related=(RelatedLocation(first.path, first.source_map.span("/kind"), f"first {self.noun}"),),
+            )
+
+
+class MissingValueDefinition(_MissingSingleton):
     code = "SL102"
     name = "missing-value-definition"
     summary = "The strategy has no value definition."
-    default_severity = Severity.ERROR
+    kind = "value"
+    message = (
+        "The strategy has no value definition (a file with 'kind: value'). Every roadmap item, "
+        "message and play must trace back to it; add one."
+    )
     explanation = """
         Everything in the strategy traces back to one definition of value: who we serve, why
         we win, what differentiates us and what the market should believe. Without it no
@@ -53,22 +96,13 @@ class MissingValueDefinition(Rule):
         Fix: add a file with 'kind: value' (see the README for an example).
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        if graph.loaded and not graph.has_kind("value"):
-            yield self.at(
-                graph.root_path,
-                FILE_START,
-                "The strategy has no value definition (a file with 'kind: value'). Every roadmap item, "
-                "message and play must trace back to it; add one.",
-                key="value",
-            )
 
-
-class MultipleValueDefinitions(Rule):
+class MultipleValueDefinitions(_ExtraSingleton):
     code = "SL103"
     name = "multiple-value-definitions"
     summary = "The strategy has more than one value definition."
-    default_severity = Severity.ERROR
+    kind = "value"
+    noun = "value definition"
     explanation = """
         There is one definition of value per company. Two of them mean two stories about who
         we serve and why we win, which is the misalignment stratlint exists to prevent.
@@ -76,25 +110,16 @@ class MultipleValueDefinitions(Rule):
         Fix: merge the files into one 'kind: value' file.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        found = graph.artifacts_of_kind("value")
-        for extra in found[1:]:
-            yield self.at(
-                extra.path,
-                extra.source_map.span("/kind"),
-                f"This is a second value definition; the first is {found[0].path}. There must be exactly "
-                "one definition of value: merge them.",
-                pointer="/kind",
-                key=extra.model.id,
-                related=(RelatedLocation(found[0].path, found[0].source_map.span("/kind"), "first value definition"),),
-            )
 
-
-class MissingNarrative(Rule):
+class MissingNarrative(_MissingSingleton):
     code = "SL104"
     name = "missing-narrative"
     summary = "The strategy has no narrative."
-    default_severity = Severity.ERROR
+    kind = "narrative"
+    message = (
+        "The strategy has no narrative (a file with 'kind: narrative'). Every roadmap item, "
+        "message and play must tell part of it; add one."
+    )
     explanation = """
         The strategic narrative (thesis, pillars, claims, proof points) is what product
         builds toward, marketing tells and sales delivers. Without it nothing can be checked
@@ -103,40 +128,18 @@ class MissingNarrative(Rule):
         Fix: add a file with 'kind: narrative'.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        if graph.loaded and not graph.has_kind("narrative"):
-            yield self.at(
-                graph.root_path,
-                FILE_START,
-                "The strategy has no narrative (a file with 'kind: narrative'). Every roadmap item, "
-                "message and play must tell part of it; add one.",
-                key="narrative",
-            )
 
-
-class MultipleNarratives(Rule):
+class MultipleNarratives(_ExtraSingleton):
     code = "SL105"
     name = "multiple-narratives"
     summary = "The strategy has more than one narrative."
-    default_severity = Severity.ERROR
+    kind = "narrative"
+    noun = "strategic narrative"
     explanation = """
         One company, one strategic narrative. A second narrative file is a second story.
 
         Fix: merge the files into one 'kind: narrative' file.
         """
-
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        found = graph.artifacts_of_kind("narrative")
-        for extra in found[1:]:
-            yield self.at(
-                extra.path,
-                extra.source_map.span("/kind"),
-                f"This is a second narrative; the first is {found[0].path}. There must be exactly one "
-                "strategic narrative: merge them.",
-                pointer="/kind",
-                key=extra.model.id,
-                related=(RelatedLocation(found[0].path, found[0].source_map.span("/kind"), "first narrative"),),
-            )
 
 
 class MissingPrimaryPriority(Rule):
