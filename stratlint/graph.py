@@ -109,6 +109,12 @@ class _FieldPlan:
 
 
 @functools.cache
+def _node_type(model: type[BaseModel]) -> NodeType | None:
+    # Looked up once per class: a missing attribute on a pydantic model class is slow to miss.
+    return getattr(model, "node_type", None)
+
+
+@functools.cache
 def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
     plans = []
     hints = typing.get_type_hints(model, include_extras=True)
@@ -141,6 +147,10 @@ class Graph:
     edges_from: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
     edges_to: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
     by_type: dict[NodeType, list[Node]] = field(default_factory=lambda: defaultdict(list))
+    id_index: dict[frozenset[NodeType], list[str]] = field(default_factory=dict)
+    """Memo for ids_of_types: rules ask for the same candidate lists many times."""
+    by_artifact: dict[int, list[Node]] = field(default_factory=dict)
+    """Memo for nodes_in, by id() of the artifact (artifacts compare by identity)."""
 
     # -- queries ---------------------------------------------------------------------
     def of_type(self, *types: NodeType) -> list[Node]:
@@ -172,7 +182,18 @@ class Graph:
         return primaries[0] if len(primaries) == 1 else None
 
     def nodes_in(self, artifact: Artifact) -> Iterable[Node]:
-        return (node for node in self.nodes.values() if node.artifact is artifact)
+        if not self.by_artifact:
+            for node in self.nodes.values():
+                self.by_artifact.setdefault(id(node.artifact), []).append(node)
+        return iter(self.by_artifact.get(id(artifact), ()))
+
+    def ids_of_types(self, types: frozenset[NodeType]) -> list[str]:
+        """Ids of the (first-defined) nodes of the given types, in definition order."""
+        found = self.id_index.get(types)
+        if found is None:
+            found = [node_id for node_id, node in self.nodes.items() if node.type in types]
+            self.id_index[types] = found
+        return found
 
 
 def _is_primary(node: Node) -> bool:
@@ -188,14 +209,13 @@ def build_graph(loaded: Iterable[LoadedArtifact], root_path: str = ".") -> Graph
         artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.text)
         graph.artifacts.append(artifact)
         _add(graph, artifact, item.model, "", None, NodeType.ARTIFACT)
-    resolved = []
+    nodes = graph.nodes
+    edges_from, edges_to = graph.edges_from, graph.edges_to
     for edge in graph.edges:
-        target = graph.nodes.get(edge.target_id)
-        resolved_edge = ReferenceEdge(edge.source, edge.target_id, edge.ref, edge.field, edge.pointer, target)
-        resolved.append(resolved_edge)
-        graph.edges_from[edge.source.id].append(resolved_edge)
-        graph.edges_to[edge.target_id].append(resolved_edge)
-    graph.edges = resolved
+        # Built before every node was known: set the target now (the edge is not shared yet).
+        object.__setattr__(edge, "target", nodes.get(edge.target_id))
+        edges_from[edge.source.id].append(edge)
+        edges_to[edge.target_id].append(edge)
     graph.edges_from = dict(graph.edges_from)
     graph.edges_to = dict(graph.edges_to)
     graph.by_type = dict(graph.by_type)
@@ -205,7 +225,7 @@ def build_graph(loaded: Iterable[LoadedArtifact], root_path: str = ".") -> Graph
 def _add(
     graph: Graph, artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
 ) -> None:
-    node_type = node_type or getattr(type(entry), "node_type", None)
+    node_type = node_type or _node_type(type(entry))
     owner = parent
     if node_type is not None:
         node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
