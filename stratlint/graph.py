@@ -34,10 +34,11 @@ class Artifact:
     model: ArtifactBase
     source_map: SourceMap
     text: str
+    function: Function | None = field(init=False)
+    """The function whose plan this is (product, marketing, sales), or None."""
 
-    @property
-    def function(self) -> Function | None:
-        return type(self.model).function
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "function", type(self.model).function)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from stratlint.load.fastpath import parse_simple
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.yaml import LoadProblem, parse_yaml
 from stratlint.model import KINDS, ArtifactBase
@@ -30,6 +31,9 @@ class LoadedArtifact:
     problems: list[LoadProblem] = field(default_factory=list)
     text: str = ""
     """The decoded text, for comment-level features such as suppressions."""
+    data: Any = None
+    """The plain data ``model`` was validated from, while the loader needs it (the cache
+    stores it); None otherwise."""
 
 
 def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
@@ -88,7 +92,7 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
     if text is None:
         return artifact
     artifact.text = text
-    parsed = parse_yaml(data)
+    parsed = parse_simple(data) or parse_yaml(data)
     artifact.source_map = parsed.source_map
     artifact.problems.extend(parsed.problems)
     if any(problem.kind in _FATAL for problem in parsed.problems):
@@ -125,6 +129,7 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
     artifact.kind = str(kind)
     try:
         artifact.model = model.model_validate(value)
+        artifact.data = value
     except ValidationError as error:
         artifact.problems.extend(_schema_problems(error, value, parsed.source_map, str(kind)))
     return artifact
