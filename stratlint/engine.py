@@ -14,7 +14,7 @@ from stratlint.alignment import AlignmentScore, score_alignment
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity
 from stratlint.graph import Graph, build_graph
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, read_bounded
-from stratlint.load.cache import LoadCache, cache_folder, content_key, pack, settings_key
+from stratlint.load.cache import LoadCache, cache_folder, content_key, packed, settings_key
 from stratlint.load.discover import discover, find_repository_root
 from stratlint.load.parallel import choose_jobs, load_contents
 from stratlint.load.yaml import LoadProblem
@@ -135,7 +135,7 @@ def _load_files(files: list[Path], repo_root: Path, root: Path, settings: Settin
     jobs = choose_jobs(len(pending), settings.jobs)
     for (index, content), (artifact, entry) in zip(slots, load_contents(pending, jobs), strict=True):
         if cache is not None:
-            cache.put_packed([(content, entry if entry is not None else pack(artifact))])
+            cache.put(content, entry if entry is not None else packed(artifact))
         artifact.data = None
         loaded[index] = artifact
     if cache is not None:

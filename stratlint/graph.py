@@ -128,8 +128,10 @@ def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
 
 
 def _holds_models(annotation: Any) -> bool:
+    """Whether values of this type may hold nodes or references (a link or a rationale
+    holds neither, and is not walked)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
+        return _node_type(annotation) is not None or bool(_plan(annotation))
     return any(_holds_models(arg) for arg in typing.get_args(annotation))
 
 

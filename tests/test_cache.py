@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -142,8 +143,14 @@ def test_well_signed_entries_that_do_not_fit_are_ignored(repo: Path) -> None:
     (cache_file,) = _cache_files(repo)
     cache = LoadCache.open(cache_file.parent, repo / "strategy", _key(repo))
     assert cache is not None and cache.entries
-    for content in cache.entries:
-        cache.entries[content] = ("no-such-kind", {"x": 1}, (("bad",),), 7, "not positions")  # type: ignore[assignment]
+    misfits = [
+        marshal.dumps(("no-such-kind", {"x": 1}, (("bad",),), 7, "not positions")),
+        marshal.dumps(("value", {"stratlint": 1}, (), "", None)),
+        marshal.dumps(None),
+        b"not marshal at all",
+    ]
+    for index, content in enumerate(cache.entries):
+        cache.entries[content] = misfits[index % len(misfits)]
     cache.used, cache.added = set(cache.entries), 1
     cache.save()
     assert _check(repo) == expected
@@ -161,7 +168,7 @@ def test_a_cache_written_by_someone_else_is_ignored(
     assert cache is not None
     # Someone else's cache claims every file is an empty, valid value definition.
     for content in cache.entries:
-        cache.entries[content] = ("value", None, (), "", None)
+        cache.entries[content] = marshal.dumps(("value", None, (), "", None))
     other_home = tmp_path / "other-home"
     other_home.mkdir()
     monkeypatch.setenv("HOME", str(other_home))

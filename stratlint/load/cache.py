@@ -15,7 +15,8 @@ One file per strategy root holds every entry: one read and one write per run.
 It never changes results. The key covers the stratlint version, the loader's own source,
 the Python and pydantic versions, and every setting that changes what loading produces
 (``LOAD_SETTINGS``). Entries are stored with ``marshal``, which holds plain values only
-(no objects, no code is run to read them), and the whole file carries a keyed checksum: a
+(no objects, no code is run to read them), each entry in a blob of its own that is decoded
+only when its file is asked for; and the whole file carries a keyed checksum: a
 file that is truncated, garbled, or written by anyone but this user's stratlint is
 ignored and rewritten. Writes go to a temporary file renamed over the old one, so two
 runs at once each see a whole file, and the last to finish wins.
@@ -29,7 +30,6 @@ import hmac
 import marshal
 import os
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,11 @@ def pack(artifact: LoadedArtifact) -> Entry:
     problems = tuple(tuple(getattr(problem, name) for name in _PROBLEM_FIELDS) for problem in artifact.problems)
     data = artifact.data if artifact.model is not None else None
     return (artifact.kind, data, problems, artifact.text, positions)
+
+
+def packed(artifact: LoadedArtifact) -> bytes:
+    """``pack``, marshalled: what the cache stores and what workers send."""
+    return marshal.dumps(pack(artifact))
 
 
 def unpack(entry: Entry, relpath: str, raw: bytes) -> LoadedArtifact:
@@ -172,7 +177,8 @@ class LoadCache:
     path: Path
     key: str
     secret: bytes
-    entries: dict[bytes, Entry] = field(default_factory=dict)
+    entries: dict[bytes, bytes] = field(default_factory=dict)
+    """Content key -> the packed entry, marshalled."""
     used: set[bytes] = field(default_factory=set)
     added: int = 0
 
@@ -187,7 +193,7 @@ class LoadCache:
         cache.entries = cache._read()
         return cache
 
-    def _read(self) -> dict[bytes, Entry]:
+    def _read(self) -> dict[bytes, bytes]:
         try:
             blob = self.path.read_bytes()
         except OSError:
@@ -210,11 +216,11 @@ class LoadCache:
         return hashlib.blake2b(payload, key=self.secret, digest_size=_DIGEST).digest()
 
     def get(self, content: bytes, relpath: str, raw: bytes) -> LoadedArtifact | None:
-        entry = self.entries.get(content)
-        if entry is None:
+        blob = self.entries.get(content)
+        if blob is None:
             return None
         try:
-            artifact = unpack(entry, relpath, raw)
+            artifact = unpack(marshal.loads(blob), relpath, raw)
         except Exception:
             # A well-signed entry that does not unpack is a bug, not an attack: load anew.
             del self.entries[content]
@@ -222,16 +228,11 @@ class LoadCache:
         self.used.add(content)
         return artifact
 
-    def put(self, content: bytes, artifact: LoadedArtifact) -> None:
-        self.entries[content] = pack(artifact)
+    def put(self, content: bytes, blob: bytes) -> None:
+        """Store a packed, marshalled entry (see ``packed``)."""
+        self.entries[content] = blob
         self.used.add(content)
         self.added += 1
-
-    def put_packed(self, items: Iterable[tuple[bytes, Entry]]) -> None:
-        for content, entry in items:
-            self.entries[content] = entry
-            self.used.add(content)
-            self.added += 1
 
     def save(self) -> None:
         """Write the entries this run used, when anything changed. Failures to write are

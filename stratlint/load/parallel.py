@@ -19,17 +19,16 @@ import os
 from collections.abc import Sequence
 
 from stratlint.load.artifact import LoadedArtifact, load_bytes
-from stratlint.load.cache import Entry, pack, unpack
+from stratlint.load.cache import packed, unpack
 
 PARALLEL_MIN_FILES = 1000
 """Measured on a 2-core machine with the benchmark generator's files: at 1,000 files two
 workers already save a little; below that, serial wins."""
 
 MAX_JOBS = 4
-"""More workers than this only wait on the parent, which validates what they send."""
+"""More workers than this only wait on this process, which validates what they send."""
 
-_CHUNKS_PER_JOB = 4
-_OWN_SHARE = 0.85
+_CHUNKS_PER_JOB = 16
 
 
 def available_cores() -> int:
@@ -48,33 +47,26 @@ def choose_jobs(files: int, jobs: int | None) -> int:
     return max(1, min(available_cores(), MAX_JOBS))
 
 
-def load_contents(items: Sequence[tuple[str, bytes]], jobs: int) -> list[tuple[LoadedArtifact, Entry | None]]:
-    """Load each (relative path, bytes), in order, with ``jobs`` processes: this one and
-    ``jobs - 1`` workers. Returns each artifact and, when it came from a worker, its packed
-    form (which the cache can store as it is)."""
+def load_contents(items: Sequence[tuple[str, bytes]], jobs: int) -> list[tuple[LoadedArtifact, bytes | None]]:
+    """Load each (relative path, bytes), in order, in this process (``jobs`` 1) or in
+    ``jobs`` worker processes. Returns each artifact and, when it came from a worker, its
+    packed form (see ``cache.packed``), which the cache can store as it is."""
     if jobs <= 1 or len(items) < 2:
         return [(load_bytes(raw, relpath), None) for relpath, raw in items]
-    # This process takes a slightly smaller share: it also unpacks what the workers send.
-    own = int(len(items) / jobs * _OWN_SHARE)
-    shared = items[: len(items) - own]
-    size = max(16, -(-len(shared) // ((jobs - 1) * _CHUNKS_PER_JOB)))
-    chunks = [shared[start : start + size] for start in range(0, len(shared), size)]
+    # The workers parse; this process only turns their plain data into models. Parsing
+    # leaves much short-lived garbage between the values that stay, and in a worker that
+    # memory goes back to the system when the worker ends.
+    size = max(16, -(-len(items) // (jobs * _CHUNKS_PER_JOB)))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(jobs - 1) as pool:
-        pending = pool.map_async(_load_chunk, chunks)
-        mine = [(load_bytes(raw, relpath), None) for relpath, raw in items[len(shared) :]]
-        blobs = pending.get()
-    results: list[tuple[LoadedArtifact, Entry | None]] = []
-    position = 0
-    for blob in blobs:
-        for entry in marshal.loads(blob):
-            relpath, raw = shared[position]
-            position += 1
-            results.append((unpack(entry, relpath, raw), entry))
-    results.extend(mine)
+    results: list[tuple[LoadedArtifact, bytes | None]] = []
+    with context.Pool(jobs) as pool:
+        for chunk, blob in zip(chunks, pool.imap(_load_chunk, chunks), strict=True):
+            for (relpath, raw), entry in zip(chunk, marshal.loads(blob), strict=True):
+                results.append((unpack(marshal.loads(entry), relpath, raw), entry))
     return results
 
 
 def _load_chunk(chunk: Sequence[tuple[str, bytes]]) -> bytes:
-    return marshal.dumps([pack(load_bytes(raw, relpath)) for relpath, raw in chunk])
+    return marshal.dumps([packed(load_bytes(raw, relpath)) for relpath, raw in chunk])
