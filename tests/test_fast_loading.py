@@ -93,6 +93,9 @@ def test_the_quick_path_gives_what_the_full_parser_gives_or_declines() -> None:
         assert _same(quick.data, full.data), name
         assert quick.source_map.is_deferred
         assert quick.source_map == full.source_map, name
+        text = data.decode("utf-8", "replace")
+        from_text = parse_simple(data, text)
+        assert from_text is not None and from_text.source_map == full.source_map, name
     assert taken >= 20, "the quick path takes ordinary files"
 
 

@@ -92,7 +92,7 @@ def load_bytes(data: bytes, relpath: str) -> LoadedArtifact:
     if text is None:
         return artifact
     artifact.text = text
-    parsed = parse_simple(data) or parse_yaml(data)
+    parsed = parse_simple(data, text) or parse_yaml(data)
     artifact.source_map = parsed.source_map
     artifact.problems.extend(parsed.problems)
     if any(problem.kind in _FATAL for problem in parsed.problems):

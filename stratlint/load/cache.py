@@ -106,7 +106,7 @@ def unpack(entry: Entry, relpath: str, raw: bytes) -> LoadedArtifact:
     """The load result of ``raw`` at ``relpath`` from its packed entry."""
     kind, data, problems, text, positions = entry
     model = KINDS[kind].model_validate(data) if data is not None else None
-    source_map = SourceMap.deferred(raw) if positions is None else SourceMap(positions[0], positions[1])
+    source_map = SourceMap.deferred(raw, text) if positions is None else SourceMap(positions[0], positions[1])
     return LoadedArtifact(
         relpath,
         kind=kind,

@@ -99,9 +99,10 @@ def _build(node: Node, depth: int) -> Any:
     raise _DECLINE
 
 
-def parse_simple(data: bytes) -> ParsedYaml | None:
+def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
     """The document's data with a deferred source map, or None when the file needs the
-    full path (see the module docstring). Never raises."""
+    full path (see the module docstring). ``text``, when given, is ``data`` decoded, for
+    the source map to keep instead of the bytes. Never raises."""
     if b"%YAML" in data or b"*" in data:
         return None
     indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
@@ -114,4 +115,4 @@ def parse_simple(data: bytes) -> ParsedYaml | None:
         value = _build(root, 0)
     except Exception:
         return None
-    return ParsedYaml(value, SourceMap.deferred(data), [])
+    return ParsedYaml(value, SourceMap.deferred(data, text), [])

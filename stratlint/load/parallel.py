@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from stratlint.load.artifact import LoadedArtifact, load_bytes
 from stratlint.load.cache import packed, unpack
 
-PARALLEL_MIN_FILES = 1000
-"""Measured on a 2-core machine with the benchmark generator's files: at 1,000 files two
-workers already save a little; below that, serial wins."""
+PARALLEL_MIN_FILES = 2000
+"""Measured on a 2-core machine with the benchmark generator's files: below about 2,000
+files, starting workers and sending results back costs what the second core saves."""
 
 MAX_JOBS = 4
 """More workers than this only wait on this process, which validates what they send."""

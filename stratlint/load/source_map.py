@@ -36,13 +36,15 @@ class SourceMap:
     def __init__(self, values: dict[str, RawSpan] | None = None, keys: dict[str, RawSpan] | None = None) -> None:
         self._values: dict[str, RawSpan] = {} if values is None else values
         self._keys: dict[str, RawSpan] = {} if keys is None else keys
-        self._pending: bytes | None = None
+        self._pending: bytes | str | None = None
 
     @classmethod
-    def deferred(cls, data: bytes) -> SourceMap:
-        """The source map of the YAML document ``data``, built when first used."""
+    def deferred(cls, data: bytes, text: str = "") -> SourceMap:
+        """The source map of the YAML document ``data``, built when first used. Give
+        ``text`` when it is ``data`` decoded (as UTF-8): the map keeps it instead of the
+        bytes, which the artifact keeps anyway."""
         source_map = cls()
-        source_map._pending = data
+        source_map._pending = text if text and len(text) <= len(data) and text.encode("utf-8") == data else data
         return source_map
 
     @property
@@ -67,7 +69,7 @@ class SourceMap:
 
         data, self._pending = self._pending, None
         assert data is not None
-        built = parse_yaml(data).source_map
+        built = parse_yaml(data.encode("utf-8") if isinstance(data, str) else data).source_map
         self._values, self._keys = built.values, built.keys
 
     def __eq__(self, other: object) -> bool:
@@ -79,13 +81,13 @@ class SourceMap:
 
     def __repr__(self) -> str:
         if self._pending is not None:
-            return f"SourceMap(deferred, {len(self._pending)} bytes)"
+            return f"SourceMap(deferred, {len(self._pending)} characters or bytes)"
         return f"SourceMap({len(self._values)} values, {len(self._keys)} keys)"
 
-    def __getstate__(self) -> tuple[dict[str, RawSpan], dict[str, RawSpan], bytes | None]:
+    def __getstate__(self) -> tuple[dict[str, RawSpan], dict[str, RawSpan], bytes | str | None]:
         return (self._values, self._keys, self._pending)
 
-    def __setstate__(self, state: tuple[dict[str, RawSpan], dict[str, RawSpan], bytes | None]) -> None:
+    def __setstate__(self, state: tuple[dict[str, RawSpan], dict[str, RawSpan], bytes | str | None]) -> None:
         self._values, self._keys, self._pending = state
 
     def span(self, pointer: str, *, key: bool = False) -> Span:
