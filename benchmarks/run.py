@@ -116,7 +116,7 @@ class _MemorySampler(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(0.02):
+        while not self.done.wait(0.1):
             tree, total = [self.pid], 0
             while tree:
                 pid = tree.pop()

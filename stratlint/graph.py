@@ -205,60 +205,61 @@ def _is_primary(node: Node) -> bool:
 
 def build_graph(loaded: Iterable[LoadedArtifact], root_path: str = ".") -> Graph:
     graph = Graph(root_path=root_path)
+    nodes, by_type, duplicates = graph.nodes, graph.by_type, graph.duplicates
+    # References are collected first and become edges once every node is known.
+    references: list[tuple[Node, str, Ref, str, str]] = []
+
+    def add(
+        artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
+    ) -> None:
+        owner = parent
+        if node_type is not None:
+            node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
+            first = nodes.get(node.id)
+            if first is None:
+                nodes[node.id] = node
+            else:
+                duplicates.append((node, first))
+            by_type[node_type].append(node)
+            owner = node
+        for plan in _plan(type(entry)):
+            name = plan.name
+            value = getattr(entry, name)
+            if value is None:
+                continue
+            if plan.ref is not None:
+                assert owner is not None
+                if isinstance(value, list):
+                    base = f"{pointer}/{name}/"
+                    for index, target in enumerate(value):
+                        references.append((owner, target, plan.ref, name, f"{base}{index}"))
+                else:
+                    references.append((owner, value, plan.ref, name, f"{pointer}/{name}"))
+            elif isinstance(value, list):
+                base = f"{pointer}/{name}/"
+                for index, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        add(artifact, item, f"{base}{index}", owner, _node_type(type(item)))
+            elif isinstance(value, BaseModel):
+                add(artifact, value, f"{pointer}/{name}", owner, _node_type(type(value)))
+
     for item in loaded:
         graph.loaded.append(item)
         if item.model is None or item.kind is None:
             continue
         artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.text)
         graph.artifacts.append(artifact)
-        _add(graph, artifact, item.model, "", None, NodeType.ARTIFACT)
-    nodes = graph.nodes
-    edges_from, edges_to = graph.edges_from, graph.edges_to
-    for edge in graph.edges:
-        # Built before every node was known: set the target now (the edge is not shared yet).
-        object.__setattr__(edge, "target", nodes.get(edge.target_id))
-        edges_from[edge.source.id].append(edge)
-        edges_to[edge.target_id].append(edge)
-    graph.edges_from = dict(graph.edges_from)
-    graph.edges_to = dict(graph.edges_to)
-    graph.by_type = dict(graph.by_type)
+        add(artifact, item.model, "", None, NodeType.ARTIFACT)
+    edges, edges_from, edges_to = graph.edges, graph.edges_from, graph.edges_to
+    for source, target_id, ref, name, pointer in references:
+        edge = ReferenceEdge(source, target_id, ref, name, pointer, nodes.get(target_id))
+        edges.append(edge)
+        edges_from[source.id].append(edge)
+        edges_to[target_id].append(edge)
+    graph.edges_from = dict(edges_from)
+    graph.edges_to = dict(edges_to)
+    graph.by_type = dict(by_type)
     return graph
-
-
-def _add(
-    graph: Graph, artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
-) -> None:
-    node_type = node_type or _node_type(type(entry))
-    owner = parent
-    if node_type is not None:
-        node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
-        first = graph.nodes.get(node.id)
-        if first is None:
-            graph.nodes[node.id] = node
-        else:
-            graph.duplicates.append((node, first))
-        graph.by_type[node_type].append(node)
-        owner = node
-    for plan in _plan(type(entry)):
-        value = getattr(entry, plan.name)
-        if value is None:
-            continue
-        child_pointer = f"{pointer}/{plan.name}"
-        if plan.ref is not None:
-            assert owner is not None
-            if isinstance(value, list):
-                for index, target in enumerate(value):
-                    graph.edges.append(
-                        ReferenceEdge(owner, target, plan.ref, plan.name, f"{child_pointer}/{index}", None)
-                    )
-            else:
-                graph.edges.append(ReferenceEdge(owner, value, plan.ref, plan.name, child_pointer, None))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    _add(graph, artifact, item, f"{child_pointer}/{index}", owner, None)
-        elif isinstance(value, BaseModel):
-            _add(graph, artifact, value, child_pointer, owner, None)
 
 
 def is_initiative(node: Node) -> bool:
