@@ -70,11 +70,11 @@ def load_contents(items: Sequence[tuple[str, bytes]], jobs: int) -> list[tuple[L
     context = multiprocessing.get_context("fork")
     try:
         for part in range(workers_count):
-            receiver, sender = context.Pipe(duplex=False)
+            reader, sender = context.Pipe(duplex=False)
             worker = context.Process(target=_work, args=(bounds[part], bounds[part + 1], sender), daemon=True)
             worker.start()
             sender.close()
-            readers[receiver] = part
+            readers[reader] = part
             workers.append(worker)
         position = shared
         while readers or position < len(items):
