@@ -126,7 +126,7 @@ def _load_files(files: list[Path], repo_root: Path, root: Path, settings: Settin
         if isinstance(raw, LoadProblem):
             loaded.append(LoadedArtifact(relpath, problems=[raw]))
             continue
-        content = content_key(raw) if cache is not None else b""
+        content = content_key(relpath, raw) if cache is not None else b""
         hit = cache.get(content, relpath, raw) if cache is not None else None
         if hit is None:
             slots.append((len(loaded), content))

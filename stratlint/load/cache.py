@@ -1,7 +1,7 @@
-"""The load cache: what loading a file produced, keyed by the file's content.
+"""The load cache: what loading a file produced, keyed by the file's path and content.
 
 Loading (parsing, building, validating) is most of a run's cost, and between two runs
-almost every file is unchanged. The cache keeps, per file content, the load result in a
+almost every file is unchanged. The cache keeps, per file and content, the load result in a
 compact, plain form: the kind, the data the model was validated from, the problems, the
 text, and the source map when one was built. A cached file costs a read, a hash and a
 validation of plain data; only changed files are parsed again.
@@ -54,8 +54,12 @@ _PROBLEM_FIELDS = tuple(item.name for item in fields(LoadProblem))
 Entry = tuple[Any, Any, tuple[tuple[Any, ...], ...], str, Any]
 
 
-def content_key(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def content_key(relpath: str, data: bytes) -> bytes:
+    """The key of one file's entry: its bytes, and its path (a load result names its file)."""
+    key = hashlib.blake2b(relpath.encode("utf-8", "surrogateescape"), digest_size=16)
+    key.update(b"\0")
+    key.update(data)
+    return key.digest()
 
 
 def settings_key(settings: object) -> str:
@@ -89,7 +93,7 @@ def _source_fingerprint() -> str:
 
 
 def pack(artifact: LoadedArtifact) -> Entry:
-    """The load result in plain values; the path is left out (entries are by content)."""
+    """The load result in plain values; the path is left out (it is part of the key)."""
     source_map = artifact.source_map
     positions = None if source_map.is_deferred else (source_map.values, source_map.keys)
     problems = tuple(tuple(getattr(problem, name) for name in _PROBLEM_FIELDS) for problem in artifact.problems)
@@ -154,14 +158,15 @@ def _secret() -> bytes | None:
         return None
 
 
-def _write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
+def _write_atomically(path: Path, *chunks: bytes, mode: int = 0o644) -> None:
     # A temporary file in the same folder, renamed over the target: readers see the old
     # file or the new one. Not fsynced: a cache lost in a crash is only rebuilt.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -201,7 +206,7 @@ class LoadCache:
         head = len(_MAGIC)
         if not blob.startswith(_MAGIC) or len(blob) < head + _DIGEST:
             return {}
-        digest, payload = blob[head : head + _DIGEST], blob[head + _DIGEST :]
+        digest, payload = blob[head : head + _DIGEST], memoryview(blob)[head + _DIGEST :]
         if not hmac.compare_digest(digest, self._sign(payload)):
             return {}
         try:
@@ -212,7 +217,7 @@ class LoadCache:
             return {}
         return entries
 
-    def _sign(self, payload: bytes) -> bytes:
+    def _sign(self, payload: bytes | memoryview) -> bytes:
         return hashlib.blake2b(payload, key=self.secret, digest_size=_DIGEST).digest()
 
     def get(self, content: bytes, relpath: str, raw: bytes) -> LoadedArtifact | None:
@@ -245,7 +250,7 @@ class LoadCache:
             payload = marshal.dumps((self.key, kept))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _mark_folder(self.path.parent)
-            _write_atomically(self.path, _MAGIC + self._sign(payload) + payload)
+            _write_atomically(self.path, _MAGIC, self._sign(payload), payload)
         except (OSError, ValueError):
             pass
 
