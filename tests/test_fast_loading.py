@@ -162,3 +162,19 @@ def test_generated_files_have_the_shape_of_a_real_strategy(tmp_path: Path) -> No
     assert "SL201" in codes, "a few references carry typos, so suggestions are computed"
     overall = document["summary"]["alignment"]["overall"]
     assert overall["entries"] > 600 and overall["value"] == overall["entries"], "references resolve"
+
+
+def test_loading_stays_in_this_process_while_other_threads_run(tmp_path: Path) -> None:
+    import threading
+
+    items = _generated(tmp_path, 40)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        results = load_contents(items, 2)
+    finally:
+        release.set()
+        other.join()
+    assert all(entry is None for _, entry in results), "nothing was forked"
+    assert [artifact.path for artifact, _ in results] == [relpath for relpath, _ in items]

@@ -14,9 +14,12 @@ the files are loaded in this process.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Sequence
 from multiprocessing import connection
 from typing import Any
@@ -52,13 +55,17 @@ def load_contents(items: Sequence[tuple[str, bytes]], jobs: int) -> list[tuple[L
     """Load each (relative path, bytes), in order, with ``jobs`` processes: this one and
     ``jobs - 1`` forked workers. Returns each artifact and, when it came from a worker, its
     packed form (see ``cache.packed``), which the cache can store as it is."""
-    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < 2 or not _can_fork():
         return [(load_bytes(raw, relpath), None) for relpath, raw in items]
     # Workers are forked, so they find the files' bytes in their own memory: only results
     # cross a pipe. This process turns what they send into models, which costs about a
     # third of loading a file, and loads a share of the files itself in between.
     global _ITEMS
     _ITEMS = items
+    # A forked child flushes its copy of these buffers when it ends: empty them first.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
     workers_count = jobs - 1
     own = max(0, int(len(items) * _own_share(workers_count)))
     shared = len(items) - own
@@ -108,6 +115,11 @@ def load_contents(items: Sequence[tuple[str, bytes]], jobs: int) -> list[tuple[L
         results.extend((load_bytes(raw, relpath), None) for relpath, raw in missing)
     results.extend(mine)
     return results
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads can leave a lock held forever in the child.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 _UNPACK_COST = 0.35
