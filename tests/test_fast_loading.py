@@ -4,6 +4,7 @@ gives; the benchmark generator is deterministic."""
 from __future__ import annotations
 
 import json
+import marshal
 import math
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import CORE_FILES, generate, generate_files
+from stratlint.load.artifact import load_bytes
+from stratlint.load.cache import packed
 from stratlint.load.fastpath import parse_simple
 from stratlint.load.parallel import load_contents
 from stratlint.load.yaml import MAX_DEPTH, parse_yaml
@@ -178,3 +181,23 @@ def test_loading_stays_in_this_process_while_other_threads_run(tmp_path: Path) -
         other.join()
     assert all(entry is None for _, entry in results), "nothing was forked"
     assert [artifact.path for artifact, _ in results] == [relpath for relpath, _ in items]
+
+
+def test_files_a_dead_worker_did_not_send_are_loaded_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from stratlint.load import parallel
+
+    def dies_after_one_batch(start: int, stop: int, sender: Any) -> None:
+        batch = parallel._ITEMS[start : start + 3]
+        sender.send_bytes(marshal.dumps([packed(load_bytes(raw, relpath)) for relpath, raw in batch]))
+        os._exit(1)  # dies without sending the rest, or the end mark
+
+    monkeypatch.setattr(parallel, "_work", dies_after_one_batch)
+    items = _generated(tmp_path, 120)
+    expected = [artifact for artifact, _ in load_contents(items, 1)]
+    results = load_contents(items, 3)
+    assert [artifact.path for artifact, _ in results] == [relpath for relpath, _ in items]
+    for want, (got, _) in zip(expected, results, strict=True):
+        want.data = got.data = None
+        assert got == want
