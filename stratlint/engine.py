@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import os
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,11 +16,13 @@ from stratlint.baseline import Baseline
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity, fingerprint
 from stratlint.drift import tracked_edges
 from stratlint.graph import Graph, build_graph
-from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_artifact
+from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, read_bounded
+from stratlint.load.cache import LoadCache, cache_folder, content_key, packed, settings_key
 from stratlint.load.discover import discover, find_repository_root
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.git import GitError, has_revision, load_revision, read_blob, resolve_revision
 from stratlint.load.lockfile import LOCK_FILENAME, Lock, lock_from_bytes, read_lock
+from stratlint.load.parallel import choose_jobs, load_contents
 from stratlint.load.yaml import LoadProblem
 from stratlint.policy import Policy
 from stratlint.rules import RULES, Rule
@@ -52,6 +56,11 @@ class Settings:
 
     def effective_today(self) -> datetime.date:
         return self.today or datetime.date.today()
+
+    cache: bool = True
+    """Reuse load results of unchanged files from earlier runs (see stratlint.load.cache)."""
+    jobs: int | None = None
+    """Worker processes for loading; None chooses by the number of files and cores."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +125,8 @@ def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
     # Paths are reported relative to the enclosing git repository, or to the current folder.
     repo_root = (settings.repo_root or find_repository_root(root) or Path.cwd()).resolve()
     files, skipped = discover(root, repo_root)
-    loaded = [
-        load_artifact(
-            str(path),
-            relative_path(path, repo_root),
-            max_bytes=settings.max_file_size,
-            extra_schemas=settings.extra_schemas,
-        )
-        for path in files
-    ]
+    with _collector_paused():
+        loaded = _load_files(files, repo_root, root, settings)
     for skip in skipped:
         loaded.append(
             LoadedArtifact(
@@ -133,6 +135,58 @@ def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
             )
         )
     return loaded, repo_root, relative_path(root.resolve(), repo_root)
+
+
+def _load_files(files: list[Path], repo_root: Path, root: Path, settings: Settings) -> list[LoadedArtifact]:
+    """Read every file; take unchanged ones from the cache; load the rest, on several
+    cores when there are many; store what was loaded."""
+    cache = LoadCache.open(cache_folder(repo_root, root), root, settings_key(settings)) if settings.cache else None
+    loaded: list[LoadedArtifact | None] = []
+    pending: list[tuple[str, bytes]] = []
+    slots: list[tuple[int, bytes]] = []
+    prefix = str(repo_root) + os.sep
+    for path in files:
+        name = str(path)
+        relpath = (
+            name[len(prefix) :].replace(os.sep, "/") if name.startswith(prefix) else relative_path(path, repo_root)
+        )
+        raw = read_bounded(name, settings.max_file_size)
+        if isinstance(raw, LoadProblem):
+            loaded.append(LoadedArtifact(relpath, problems=[raw]))
+            continue
+        content = content_key(relpath, raw) if cache is not None else b""
+        hit = cache.get(content, relpath, raw) if cache is not None else None
+        if hit is None:
+            slots.append((len(loaded), content))
+            pending.append((relpath, raw))
+        loaded.append(hit)
+    jobs = choose_jobs(len(pending), settings.jobs)
+    for (index, content), (artifact, entry) in zip(
+        slots, load_contents(pending, jobs, settings.extra_schemas), strict=True
+    ):
+        if cache is not None:
+            cache.put(content, entry if entry is not None else packed(artifact))
+        artifact.data = None
+        loaded[index] = artifact
+    if cache is not None:
+        cache.save()
+    return [artifact for artifact in loaded if artifact is not None]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading creates millions of objects that all stay alive; the cyclic garbage
+    collector would walk them again and again for nothing. Pause it meanwhile; afterwards,
+    freeze what is alive (the loaded strategy, mostly), or the first collection after the
+    pause walks all of it at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _skip_problem(reason: str) -> LoadProblem:
@@ -169,7 +223,8 @@ def _notes(graph: Graph) -> tuple[str, ...]:
 def lint(settings: Settings) -> LintResult:
     """Load the strategy under ``settings.root`` and analyze it."""
     loaded, repo_root, root_path = load_strategy(settings)
-    return analyze(loaded, settings, repo_root, root_path, lock=load_lock(settings, repo_root, root_path))
+    with _collector_paused():
+        return analyze(loaded, settings, repo_root, root_path, lock=load_lock(settings, repo_root, root_path))
 
 
 def analyze(

@@ -36,10 +36,11 @@ class Artifact:
     model: ArtifactBase
     source_map: SourceMap
     text: str
+    function: Function | None = field(init=False)
+    """The function whose plan this is (product, marketing, sales), or None."""
 
-    @property
-    def function(self) -> Function | None:
-        return type(self.model).function
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "function", type(self.model).function)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -111,6 +112,12 @@ class _FieldPlan:
 
 
 @functools.cache
+def _node_type(model: type[BaseModel]) -> NodeType | None:
+    # Looked up once per class: a missing attribute on a pydantic model class is slow to miss.
+    return getattr(model, "node_type", None)
+
+
+@functools.cache
 def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
     plans = []
     hints = typing.get_type_hints(model, include_extras=True)
@@ -123,8 +130,10 @@ def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
 
 
 def _holds_models(annotation: Any) -> bool:
+    """Whether values of this type may hold nodes or references (a link or a rationale
+    holds neither, and is not walked)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
+        return _node_type(annotation) is not None or bool(_plan(annotation))
     return any(_holds_models(arg) for arg in typing.get_args(annotation))
 
 
@@ -151,6 +160,10 @@ class Graph:
     """The day the run treats as today, for rules about age; None when no rule should judge age."""
     max_proof_age_months: int = 18
     """How old a proof point may be before citing it counts as stale evidence."""
+    id_index: dict[frozenset[NodeType], list[str]] = field(default_factory=dict)
+    """Memo for ids_of_types: rules ask for the same candidate lists many times."""
+    by_artifact: dict[int, list[Node]] = field(default_factory=dict)
+    """Memo for nodes_in, by id() of the artifact (artifacts compare by identity)."""
 
     # -- queries ---------------------------------------------------------------------
     def of_type(self, *types: NodeType) -> list[Node]:
@@ -190,7 +203,18 @@ class Graph:
         return edge.target is None and edge.target_id not in self.unloaded_ids
 
     def nodes_in(self, artifact: Artifact) -> Iterable[Node]:
-        return (node for node in self.nodes.values() if node.artifact is artifact)
+        if not self.by_artifact:
+            for node in self.nodes.values():
+                self.by_artifact.setdefault(id(node.artifact), []).append(node)
+        return iter(self.by_artifact.get(id(artifact), ()))
+
+    def ids_of_types(self, types: frozenset[NodeType]) -> list[str]:
+        """Ids of the (first-defined) nodes of the given types, in definition order."""
+        found = self.id_index.get(types)
+        if found is None:
+            found = [node_id for node_id, node in self.nodes.items() if node.type in types]
+            self.id_index[types] = found
+        return found
 
 
 def _is_primary(node: Node) -> bool:
@@ -206,62 +230,62 @@ def build_graph(
     max_proof_age_months: int = 18,
 ) -> Graph:
     graph = Graph(root_path=root_path, lock=lock, today=today, max_proof_age_months=max_proof_age_months)
+    nodes, by_type, duplicates = graph.nodes, graph.by_type, graph.duplicates
+    # References are collected first and become edges once every node is known.
+    references: list[tuple[Node, str, Ref, str, str]] = []
+
+    def add(
+        artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
+    ) -> None:
+        owner = parent
+        if node_type is not None:
+            node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
+            first = nodes.get(node.id)
+            if first is None:
+                nodes[node.id] = node
+            else:
+                duplicates.append((node, first))
+            by_type[node_type].append(node)
+            owner = node
+        for plan in _plan(type(entry)):
+            name = plan.name
+            value = getattr(entry, name)
+            if value is None:
+                continue
+            if plan.ref is not None:
+                assert owner is not None
+                if isinstance(value, list):
+                    base = f"{pointer}/{name}/"
+                    for index, target in enumerate(value):
+                        references.append((owner, target, plan.ref, name, f"{base}{index}"))
+                else:
+                    references.append((owner, value, plan.ref, name, f"{pointer}/{name}"))
+            elif isinstance(value, list):
+                base = f"{pointer}/{name}/"
+                for index, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        add(artifact, item, f"{base}{index}", owner, _node_type(type(item)))
+            elif isinstance(value, BaseModel):
+                add(artifact, value, f"{pointer}/{name}", owner, _node_type(type(value)))
+
     for item in loaded:
         graph.loaded.append(item)
         if item.model is None or item.kind is None:
             continue
         artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.text)
         graph.artifacts.append(artifact)
-        _add(graph, artifact, item.model, "", None, NodeType.ARTIFACT)
-    resolved = []
-    for edge in graph.edges:
-        target = graph.nodes.get(edge.target_id)
-        resolved_edge = ReferenceEdge(edge.source, edge.target_id, edge.ref, edge.field, edge.pointer, target)
-        resolved.append(resolved_edge)
-        graph.edges_from[edge.source.id].append(resolved_edge)
-        graph.edges_to[edge.target_id].append(resolved_edge)
-    graph.edges = resolved
-    graph.edges_from = dict(graph.edges_from)
-    graph.edges_to = dict(graph.edges_to)
-    graph.by_type = dict(graph.by_type)
+        add(artifact, item.model, "", None, NodeType.ARTIFACT)
+    edges, edges_from, edges_to = graph.edges, graph.edges_from, graph.edges_to
+    for source, target_id, ref, name, pointer in references:
+        edge = ReferenceEdge(source, target_id, ref, name, pointer, nodes.get(target_id))
+        edges.append(edge)
+        edges_from[source.id].append(edge)
+        edges_to[target_id].append(edge)
+    graph.edges_from = dict(edges_from)
+    graph.edges_to = dict(edges_to)
+    graph.by_type = dict(by_type)
     graph.unloaded_ids = frozenset().union(*(item.declared_ids for item in graph.loaded if item.model is None))
     return graph
-
-
-def _add(
-    graph: Graph, artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
-) -> None:
-    node_type = node_type or getattr(type(entry), "node_type", None)
-    owner = parent
-    if node_type is not None:
-        node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
-        first = graph.nodes.get(node.id)
-        if first is None:
-            graph.nodes[node.id] = node
-        else:
-            graph.duplicates.append((node, first))
-        graph.by_type[node_type].append(node)
-        owner = node
-    for plan in _plan(type(entry)):
-        value = getattr(entry, plan.name)
-        if value is None:
-            continue
-        child_pointer = f"{pointer}/{plan.name}"
-        if plan.ref is not None:
-            assert owner is not None
-            if isinstance(value, list):
-                for index, target in enumerate(value):
-                    graph.edges.append(
-                        ReferenceEdge(owner, target, plan.ref, plan.name, f"{child_pointer}/{index}", None)
-                    )
-            else:
-                graph.edges.append(ReferenceEdge(owner, value, plan.ref, plan.name, child_pointer, None))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    _add(graph, artifact, item, f"{child_pointer}/{index}", owner, None)
-        elif isinstance(value, BaseModel):
-            _add(graph, artifact, value, child_pointer, owner, None)
 
 
 def is_initiative(node: Node) -> bool:

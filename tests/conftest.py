@@ -66,6 +66,13 @@ def strategy_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs under test keep their load cache (and its key) in a folder of their own, never
+    in the user's cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+
+
 def needs_shared(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from strategy_trees import edit, make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 from stratlint.baseline import Baseline, load_baseline, render_baseline
 from stratlint.diagnostics import Diagnostic, Severity, Span, fingerprint
 
 from conftest import invoke
+from strategy_trees import edit, make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 
 def check(strategy: Path, *flags: str | Path, cwd: Path) -> tuple[int, dict[str, object]]:

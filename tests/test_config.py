@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from strategy_trees import make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 from stratlint.config import CommandLineOptions, find_config_file, resolve_config, resolve_settings
 from stratlint.diagnostics import Severity
 
 from conftest import invoke, run_stratlint
+from strategy_trees import make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 
 def write(path: Path, text: str) -> Path:

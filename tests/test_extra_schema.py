@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from strategy_trees import edit, line_of, make_repo
 
 from stratlint.load.artifact import load_bytes
 from stratlint.load.extra_schema import ExtraSchema
 
 from conftest import invoke
+from strategy_trees import edit, line_of, make_repo
 
 PERSONA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from yaml_strategies import dumped_yaml, mutated, yaml_fragments
 
 from stratlint.engine import Settings, analyze, load_strategy
 from stratlint.load.artifact import LoadedArtifact, load_bytes
 from stratlint.report import REPORTERS, ReportOptions
 
 from conftest import STRATEGY, run_stratlint
+from yaml_strategies import dumped_yaml, mutated, yaml_fragments
 
 EXAMPLES = int(os.environ.get("STRATLINT_FUZZ_EXAMPLES", "200"))
 """Examples per fuzz test: small in CI; raise it (STRATLINT_FUZZ_EXAMPLES=5000) to search longer."""

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategy_trees import edit, line_of, make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.diagnostics import Diagnostic
@@ -18,6 +17,7 @@ from stratlint.report import REPORTERS, ReportOptions
 from stratlint.suppressions import parse_suppressions
 
 from conftest import invoke
+from strategy_trees import edit, line_of, make_repo, plant_dangling_priority, plant_orphan_differentiator
 
 # -- parsing ---------------------------------------------------------------------------------
 

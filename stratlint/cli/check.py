@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -43,6 +44,17 @@ from stratlint.report import REPORTERS, ReportOptions
 )
 @config_options()
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Load every file anew, and neither read nor write the cache (.stratlint_cache/ at the repository root).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that load files (default: one per core when there are many files; 1 loads in this process).",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def check(
     paths: tuple[Path, ...],
@@ -51,6 +63,8 @@ def check(
     diff_base: str | None,
     options: CommandLineOptions,
     color: bool | None,
+    no_cache: bool,
+    jobs: int | None,
     debug: bool,
 ) -> None:
     """Check the strategy in PATH (default: the configured root, or ./strategy).
@@ -65,7 +79,7 @@ def check(
     each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
     root, changed = split_paths(paths)
-    settings = guarded(lambda: resolve_settings(root, options), debug)
+    settings = guarded(lambda: replace(resolve_settings(root, options), cache=not no_cache, jobs=jobs), debug)
     result = guarded(lambda: review(settings, diff_base=diff_base, changed_files=changed), debug)
     use_color = sys.stdout.isatty() if color is None else color
 

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
+from stratlint.load.fastpath import parse_simple
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.yaml import LoadProblem, parse_yaml, shown
 from stratlint.model import KINDS, ArtifactBase
@@ -35,6 +36,9 @@ class LoadedArtifact:
     declared_ids: frozenset[str] = frozenset()
     """Ids the file declares although it failed validation: references to them are not
     reported as dangling, since the file's own errors are the cause."""
+    data: Any = None
+    """The plain data ``model`` was validated from, while the loader needs it (the cache
+    stores it); None otherwise."""
 
 
 def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
@@ -102,7 +106,7 @@ def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSc
     if text is None:
         return artifact
     artifact.text = text
-    parsed = parse_yaml(data)
+    parsed = parse_simple(data, text) or parse_yaml(data)
     artifact.source_map = parsed.source_map
     artifact.problems.extend(parsed.problems)
     # Syntax that libyaml reads but YAML 1.2 forbids is reported with the data kept; a
@@ -142,6 +146,7 @@ def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSc
     artifact.kind = str(kind)
     try:
         artifact.model = model.model_validate(value)
+        artifact.data = value
     except ValidationError as error:
         # A value under an unsupported tag is already reported where it stands; its shape is
         # not a second finding.

@@ -12,6 +12,7 @@ from stratlint.rules.base import Rule, capitalized, referenced_here
 from stratlint.rules.references import did_you_mean
 
 _TOLD_BY = (Function.MARKETING, Function.SALES)
+_SEGMENTS = frozenset({NodeType.SEGMENT})
 
 
 def _claims_told(graph: Graph) -> dict[str, list[Node]]:
@@ -198,7 +199,7 @@ class SegmentDrift(Rule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for edge in graph.edges:
-            if edge.ref.targets != frozenset({NodeType.SEGMENT}) or edge.resolves:
+            if edge.ref.targets != _SEGMENTS or edge.resolves:
                 continue
             if edge.target is None and not graph.unresolved(edge):
                 continue

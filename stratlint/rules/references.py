@@ -17,7 +17,7 @@ _SEGMENT_ONLY = frozenset({NodeType.SEGMENT})
 
 
 def did_you_mean(graph: Graph, edge: ReferenceEdge) -> str:
-    candidates = [node_id for node_id, node in graph.nodes.items() if node.type in edge.ref.targets]
+    candidates = graph.ids_of_types(edge.ref.targets)
     guess = difflib.get_close_matches(edge.target_id, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{guess[0]}'?" if guess else "."
 

@@ -1,0 +1,349 @@
+"""Benchmark stratlint against the floor (libyaml composing the same files) and its peers.
+
+    python benchmarks/run.py                      # 1,000, 10,000 and 50,000 artifacts, 5 runs each
+    python benchmarks/run.py --sizes 1000,10000 --runs 3 --no-peers
+
+For each size it generates a strategy repository (benchmarks/generate.py, seed 1), then,
+each measurement in a fresh process and interleaved run by run so that a busy machine
+slows them all alike:
+
+- floor: PyYAML's libyaml composer (yaml.compose with CSafeLoader) over the same files;
+- cold: a full ``stratlint check`` with an empty cache;
+- cold, one process: the same with ``--jobs 1``, to show what the second core brings;
+- warm: the same run again, nothing changed;
+- one edit: the run after editing one file;
+- peers: yamllint on the same folder, check-jsonschema on the roadmap files (installed by
+  the ``bench`` extra; skipped with a note when absent).
+
+It prints medians of wall time, CPU time (user + system, workers included) and peak
+memory (the largest proportional set size of the process and its workers, sampled, or
+the peak resident size when that is larger), each also as a ratio to the floor of the
+same size in the same invocation, so the figures hold on a noisy machine. At the end, a
+Markdown table ready for the README, and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from benchmarks.generate import generate  # noqa: E402
+
+SEED = 1
+DEFAULT_SIZES = (1000, 10000, 50000)
+
+FLOOR = """
+import os, sys, yaml
+for folder, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith((".yaml", ".yml")):
+            with open(os.path.join(folder, name), "rb") as handle:
+                yaml.compose(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+@dataclass
+class Figure:
+    name: str
+    samples: list[Sample]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def peak_mb(self) -> float:
+        return statistics.median(s.peak_mb for s in self.samples)
+
+
+# -- measuring one process ----------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(child) for child in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class _MemorySampler(threading.Thread):
+    """Samples the summed proportional set size of a process tree (Linux only)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            tree, total = [self.pid], 0
+            while tree:
+                pid = tree.pop()
+                total += _pss_kb(pid)
+                tree += _children(pid)
+            self.peak_kb = max(self.peak_kb, total)
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Sample:
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        sampler = _MemorySampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command[:4])} ... failed with status {process.returncode}:\n{stderr}")
+    peak_kb = max(usage.ru_maxrss, sampler.peak_kb)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024)
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def _repository(workdir: Path, count: int) -> Path:
+    """A generated repository of ``count`` artifacts, reused when already there."""
+    out = workdir / f"strategy-{count}"
+    stamp = out / ".generated"
+    tag = f"{count}:{SEED}:{(PROJECT / 'benchmarks' / 'generate.py').stat().st_mtime_ns}"
+    if not (stamp.exists() and stamp.read_text() == tag):
+        shutil.rmtree(out, ignore_errors=True)
+        print(f"  generating {count:,} artifacts...", flush=True)
+        generate(out, count, SEED, git=True)
+        stamp.write_text(tag)
+    return out
+
+
+def _edit(path: Path, number: int) -> None:
+    """Change one file as a person would: reword a title."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("title: "):
+            lines[index] = f"title: Reworded title, edit {number}\n"
+            break
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _module_available(python: str, module: str) -> bool:
+    probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
+    return subprocess.run([python, "-c", probe], check=False).returncode == 0
+
+
+def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) -> dict[str, Figure]:
+    python = sys.executable
+    repo = _repository(workdir, count)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+    cache_home = workdir / f"cache-{count}"
+    env["XDG_CACHE_HOME"] = str(cache_home)
+    check = [python, "-m", "stratlint", "check", "strategy", "--format", "json"]
+    edited = sorted((repo / "strategy" / "product").rglob("*.yaml"))[0]
+    original = edited.read_bytes()
+
+    figures = {
+        name: Figure(name, [])
+        for name in ("floor", "start-up", "cold", "cold, one process", "warm", "one edit", "yamllint", "jsonschema")
+    }
+    try:
+        for run in range(runs):
+            print(f"  run {run + 1}/{runs}", flush=True)
+            figures["floor"].samples.append(measure([python, "-c", FLOOR, "strategy"], repo, env))
+            figures["start-up"].samples.append(measure([python, "-m", "stratlint", "--version"], repo, env))
+            shutil.rmtree(cache_home, ignore_errors=True)
+            figures["cold, one process"].samples.append(measure([*check, "--jobs", "1"], repo, env))
+            shutil.rmtree(cache_home, ignore_errors=True)
+            figures["cold"].samples.append(measure(check, repo, env))
+            figures["warm"].samples.append(measure(check, repo, env))
+            _edit(edited, run)
+            figures["one edit"].samples.append(measure(check, repo, env))
+    finally:
+        edited.write_bytes(original)
+
+    if peers:
+        roadmaps = [str(path.relative_to(repo)) for path in sorted((repo / "strategy" / "product").rglob("*.yaml"))]
+        schema = PROJECT / "schemas" / "roadmap.schema.json"
+        for name, module, command in (
+            ("yamllint", "yamllint", [python, "-m", "yamllint", "-d", "relaxed", "-f", "parsable", "strategy"]),
+            (
+                "jsonschema",
+                "check_jsonschema",
+                [python, "-m", "check_jsonschema", "--schemafile", str(schema), *roadmaps],
+            ),
+        ):
+            if not _module_available(python, module):
+                print(f"  {name}: skipped, not installed (pip install -e '.[bench]')", flush=True)
+                continue
+            for _ in range(peer_runs):
+                figures[name].samples.append(measure(command, repo, env))
+    return {name: figure for name, figure in figures.items() if figure.samples}
+
+
+def _row(figure: Figure, floor: Figure) -> list[str]:
+    return [
+        figure.name,
+        f"{figure.wall:.2f} s",
+        f"{figure.wall / floor.wall:.2f}x",
+        f"{figure.cpu:.2f} s",
+        f"{figure.cpu / floor.cpu:.2f}x",
+        f"{figure.peak_mb:.0f} MB",
+    ]
+
+
+_HEADERS = ["run", "wall", "wall / floor", "CPU", "CPU / floor", "peak memory"]
+_LABELS = {
+    "floor": "floor: libyaml compose",
+    "start-up": "start-up (`stratlint --version`)",
+    "cold": "`stratlint check`, cold cache",
+    "cold, one process": "cold cache, `--jobs 1`",
+    "warm": "warm cache, nothing changed",
+    "one edit": "warm cache, one file edited",
+    "yamllint": "yamllint (same folder)",
+    "jsonschema": "check-jsonschema (roadmap files only)",
+}
+
+
+def render(results: dict[int, dict[str, Figure]], runs: int) -> str:
+    lines = []
+    for count, figures in results.items():
+        floor = figures["floor"]
+        peer_runs = len(figures["yamllint"].samples) if "yamllint" in figures else 0
+        lines.append(f"\n{count:,} artifacts (medians of {runs} runs; peers: {peer_runs} runs)")
+        rows = [_row(figure, floor) for figure in figures.values()]
+        widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(_HEADERS)]
+        lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths, strict=True)))
+        for row in rows:
+            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def markdown(results: dict[int, dict[str, Figure]]) -> str:
+    sizes = list(results)
+    header = "| Run | " + " | ".join(f"{count:,} artifacts" for count in sizes) + " |"
+    lines = [header, "|---|" + "---|" * len(sizes)]
+    for name, label in _LABELS.items():
+        cells = []
+        for count in sizes:
+            figure, floor = results[count].get(name), results[count]["floor"]
+            if figure is None:
+                cells.append("skipped")
+            elif name == "floor":
+                cells.append(f"{figure.wall:.2f} s, {figure.peak_mb:.0f} MB")
+            else:
+                cells.append(f"**{figure.wall / floor.wall:.2f}x** ({figure.wall:.2f} s, {figure.peak_mb:.0f} MB)")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def targets(results: dict[int, dict[str, Figure]]) -> str:
+    lines = ["Targets:"]
+    if 10000 not in results:
+        lines.append("  the targets are stated at 10,000 artifacts: run with --sizes including 10000")
+    if 10000 in results:
+        figures = results[10000]
+        ratio = figures["cold"].wall / figures["floor"].wall
+        lines.append(
+            f"  full check of 10,000 within 1.5x the floor: {ratio:.2f}x -> {'met' if ratio <= 1.5 else 'NOT met'}"
+        )
+        edit, start = figures["one edit"].wall, figures["start-up"].wall
+        ok = edit - start <= 0.3
+        lines.append(
+            f"  one edit, warm cache, 10,000: {edit:.2f} s = start-up {start:.2f} s + {edit - start:.2f} s "
+            f"(target 0.3 s) -> {'met' if ok else 'NOT met'}"
+        )
+        peak = figures["cold"].peak_mb
+        lines.append(f"  peak memory at 10,000 under 250 MB: {peak:.0f} MB -> {'met' if peak < 250 else 'NOT met'}")
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        per_small = results[small]["cold"].wall / small
+        per_large = results[large]["cold"].wall / large
+        floor_small = results[small]["floor"].wall / small
+        floor_large = results[large]["floor"].wall / large
+        lines.append(
+            f"  growth from {small:,} to {large:,}: cold check {per_large / per_small:.2f}x the time per artifact "
+            f"(the floor: {floor_large / floor_small:.2f}x); linear is 1.0x or less"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark stratlint against libyaml and its peers.")
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="artifact counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5); medians are shown")
+    parser.add_argument(
+        "--peer-runs", type=int, default=None, help="runs per peer (default: 3, and 1 from 50,000 artifacts)"
+    )
+    parser.add_argument("--no-peers", action="store_true", help="skip yamllint and check-jsonschema")
+    parser.add_argument("--workdir", type=Path, default=None, help="where generated repositories are kept")
+    parser.add_argument("--json", type=Path, default=None, help="also write the medians to this JSON file")
+    args = parser.parse_args()
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "stratlint-bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"stratlint benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, work folder {workdir}")
+    results: dict[int, dict[str, Figure]] = {}
+    for count in sizes:
+        print(f"{count:,} artifacts", flush=True)
+        peer_runs = args.peer_runs if args.peer_runs is not None else (1 if count >= 50000 else min(3, args.runs))
+        results[count] = run_size(count, args.runs, peer_runs, workdir, not args.no_peers)
+    print(render(results, args.runs))
+    print("\nMarkdown (for the README):\n")
+    print(markdown(results))
+    print()
+    print(targets(results))
+    if args.json:
+        document = {
+            str(count): {name: {"wall": f.wall, "cpu": f.cpu, "peak_mb": f.peak_mb} for name, f in figures.items()}
+            for count, figures in results.items()
+        }
+        args.json.write_text(json.dumps(document, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""The load cache: what loading a file produced, keyed by the file's path and content.
+
+Loading (parsing, building, validating) is most of a run's cost, and between two runs
+almost every file is unchanged. The cache keeps, per file and content, the load result in a
+compact, plain form: the kind, the data the model was validated from, the problems, the
+text, and the source map when one was built. A cached file costs a read, a hash and a
+validation of plain data; only changed files are parsed again.
+
+Where: ``$XDG_CACHE_HOME/stratlint`` when that is set; otherwise ``.stratlint_cache/`` at
+the root of the git repository that holds the strategy (with a ``.gitignore`` inside, so
+git never shows it); and when the strategy is in no git repository, the user's cache
+folder (``~/.cache/stratlint``), so nothing is ever written into the strategy folder.
+One file per strategy root holds every entry: one read and one write per run.
+
+It never changes results. The key covers the stratlint version, the loader's own source,
+the Python and pydantic versions, and every setting that changes what loading produces
+(``LOAD_SETTINGS``). Entries are stored with ``marshal``, which holds plain values only
+(no objects, no code is run to read them), each entry in a blob of its own that is decoded
+only when its file is asked for; and the whole file carries a keyed checksum: a
+file that is truncated, garbled, or written by anyone but this user's stratlint is
+ignored and rewritten. Writes go to a temporary file renamed over the old one, so two
+runs at once each see a whole file, and the last to finish wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import marshal
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from stratlint import __version__
+from stratlint.load.artifact import LoadedArtifact
+from stratlint.load.source_map import SourceMap
+from stratlint.load.yaml import LoadProblem
+from stratlint.model import KINDS
+
+LOAD_SETTINGS = ("max_file_size", "extra_schemas")
+"""The Settings attributes that change what loading produces. A setting that changes load
+results (an extra schema, a different size limit) goes here, and the cache keys on it."""
+
+CACHE_FOLDER = ".stratlint_cache"
+_MAGIC = b"stratlint-load-cache 1\n"
+_DIGEST = 32
+
+_PROBLEM_FIELDS = tuple(item.name for item in fields(LoadProblem))
+
+# Packed entry: (kind, data, problems, text, source map or None when built on demand).
+Entry = tuple[Any, Any, tuple[tuple[Any, ...], ...], str, Any, tuple[str, ...]]
+
+
+def content_key(relpath: str, data: bytes) -> bytes:
+    """The key of one file's entry: its bytes, and its path (a load result names its file)."""
+    key = hashlib.blake2b(relpath.encode("utf-8", "surrogateescape"), digest_size=16)
+    key.update(b"\0")
+    key.update(data)
+    return key.digest()
+
+
+def settings_key(settings: object) -> str:
+    """Everything besides a file's content that decides its load result."""
+    import pydantic
+
+    parts = [
+        f"stratlint={__version__}",
+        f"python={sys.version_info[0]}.{sys.version_info[1]}",
+        f"pydantic={pydantic.VERSION}",
+        f"source={_source_fingerprint()}",
+    ]
+    parts += [f"{name}={getattr(settings, name)!r}" for name in LOAD_SETTINGS]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _source_fingerprint() -> str:
+    """Size and modification time of the loader's and the model's source files, so a
+    changed checkout of stratlint never reads entries an older loader wrote."""
+    package = Path(__file__).resolve().parent.parent
+    stamp = hashlib.blake2b(digest_size=16)
+    for folder in ("load", "model"):
+        for path in sorted((package / folder).glob("*.py")):
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                stamp.update(f"{path.name}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return stamp.hexdigest()
+
+
+# -- packing ----------------------------------------------------------------------------
+
+
+def pack(artifact: LoadedArtifact) -> Entry:
+    """The load result in plain values; the path is left out (it is part of the key)."""
+    source_map = artifact.source_map
+    positions = None if source_map.is_deferred else (source_map.values, source_map.keys)
+    problems = tuple(tuple(getattr(problem, name) for name in _PROBLEM_FIELDS) for problem in artifact.problems)
+    data = artifact.data if artifact.model is not None else None
+    return (artifact.kind, data, problems, artifact.text, positions, tuple(sorted(artifact.declared_ids)))
+
+
+def packed(artifact: LoadedArtifact) -> bytes:
+    """``pack``, marshalled: what the cache stores and what workers send."""
+    return marshal.dumps(pack(artifact))
+
+
+def unpack(entry: Entry, relpath: str, raw: bytes) -> LoadedArtifact:
+    """The load result of ``raw`` at ``relpath`` from its packed entry."""
+    kind, data, problems, text, positions, declared_ids = entry
+    model = KINDS[kind].model_validate(data) if data is not None else None
+    source_map = SourceMap.deferred(raw, text) if positions is None else SourceMap(positions[0], positions[1])
+    return LoadedArtifact(
+        relpath,
+        kind=kind,
+        model=model,
+        source_map=source_map,
+        problems=[LoadProblem(*problem) for problem in problems],
+        text=text,
+        declared_ids=frozenset(declared_ids),
+    )
+
+
+# -- the cache file ---------------------------------------------------------------------
+
+
+def cache_folder(repo_root: Path, root: Path) -> Path:
+    """Where the cache lives for a strategy at ``root`` in ``repo_root`` (see the module
+    docstring)."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "stratlint"
+    if (repo_root / ".git").exists():
+        return repo_root / CACHE_FOLDER
+    return _user_cache()
+
+
+def _user_cache() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "stratlint" if xdg else Path.home() / ".cache" / "stratlint"
+
+
+def _secret() -> bytes | None:
+    """This user's key for the cache checksum, kept outside any repository. A cache file
+    someone else wrote (committed to a repository, say) does not verify and is ignored."""
+    path = _user_cache() / "secret"
+    try:
+        secret = path.read_bytes()
+        if len(secret) == _DIGEST:
+            return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, os.urandom(_DIGEST), mode=0o600)
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _write_atomically(path: Path, *chunks: bytes, mode: int = 0o644) -> None:
+    # A temporary file in the same folder, renamed over the target: readers see the old
+    # file or the new one. Not fsynced: a cache lost in a crash is only rebuilt.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@dataclass
+class LoadCache:
+    """The entries for one strategy root, read once at the start of a run and written
+    once at the end (only when something changed)."""
+
+    path: Path
+    key: str
+    secret: bytes
+    entries: dict[bytes, bytes] = field(default_factory=dict)
+    """Content key -> the packed entry, marshalled."""
+    used: set[bytes] = field(default_factory=set)
+    added: int = 0
+
+    @classmethod
+    def open(cls, folder: Path, root: Path, key: str) -> LoadCache | None:
+        """The cache for ``root``; None when there can be none (no key to sign it)."""
+        secret = _secret()
+        if secret is None:
+            return None
+        name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=12).hexdigest()
+        cache = cls(folder / f"{name}.cache", key, secret)
+        cache.entries = cache._read()
+        return cache
+
+    def _read(self) -> dict[bytes, bytes]:
+        try:
+            blob = self.path.read_bytes()
+        except OSError:
+            return {}
+        head = len(_MAGIC)
+        if not blob.startswith(_MAGIC) or len(blob) < head + _DIGEST:
+            return {}
+        digest, payload = blob[head : head + _DIGEST], memoryview(blob)[head + _DIGEST :]
+        if not hmac.compare_digest(digest, self._sign(payload)):
+            return {}
+        try:
+            key, entries = marshal.loads(payload)
+        except Exception:
+            return {}
+        if key != self.key or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def _sign(self, payload: bytes | memoryview) -> bytes:
+        return hashlib.blake2b(payload, key=self.secret, digest_size=_DIGEST).digest()
+
+    def get(self, content: bytes, relpath: str, raw: bytes) -> LoadedArtifact | None:
+        blob = self.entries.get(content)
+        if blob is None:
+            return None
+        try:
+            artifact = unpack(marshal.loads(blob), relpath, raw)
+        except Exception:
+            # A well-signed entry that does not unpack is a bug, not an attack: load anew.
+            del self.entries[content]
+            return None
+        self.used.add(content)
+        return artifact
+
+    def put(self, content: bytes, blob: bytes) -> None:
+        """Store a packed, marshalled entry (see ``packed``)."""
+        self.entries[content] = blob
+        self.used.add(content)
+        self.added += 1
+
+    def save(self) -> None:
+        """Write the entries this run used, when anything changed. Failures to write are
+        ignored: the next run loads anew."""
+        stale = len(self.entries) - len(self.used)
+        if not self.added and not stale:
+            return
+        kept = {content: self.entries[content] for content in self.used if content in self.entries}
+        try:
+            payload = marshal.dumps((self.key, kept))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _mark_folder(self.path.parent)
+            _write_atomically(self.path, _MAGIC, self._sign(payload), payload)
+        except (OSError, ValueError):
+            pass
+
+
+def _mark_folder(folder: Path) -> None:
+    """Tell git and backup tools to leave the cache folder alone."""
+    for name, content in (
+        (".gitignore", "# Created by stratlint.\n*\n"),
+        (
+            "CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache created by stratlint.\n",
+        ),
+    ):
+        path = folder / name
+        if not path.exists():
+            with contextlib.suppress(OSError):
+                _write_atomically(path, content.encode())

@@ -1,0 +1,133 @@
+"""The quick way through a well-formed file: plain data, positions later.
+
+Nearly every strategy file is ordinary YAML: mappings, lists and untagged scalars, no
+aliases, no duplicate keys. For those, building the data is all the loader has to do;
+positions matter only when something is reported, which is rare. ``parse_simple``
+builds the data alone, with the same YAML 1.2 resolution as ``parse_yaml``, and gives
+the file a source map that is built from the same bytes, by ``parse_yaml``, the first
+time a position is asked for.
+
+It declines (returns None) on anything ``parse_yaml`` would report or treat specially:
+a %YAML directive, a document deep enough to need the depth scan, a syntax error, more
+than one document, an empty document, a tag, an alias, a merge key, a duplicate key, a
+non-scalar key, or nesting past the limit. The caller then takes the full path, so the
+results are the same either way; a test checks that on every fixture and corpus file.
+Any check added to ``parse_yaml`` must decline here too.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from yaml.nodes import Node
+
+from stratlint.load.source_map import SourceMap, escape_token
+from stratlint.load.yaml import (
+    _DEPTH_SCAN_THRESHOLD,
+    _MAP,
+    _MAYBE_NOT_STR,
+    _PLAIN,
+    _QUOTED,
+    _SEQ,
+    MAX_DEPTH,
+    MAX_PATH_CHARS,
+    MAX_VALUES,
+    ParsedYaml,
+    _Composer,
+    _has_glued_hash,
+    resolve_plain,
+)
+
+
+class _Decline(Exception):
+    """Not a simple document: take the full path."""
+
+
+_DECLINE = _Decline()
+
+_TEXT_KEYS: set[str] = set()
+"""Plain keys YAML reads as that very text (not null, a number, a bool, or '<<'). Keys
+repeat across files, so this stays small; it is bounded all the same."""
+_TEXT_KEYS_LIMIT = 4096
+
+
+def _plain_key_is_text(text: str) -> bool:
+    if text == "<<" or resolve_plain(text) is not text:
+        return False
+    if len(_TEXT_KEYS) < _TEXT_KEYS_LIMIT:
+        _TEXT_KEYS.add(text)
+    return True
+
+
+class _QuickComposer(_Composer):
+    # libyaml's composer calls these two hooks for every node; parse_yaml's versions do
+    # nothing, in Python. The same nothing, done by C functions that take the same
+    # arguments, saves a Python call per node twice over.
+    descend_resolver = operator.is_  # type: ignore[assignment]
+    ascend_resolver = int  # type: ignore[assignment]
+
+
+def _build(node: Node, depth: int, pointer_length: int, budget: list[int]) -> Any:
+    if depth > MAX_DEPTH:
+        raise _DECLINE
+    tag = node.tag
+    if tag is _PLAIN:
+        text = node.value
+        if text and text[0] not in _MAYBE_NOT_STR:
+            return text
+        if text == "-":
+            raise _DECLINE  # a lone '-' in a flow collection: the full path reports it
+        return resolve_plain(text)
+    if tag is _QUOTED:
+        if node.start_mark.line != node.end_mark.line:
+            raise _DECLINE  # text over several lines: the full path checks its indentation
+        return node.value
+    if getattr(node, "flow_style", False) and node.start_mark.line != node.end_mark.line:
+        raise _DECLINE  # [...] or {...} over several lines: the full path checks its indentation
+    # The full path bounds how much its positions would hold (MAX_PATH_CHARS); so does this.
+    budget[0] -= pointer_length * len(node.value)
+    if budget[0] < 0:
+        raise _DECLINE
+    depth += 1
+    if tag is _MAP:
+        result: dict[str, Any] = {}
+        pairs = node.value
+        for key_node, value_node in pairs:
+            key_tag = key_node.tag
+            if key_tag is _PLAIN:
+                text = key_node.value
+                if text not in _TEXT_KEYS and not _plain_key_is_text(text):
+                    raise _DECLINE
+            elif key_tag is _QUOTED:
+                text = key_node.value
+            else:
+                raise _DECLINE
+            result[text] = _build(value_node, depth, pointer_length + 1 + len(escape_token(text)), budget)
+        if len(result) != len(pairs):
+            raise _DECLINE  # a duplicate key
+        return result
+    if tag is _SEQ:
+        return [
+            _build(item, depth, pointer_length + 1 + len(str(index)), budget) for index, item in enumerate(node.value)
+        ]
+    raise _DECLINE
+
+
+def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
+    """The document's data with a deferred source map, or None when the file needs the
+    full path (see the module docstring). ``text``, when given, is ``data`` decoded, for
+    the source map to keep instead of the bytes. Never raises."""
+    if b"%YAML" in data or b"*" in data or _has_glued_hash(data):
+        return None
+    indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
+    if indicators > _DEPTH_SCAN_THRESHOLD or 2 * (indicators + data.count(b",")) >= MAX_VALUES:
+        return None
+    try:
+        root = _QuickComposer(data).get_single_node()
+        if root is None:
+            return None
+        value = _build(root, 0, 0, [MAX_PATH_CHARS])
+    except Exception:
+        return None
+    return ParsedYaml(value, SourceMap.deferred(data, text), [])
