@@ -195,9 +195,12 @@ def apply_suppressions(
     """Drop the findings that a comment silences; report the comments that silence nothing,
     name unknown rules, cannot be read, or are waivers past their date."""
     artifacts = {artifact.path: artifact for artifact in loaded if artifact.text}
+    # Positions are built only for files that hold a '# stratlint:' comment at all: most
+    # files have none, and their positions are otherwise never needed.
     by_path = {
         path: parse_suppressions(path, artifact.text, artifact.source_map.values)
         for path, artifact in artifacts.items()
+        if _ANY_COMMENT.search(artifact.text) is not None
     }
     by_path = {path: found for path, found in by_path.items() if found}
     outcome = SuppressionOutcome(kept=[])
