@@ -201,3 +201,25 @@ def test_files_a_dead_worker_did_not_send_are_loaded_here(tmp_path: Path, monkey
     for want, (got, _) in zip(expected, results, strict=True):
         want.data = got.data = None
         assert got == want
+
+
+def test_a_clean_run_never_builds_positions(strategy_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Positions of quickly loaded files are built only when a finding needs them. A stage that
+    asks for them anyway (as suppression parsing once did for every file) undoes the quick
+    path; this catches it without timing anything."""
+    from stratlint.engine import Settings, lint
+    from stratlint.load.source_map import SourceMap
+
+    built: list[int] = []
+    real = SourceMap._build
+
+    def counting(self: SourceMap) -> None:
+        built.append(1)
+        real(self)
+
+    monkeypatch.setattr(SourceMap, "_build", counting)
+    result = lint(Settings(root=strategy_copy, repo_root=strategy_copy.parent, cache=False))
+    assert result.diagnostics == ()
+    quick = sum(1 for artifact in result.graph.loaded if artifact.source_map.is_deferred)
+    assert quick > 0, "the bundled strategy should mostly take the quick path"
+    assert built == []

@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
-from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
-
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.yaml import LoadProblem
 
@@ -37,6 +34,10 @@ class ExtraSchema:
         """Check ``schema`` against its metaschema; raise ValueError with a readable reason."""
         if not isinstance(schema, dict):
             raise ValueError("the file does not hold a JSON Schema object")
+        # Imported here: most runs have no extra schema, and jsonschema is slow to import.
+        import jsonschema  # type: ignore[import-untyped]
+        from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
+
         validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
         try:
             validator_class.check_schema(schema)

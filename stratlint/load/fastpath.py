@@ -37,6 +37,8 @@ from stratlint.load.yaml import (
     _Composer,
     _has_glued_hash,
     resolve_plain,
+    text_lines,
+    underindented_line,
 )
 
 
@@ -68,7 +70,30 @@ class _QuickComposer(_Composer):
     ascend_resolver = int  # type: ignore[assignment]
 
 
-def _build(node: Node, depth: int, pointer_length: int, budget: list[int]) -> Any:
+class _Walk:
+    """What the quick build carries through a document: the bytes, for the indentation checks
+    on values over several lines (their lines are decoded only when one occurs), and what is
+    left of the position budget (the full path's MAX_PATH_CHARS)."""
+
+    __slots__ = ("budget", "data", "lines")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.lines: list[str] | None = None
+        self.budget = MAX_PATH_CHARS
+
+    def underindented(self, node: Node, indent: int | None) -> bool:
+        """Whether the full builder would report this multi-line value's indentation."""
+        if indent is None:
+            return False
+        if self.lines is None:
+            self.lines = text_lines(self.data)
+        return underindented_line(self.lines, node, indent) is not None
+
+
+def _build(node: Node, depth: int, pointer_length: int, walk: _Walk, indent: int | None) -> Any:
+    """``indent`` is the column of the block collection the value belongs to, or None inside
+    [...] and {...}, as the full builder tracks it."""
     if depth > MAX_DEPTH:
         raise _DECLINE
     tag = node.tag
@@ -80,16 +105,24 @@ def _build(node: Node, depth: int, pointer_length: int, budget: list[int]) -> An
             raise _DECLINE  # a lone '-' in a flow collection: the full path reports it
         return resolve_plain(text)
     if tag is _QUOTED:
+        value = node.value
         if node.start_mark.line != node.end_mark.line:
-            raise _DECLINE  # text over several lines: the full path checks its indentation
-        return node.value
-    if getattr(node, "flow_style", False) and node.start_mark.line != node.end_mark.line:
-        raise _DECLINE  # [...] or {...} over several lines: the full path checks its indentation
+            style = getattr(node, "style", None)
+            if style in ("|", ">"):
+                if not value or value[0] == "\n":
+                    raise _DECLINE  # leading empty lines: the full path checks their spaces
+            elif style in ('"', "'") and walk.underindented(node, indent):
+                raise _DECLINE
+        return value
+    flow = bool(getattr(node, "flow_style", False))
+    if flow and node.start_mark.line != node.end_mark.line and walk.underindented(node, indent):
+        raise _DECLINE
     # The full path bounds how much its positions would hold (MAX_PATH_CHARS); so does this.
-    budget[0] -= pointer_length * len(node.value)
-    if budget[0] < 0:
+    walk.budget -= pointer_length * len(node.value)
+    if walk.budget < 0:
         raise _DECLINE
     depth += 1
+    inner = None if flow else node.start_mark.column
     if tag is _MAP:
         result: dict[str, Any] = {}
         pairs = node.value
@@ -103,13 +136,14 @@ def _build(node: Node, depth: int, pointer_length: int, budget: list[int]) -> An
                 text = key_node.value
             else:
                 raise _DECLINE
-            result[text] = _build(value_node, depth, pointer_length + 1 + len(escape_token(text)), budget)
+            result[text] = _build(value_node, depth, pointer_length + 1 + len(escape_token(text)), walk, inner)
         if len(result) != len(pairs):
             raise _DECLINE  # a duplicate key
         return result
     if tag is _SEQ:
         return [
-            _build(item, depth, pointer_length + 1 + len(str(index)), budget) for index, item in enumerate(node.value)
+            _build(item, depth, pointer_length + 1 + len(str(index)), walk, inner)
+            for index, item in enumerate(node.value)
         ]
     raise _DECLINE
 
@@ -127,7 +161,7 @@ def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
         root = _QuickComposer(data).get_single_node()
         if root is None:
             return None
-        value = _build(root, 0, 0, [MAX_PATH_CHARS])
+        value = _build(root, 0, 0, _Walk(data), None)
     except Exception:
         return None
     return ParsedYaml(value, SourceMap.deferred(data, text), [])

@@ -408,23 +408,20 @@ class _Builder:
                 return
         elif not isinstance(node, (MappingNode, SequenceNode)) or not node.flow_style:
             return
-        lines = self._text_lines()
-        for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
-            line = lines[index]
-            spaces = len(line) - len(line.lstrip(" "))
-            if spaces <= indent and line.strip():
-                what = "quoted text" if isinstance(node, ScalarNode) else "list or mapping in brackets"
-                self.problems.append(
-                    LoadProblem(
-                        "invalid-yaml",
-                        f"This file is not valid YAML: line {index + 1} continues the {what} that starts "
-                        f"on line {node.start_mark.line + 1}, but is not indented more than its key "
-                        f"(indent it with at least {indent + 1} space{'s' if indent else ''}, not tabs).",
-                        index + 1,
-                        spaces + 1,
-                    )
+        found = underindented_line(self._text_lines(), node, indent)
+        if found is not None:
+            index, spaces = found
+            what = "quoted text" if isinstance(node, ScalarNode) else "list or mapping in brackets"
+            self.problems.append(
+                LoadProblem(
+                    "invalid-yaml",
+                    f"This file is not valid YAML: line {index + 1} continues the {what} that starts "
+                    f"on line {node.start_mark.line + 1}, but is not indented more than its key "
+                    f"(indent it with at least {indent + 1} space{'s' if indent else ''}, not tabs).",
+                    index + 1,
+                    spaces + 1,
                 )
-                return
+            )
 
     def _check_block_scalar(self, node: ScalarNode, indent: int) -> None:
         """Report a '|' or '>' text whose leading empty lines hold more spaces than its first
@@ -459,7 +456,7 @@ class _Builder:
 
     def _text_lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
+            self._lines = text_lines(self.data)
         return self._lines
 
     def _tagged(self, node: Node, pointer: str, depth: int) -> Any:
@@ -497,6 +494,22 @@ class _Builder:
         if isinstance(node, MappingNode):
             return self._mapping(node, pointer, depth)
         return self._sequence(node, pointer, depth)
+
+
+def underindented_line(lines: list[str], node: Node, indent: int) -> tuple[int, int] | None:
+    """The first later line of a multi-line value that is not indented more than ``indent``
+    (0-based), as (0-based line, its leading spaces); None when every line is."""
+    for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        line = lines[index]
+        spaces = len(line) - len(line.lstrip(" "))
+        if spaces <= indent and line.strip():
+            return index, spaces
+    return None
+
+
+def text_lines(data: bytes) -> list[str]:
+    """The file's lines as the checks count them."""
+    return data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
 
 
 def _expanded_size(root: Node) -> tuple[int, int, int]:
