@@ -211,13 +211,21 @@ def load_lock(settings: Settings, repo_root: Path, root_path: str) -> Lock:
 
 
 def _notes(graph: Graph) -> tuple[str, ...]:
+    notes = []
+    unread = sum(1 for item in graph.loaded if item.model is None)
+    if unread:
+        notes.append(
+            f"{unread} file{'s' if unread != 1 else ''} could not be read (see the errors above). Until "
+            f"{'they are' if unread != 1 else 'it is'} fixed, the alignment scores leave out "
+            f"{'their' if unread != 1 else 'its'} entries, and rules that look for what is missing hold back."
+        )
     lock = graph.lock
     if lock is not None and not lock.present and next(tracked_edges(graph), None) is not None:
-        return (
+        notes.append(
             f"There is no review lock ({lock.path}) yet, so no reference can be flagged as suspect when the "
-            "strategy changes. Run 'stratlint lock' and commit the file.",
+            "strategy changes. Run 'stratlint lock' and commit the file."
         )
-    return ()
+    return tuple(notes)
 
 
 def lint(settings: Settings) -> LintResult:

@@ -198,6 +198,12 @@ class Graph:
         """A file of ``kind`` exists, whether or not it loaded."""
         return any(item.kind == kind for item in self.loaded)
 
+    def complete(self, *kinds: str) -> bool:
+        """Every file that could be of one of ``kinds`` loaded. Rules that conclude something
+        is missing (no roadmap item backs a claim, nothing references a node) hold back
+        otherwise: the unread file may hold it, and its own errors say what to fix."""
+        return not any(item.model is None and (item.kind is None or item.kind in kinds) for item in self.loaded)
+
     def unresolved(self, edge: ReferenceEdge) -> bool:
         """The reference names no node, and not because the file declaring it failed to load."""
         return edge.target is None and edge.target_id not in self.unloaded_ids

@@ -93,3 +93,18 @@ def test_bundled_strategy_is_clean_at_every_severity() -> None:
     assert document["summary"]["files"] >= 10
     for function in ("product", "marketing", "sales"):
         assert document["summary"]["alignment"][function]["entries"] >= 20
+
+
+def test_a_file_that_fails_to_load_reports_its_own_errors_not_their_consequences(strategy_copy: Path) -> None:
+    """One typo in a roadmap file must not make its items 'missing' everywhere else: no claim
+    becomes unbacked, no pillar uncovered, no node an orphan. The summary says why."""
+    path = strategy_copy / "product" / "consolidation.yaml"
+    path.write_text(path.read_text().replace("    owner:", "    ownr:", 1))
+    result = invoke("check", "strategy", "--format", "json", cwd=strategy_copy.parent)
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    codes = {d["code"] for d in document["diagnostics"]}
+    assert codes == {"SL003"}, document["diagnostics"]
+    assert all(d["path"] == "strategy/product/consolidation.yaml" for d in document["diagnostics"])
+    [note] = [note for note in document["summary"]["notes"] if "could not be read" in note]
+    assert note.startswith("1 file could not be read")

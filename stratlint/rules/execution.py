@@ -52,6 +52,8 @@ class UnbackedClaim(Rule):
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        if not graph.complete("roadmap"):
+            return
         for claim_id, tellers in _claims_told(graph).items():
             claim = graph.nodes[claim_id]
             backed = any(edge.source.type is NodeType.ROADMAP_ITEM for edge in graph.referrers(claim))
@@ -127,13 +129,17 @@ class PillarCoverageGap(Rule):
                 if edge.field == "narrative"
             }
             for function in Function:
-                if function not in touched:
+                if function not in touched and graph.complete(_KIND_OF[function]):
                     yield self.at_node(
                         pillar,
                         f"No {function.value} work references {pillar.label} or its claims. {_COVERAGE_HINT[function]}",
                         key=f"{pillar.id}:{function.value}",
                     )
 
+
+_KIND_OF = {Function.PRODUCT: "roadmap", Function.MARKETING: "messaging", Function.SALES: "playbook"}
+_REFERRING_KINDS = ("narrative", "roadmap", "messaging", "playbook", "governance", "release")
+"""The kinds whose entries reference value and narrative nodes."""
 
 _COVERAGE_HINT = {
     Function.PRODUCT: "Product reinforces each pillar: a roadmap item should build toward it.",
@@ -166,6 +172,8 @@ class OrphanNode(Rule):
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        if not graph.complete(*_REFERRING_KINDS):
+            return
         for node in graph.of_type(*_ORPHAN_TYPES):
             if getattr(node.entry, "status", None) is Lifecycle.RETIRED or graph.nodes.get(node.id) is not node:
                 continue
