@@ -225,6 +225,8 @@ def _prescan(data: bytes) -> LoadProblem | None:
                     line,
                     column,
                 )
+    except yaml.MarkedYAMLError as error:
+        return _libyaml_depth_limit(data, error)
     except yaml.YAMLError:
         return None
     return None
@@ -575,7 +577,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
                 return result
         root = _Composer(data).get_single_node()
     except yaml.MarkedYAMLError as error:
-        problems.append(_syntax_problem(error))
+        problems.append(_syntax_problem(error, data))
         return result
     except yaml.reader.ReaderError as error:
         line, column = _position_at(data, error.position)
@@ -729,7 +731,25 @@ def _too_deep(line: int, column: int) -> LoadProblem:
     )
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError) -> LoadProblem:
+def _libyaml_depth_limit(data: bytes, error: yaml.MarkedYAMLError) -> LoadProblem | None:
+    """libyaml from 0.2.6 stops [...] and {...} nested 1,000 deep in its scanner, before any
+    event comes out, so the depth scan never sees the levels. That is nesting too deep all the
+    same: find the first level past MAX_DEPTH in the text before libyaml's stop, so the
+    finding stands where it does with every libyaml."""
+    if "maximum nesting depth" not in (error.problem or ""):
+        return None
+    mark = error.problem_mark
+    if mark is not None and 0 < mark.index < len(data):
+        found = _prescan(data[: mark.index])
+        if found is not None and found.kind == "nesting-too-deep":
+            return found
+    return _too_deep(*((mark.line + 1, mark.column + 1) if mark is not None else (1, 1)))
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, data: bytes = b"") -> LoadProblem:
+    too_deep = _libyaml_depth_limit(data, error)
+    if too_deep is not None:
+        return too_deep
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if isinstance(error, yaml.composer.ComposerError) and "single document" in (error.context or ""):
