@@ -20,9 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from stratlint.comparison import lint_revision, newness
 from stratlint.diagnostics import Diagnostic, fingerprint
 from stratlint.drift import FieldChange, field_changes, is_tracked, snapshot
-from stratlint.engine import LintResult, Settings, StratlintError, analyze, lint_revision, load_lock, load_strategy
+from stratlint.engine import LintResult, Settings, StratlintError, analyze, load_lock, load_strategy
 from stratlint.graph import Graph, Node
 from stratlint.load.git import GitError, resolve_revision, tree_blobs, working_blobs
 from stratlint.model import NodeType
@@ -195,14 +196,12 @@ def dependents(base: Graph, head: Graph, changes: list[NodeChange]) -> list[Depe
 def compute_impact(settings: Settings, base: str) -> Impact:
     sides = load_sides(settings, base)
     changes = node_changes(sides.base.graph, sides.head.graph)
-    base_prints = {fingerprint(d) for d in sides.base.diagnostics}
-    head_prints = {fingerprint(d) for d in sides.head.diagnostics}
     return Impact(
         base=base,
         changed_files=sides.changed_files,
         changes=changes,
         dependents=dependents(sides.base.graph, sides.head.graph, changes),
-        added=[d for d in sides.head.diagnostics if fingerprint(d) not in base_prints],
-        removed=[d for d in sides.base.diagnostics if fingerprint(d) not in head_prints],
+        added=[d for d, new in newness(sides.head.diagnostics, sides.base.diagnostics) if new],
+        removed=[d for d, gone in newness(sides.base.diagnostics, sides.head.diagnostics) if gone],
         graph=sides.head.graph,
     )

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from gitrepo import commit_all, new_repository, replace_in
 
+from stratlint.comparison import review
 from stratlint.diagnostics import fingerprint
-from stratlint.engine import Settings, lint, review
+from stratlint.engine import Settings, lint
 
 from conftest import invoke
 

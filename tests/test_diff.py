@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from gitrepo import commit_all, git, git_env, line_of, new_repository, replace_in
 
+from stratlint.comparison import compare
 from stratlint.diagnostics import fingerprint
-from stratlint.engine import Settings, compare, lint
+from stratlint.engine import Settings, lint
 
 from conftest import invoke, run_stratlint
 

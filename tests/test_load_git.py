@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from gitrepo import commit_all, git, new_repository, replace_in
 
-from stratlint.engine import Settings, StratlintError, lint, lint_revision
+from stratlint.comparison import lint_revision
+from stratlint.engine import Settings, StratlintError, lint
 from stratlint.load.git import load_revision
 
 

@@ -10,8 +10,8 @@ import click
 
 from stratlint.cli import EXIT_ERROR, cli, guarded
 from stratlint.cli.options import config_options
+from stratlint.comparison import review
 from stratlint.config import CommandLineOptions, resolve_settings
-from stratlint.engine import review
 from stratlint.fileio import atomic_write
 from stratlint.load.discover import YAML_SUFFIXES
 from stratlint.report import REPORTERS, ReportOptions

@@ -1,0 +1,145 @@
+"""Comparing a run with the strategy at a git revision: ``check --diff BASE`` (only what is
+new), and the pre-commit note that names the staged change a finding elsewhere follows from.
+
+The revision is read through git, never checked out; files whose content is unchanged are
+taken from the working tree's load. Findings are matched by fingerprint, which leaves out
+lines and columns, so a finding that only moved is not new.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from stratlint.diagnostics import Diagnostic, fingerprint
+from stratlint.engine import (
+    LintResult,
+    Settings,
+    StratlintError,
+    analyze,
+    count_severities,
+    lint,
+    lock_path,
+    relative_path,
+)
+from stratlint.load.artifact import LoadedArtifact
+from stratlint.load.discover import find_repository_root
+from stratlint.load.git import GitError, has_revision, load_revision, read_blob, resolve_revision
+from stratlint.load.lockfile import Lock, lock_from_bytes
+
+
+def lint_revision(settings: Settings, revision: str, *, reuse: Sequence[LoadedArtifact] = ()) -> LintResult:
+    """The strategy under ``settings.root`` as it is at a git ``revision``, read through git:
+    nothing is checked out and the working tree is not touched. Files whose content is the
+    same as in ``reuse`` (the working tree's artifacts) are not parsed again."""
+    repo_root = (settings.repo_root or find_repository_root(settings.root) or Path.cwd()).resolve()
+    root_path = relative_path(settings.root.resolve(), repo_root)
+    try:
+        commit = resolve_revision(repo_root, revision)
+        if root_path == ".." or root_path.startswith("../"):
+            raise GitError(f"cannot compare with '{revision}': {settings.root} is outside the git repository.")
+        loaded = load_revision(
+            repo_root,
+            commit,
+            root_path,
+            max_bytes=settings.max_file_size,
+            extra_schemas=settings.extra_schemas,
+            reuse=reuse,
+        )
+        lock_bytes = read_blob(repo_root, commit, lock_path(root_path))
+    except GitError as error:
+        raise StratlintError(str(error)) from None
+    # The lock as it was at the revision, so a reference suspect then is not new now.
+    lock = lock_from_bytes(lock_bytes, lock_path(root_path)) if lock_bytes is not None else None
+    return analyze(loaded, settings, repo_root, root_path, lock=lock or Lock(path=lock_path(root_path), present=False))
+
+
+def compare(current: LintResult, base: LintResult) -> LintResult:
+    """``current`` with only the findings that ``base`` does not have, and ``base``'s summary.
+
+    Findings are matched by fingerprint, which leaves out lines and columns, so a finding
+    that only moved is not new. They are compared as multisets: when the base has one
+    finding and the current run two identical ones, one of them is new. The summary's
+    counts then count the new findings, so the exit status depends on them alone."""
+    new = [diagnostic for diagnostic, is_new in newness(current.diagnostics, base.diagnostics) if is_new]
+    summary = replace(current.summary, counts=count_severities(new))
+    return replace(current, diagnostics=tuple(new), summary=summary, base_summary=base.summary)
+
+
+def newness(current: Sequence[Diagnostic], base: Sequence[Diagnostic]) -> list[tuple[Diagnostic, bool]]:
+    """Each finding of ``current``, and whether it is new: not matched, by fingerprint, to a
+    finding of ``base`` that no earlier finding has matched (a multiset comparison)."""
+    unmatched = Counter(fingerprint(diagnostic) for diagnostic in base)
+    marked = []
+    for diagnostic in current:
+        key = fingerprint(diagnostic)
+        marked.append((diagnostic, unmatched[key] == 0))
+        if unmatched[key]:
+            unmatched[key] -= 1
+    return marked
+
+
+def attribute(
+    current: LintResult, base: LintResult, changed: Collection[str], *, since: str = "the last commit"
+) -> LintResult:
+    """Explain findings that appear outside the changed files: every finding that is new since
+    ``base`` and lies in a file not among ``changed`` (paths relative to the repository root)
+    gets a note naming the changed files it follows from. Fingerprints do not change."""
+    changed = set(changed)
+    base_texts = {artifact.path: artifact.text for artifact in base.graph.loaded}
+    current_texts = {artifact.path: artifact.text for artifact in current.graph.loaded}
+    causes = sorted(
+        path
+        for path in changed
+        if path in base_texts or path in current_texts
+        if base_texts.get(path) != current_texts.get(path)
+    )
+    noted = []
+    for diagnostic, is_new in newness(current.diagnostics, base.diagnostics):
+        if is_new and diagnostic.path not in changed:
+            note = _cause_note(causes, since, in_file=diagnostic.path in current_texts)
+            diagnostic = replace(
+                diagnostic, message=f"{diagnostic.message} {note}", key=diagnostic.key or diagnostic.message
+            )
+        noted.append(diagnostic)
+    return replace(current, diagnostics=tuple(noted))
+
+
+def _cause_note(causes: Sequence[str], since: str, *, in_file: bool) -> str:
+    where = "in a file you did not change; " if in_file else ""
+    if not causes:
+        return f"({where}it is new since {since})"
+    if len(causes) == 1:
+        return f"({where}it follows from your change to {causes[0]})"
+    shown = ", ".join(causes[:3])
+    more = f" and {len(causes) - 3} more" if len(causes) > 3 else ""
+    return f"({where}it follows from your changes to {shown}{more})"
+
+
+def review(settings: Settings, *, diff_base: str | None = None, changed_files: Sequence[Path] = ()) -> LintResult:
+    """``check``: lint the whole strategy root, whichever files were named.
+
+    With ``diff_base``, report only the findings that are new since that revision. With
+    ``changed_files`` (as a pre-commit hook passes them), findings that are new since the
+    base -- or since HEAD -- and lie in other files are attributed to the changed files."""
+    current = lint(settings)
+    base: LintResult | None = None
+    if diff_base is not None:
+        base = lint_revision(settings, diff_base, reuse=current.graph.loaded)
+    elif changed_files and has_revision(current.repo_root, "HEAD"):
+        try:
+            base = lint_revision(settings, "HEAD", reuse=current.graph.loaded)
+        except StratlintError:
+            base = None  # the note is a help; the run itself does not depend on it
+    if base is None:
+        return current
+    if changed_files:
+        changed = {
+            relative_path(Path(os.path.realpath(path.parent)) / path.name, current.repo_root) for path in changed_files
+        }
+        since = "the last commit" if diff_base is None else f"'{diff_base}'"
+        current = attribute(current, base, changed, since=since)
+    return compare(current, base) if diff_base is not None else current
