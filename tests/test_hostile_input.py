@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from stratlint.load.artifact import DEFAULT_MAX_BYTES, load_bytes
+from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_bytes
 from stratlint.load.yaml import MAX_VALUES
 
 from conftest import STRATEGY, check_json, run_stratlint
@@ -230,15 +230,21 @@ def test_python_tag_is_never_constructed(tmp_path: Path, strategy_copy: Path) ->
     assert not marker.exists()
 
 
-def test_alias_bomb_is_rejected_before_expansion_with_bounded_memory() -> None:
-    assert len(BILLION_LAUGHS) < 600
-    # Expanded, the document would hold 9**9 (387 million) strings.
+def _load_measuring_peak(data: bytes, name: str) -> tuple[LoadedArtifact, int]:
+    """Load ``data`` and return the loader's peak memory (bytes traced by tracemalloc)."""
     tracemalloc.start()
     try:
-        loaded = load_bytes(BILLION_LAUGHS, "bomb.yaml")
+        loaded = load_bytes(data, name)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return loaded, peak
+
+
+def test_alias_bomb_is_rejected_before_expansion_with_bounded_memory() -> None:
+    assert len(BILLION_LAUGHS) < 600
+    # Expanded, the document would hold 9**9 (387 million) strings.
+    loaded, peak = _load_measuring_peak(BILLION_LAUGHS, "bomb.yaml")
     assert [problem.kind for problem in loaded.problems] == ["alias-bomb"]
     assert loaded.model is None
     assert peak < 20 * 1024 * 1024
@@ -257,12 +263,7 @@ def test_a_chain_of_aliases_cannot_build_deep_data() -> None:
 
 def test_many_values_are_rejected_before_they_fill_memory() -> None:
     data = b"- a\n" * (MAX_VALUES + 1)  # under the size limit
-    tracemalloc.start()
-    try:
-        loaded = load_bytes(data, "x.yaml")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    loaded, peak = _load_measuring_peak(data, "x.yaml")
     assert [(p.kind, p.line) for p in loaded.problems] == [("file-too-large", MAX_VALUES)]
     assert peak < 20 * 1024 * 1024
 
@@ -271,12 +272,7 @@ def test_a_long_text_repeated_by_aliases_is_an_alias_bomb() -> None:
     # Few values, but each alias repeats 500,000 characters into every later stage.
     references = ",".join(["*x"] * 100)
     data = f"{HEADER}title: &x {'X' * 500_000}\ntags: [{references}]\n".encode()
-    tracemalloc.start()
-    try:
-        loaded = load_bytes(data, "x.yaml")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    loaded, peak = _load_measuring_peak(data, "x.yaml")
     assert [problem.kind for problem in loaded.problems] == ["alias-bomb"]
     assert peak < 40 * 1024 * 1024
 
