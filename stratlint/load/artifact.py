@@ -58,12 +58,19 @@ def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
             return too_large(max_bytes)
         chunks = []
         remaining = max_bytes + 1
+        # Ask for one byte more than the file's size: a regular file reads short only at its
+        # end, so one read usually says it all (a second one just to see the end doubles the
+        # system calls of a run). A file that grew meanwhile is read on, up to the limit.
+        wanted = min(remaining, info.st_size + 1, 1 << 20)
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, wanted)
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < wanted:
+                break
+            wanted = min(remaining, 1 << 20)
         data = b"".join(chunks)
     except OSError as error:
         return LoadProblem("unreadable-file", f"The file cannot be read: {error.strerror or error}.", 1, 1)

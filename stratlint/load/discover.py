@@ -56,6 +56,7 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
             if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
                 continue  # .git, .venv, caches
             path = Path(entry.path)
+            target_of_link: Path | None = None
             is_yaml = entry.name.endswith(YAML_SUFFIXES)
             if entry.is_symlink():
                 try:
@@ -72,7 +73,7 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
                     continue
                 # Read a link inside the repository as the file it points to, under that
                 # file's own name, so a file reached twice is loaded once.
-                path = target
+                path = target_of_link = target
             if not _utf8(_rel(path, repo_root)):
                 # Reported, not read: a name that is not UTF-8 cannot be printed or put in JSON.
                 if entry.is_dir():
@@ -81,15 +82,20 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
                 elif is_yaml:
                     skipped.append(SkippedPath(_shown(_rel(path, repo_root)), "its name is not valid UTF-8; rename it"))
                 continue
-            try:
-                mode = path.stat().st_mode
-            except OSError:
-                if is_yaml:
-                    skipped.append(SkippedPath(_rel(path, repo_root), "it cannot be read"))
-                continue
-            if stat.S_ISDIR(mode):
+            if path is not target_of_link:
+                # Not a link: the folder listing already says what the entry is, no stat needed.
+                is_folder, is_regular = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
+            else:
+                try:
+                    mode = path.stat().st_mode
+                except OSError:
+                    if is_yaml:
+                        skipped.append(SkippedPath(_rel(path, repo_root), "it cannot be read"))
+                    continue
+                is_folder, is_regular = stat.S_ISDIR(mode), stat.S_ISREG(mode)
+            if is_folder:
                 stack.append(path)
-            elif is_yaml and stat.S_ISREG(mode):
+            elif is_yaml and is_regular:
                 if path not in seen_files:
                     seen_files.add(path)
                     files.append(path)
