@@ -1,6 +1,6 @@
 """Which findings count, and how much: selection, severity overrides, per-path ignores.
 
-A small pure object, decided per diagnostic (after flake8's DecisionEngine): the most
+A small pure object, decided per diagnostic: the most
 specific selector wins (a full code or a name, then longer code prefixes, then ALL), and on a
 tie, ignore beats select and a later severity entry beats an earlier one.
 """
