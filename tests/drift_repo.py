@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import PROJECT
+from conftest import PROJECT, invoke
 
 DRIFT_STRATEGY = PROJECT / "tests" / "fixtures" / "drift" / "strategy"
 CLAIM_LINE = "statement: Customers close their books in three days."
@@ -33,6 +33,14 @@ def make_repo(tmp_path: Path) -> Path:
     shutil.copytree(DRIFT_STRATEGY, repo / "strategy")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "strategy")
+    return repo
+
+
+def make_locked_repo(tmp_path: Path) -> Path:
+    """``make_repo``, then 'stratlint lock' run and the lock committed: every reference stamped."""
+    repo = make_repo(tmp_path)
+    assert invoke("lock", "strategy", cwd=repo).exit_code == 0
+    commit_all(repo, "lock")
     return repo
 
 

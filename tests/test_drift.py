@@ -8,7 +8,7 @@ from pathlib import Path
 from stratlint.engine import Settings, lint
 
 from conftest import invoke, run_stratlint
-from drift_repo import CLAIM_LINE, REWORDED_LINE, artifact_digests, commit_all, edit, git, make_repo
+from drift_repo import CLAIM_LINE, REWORDED_LINE, artifact_digests, commit_all, edit, git, make_locked_repo, make_repo
 
 CLAIM = "claim-close-in-days"
 
@@ -24,15 +24,8 @@ def _dependents_of(repo: Path, target: str) -> set[tuple[str, int]]:
     return {(edge.source.artifact.path, edge.span.line) for edge in graph.referrers(graph.nodes[target])}
 
 
-def _locked_repo(tmp_path: Path) -> Path:
-    repo = make_repo(tmp_path)
-    assert invoke("lock", "strategy", cwd=repo).exit_code == 0
-    commit_all(repo, "lock")
-    return repo
-
-
 def test_rewording_a_claim_makes_every_dependent_suspect_with_before_and_after(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     assert _suspects(repo) == []
     edit(repo / "strategy" / "narrative.yaml", CLAIM_LINE, REWORDED_LINE)
     found = _suspects(repo)
@@ -46,7 +39,7 @@ def test_rewording_a_claim_makes_every_dependent_suspect_with_before_and_after(t
 
 
 def test_owner_comment_key_order_and_quoting_change_nothing(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     narrative = repo / "strategy" / "narrative.yaml"
     edit(narrative, "owner: pmm-close", "owner: someone-else")
     edit(narrative, "# the headline claim", "# reworded comment, and a new one below\n        # about nothing")
@@ -61,7 +54,7 @@ def test_owner_comment_key_order_and_quoting_change_nothing(tmp_path: Path) -> N
 
 
 def test_review_accept_clears_exactly_the_accepted_and_only_the_lock_changes(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     edit(repo / "strategy" / "narrative.yaml", CLAIM_LINE, REWORDED_LINE)
     commit_all(repo, "reword")
     before = artifact_digests(repo / "strategy")
@@ -85,7 +78,7 @@ def test_review_accept_clears_exactly_the_accepted_and_only_the_lock_changes(tmp
 
 
 def test_review_text_groups_by_function_then_owner(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     edit(repo / "strategy" / "narrative.yaml", CLAIM_LINE, REWORDED_LINE)
     text = invoke("review", "strategy", cwd=repo).stdout
     lines = text.splitlines()
@@ -94,7 +87,7 @@ def test_review_text_groups_by_function_then_owner(tmp_path: Path) -> None:
 
 
 def test_review_accept_unknown_id_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     lock = (repo / "strategy" / "stratlint.lock").read_bytes()
     result = run_stratlint("review", "strategy", "--accept", "msg-nope", cwd=repo)
     assert result.returncode == 2
@@ -103,7 +96,7 @@ def test_review_accept_unknown_id_is_a_usage_error_and_writes_nothing(tmp_path: 
 
 
 def test_lock_never_restamps_a_suspect_and_prunes_gone_references(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     edit(repo / "strategy" / "narrative.yaml", CLAIM_LINE, REWORDED_LINE)
     assert invoke("lock", "strategy", cwd=repo).exit_code == 0
     assert len(_suspects(repo)) == 2
@@ -118,7 +111,7 @@ def test_lock_never_restamps_a_suspect_and_prunes_gone_references(tmp_path: Path
 
 
 def test_lock_file_is_sorted_and_line_oriented(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     lines = [line for line in (repo / "strategy" / "stratlint.lock").read_text().splitlines() if line[:1] != "#"]
     assert lines == sorted(lines)
     assert all(line.startswith(("edge ", "node ")) for line in lines)
@@ -138,7 +131,7 @@ def test_missing_lock_means_no_suspects_and_one_note(tmp_path: Path) -> None:
 
 
 def test_conflicted_lock_is_a_diagnostic_at_its_line_and_lock_refuses(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     lock = repo / "strategy" / "stratlint.lock"
     lines = lock.read_text().splitlines()
     lines[5:5] = ["<<<<<<< HEAD", "edge x y z 0123", "=======", ">>>>>>> other"]
@@ -155,7 +148,7 @@ def test_conflicted_lock_is_a_diagnostic_at_its_line_and_lock_refuses(tmp_path: 
 
 
 def test_lock_survives_a_merge_of_branches_that_accepted_different_reviews(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     edit(repo / "strategy" / "narrative.yaml", CLAIM_LINE, REWORDED_LINE)
     commit_all(repo, "reword the claim")
     git(repo, "checkout", "-qb", "product-review")
@@ -177,7 +170,7 @@ def test_lock_survives_a_merge_of_branches_that_accepted_different_reviews(tmp_p
 
 
 def test_accepting_a_play_accepts_its_objections_and_claims_stay_suspect(tmp_path: Path) -> None:
-    repo = _locked_repo(tmp_path)
+    repo = make_locked_repo(tmp_path)
     edit(repo / "strategy" / "narrative.yaml", "from 12 days to 3.", "from 12 days to 4.")
     found = {d["message"].split("'")[1] for d in _suspects(repo)}
     assert found == {"obj-too-risky", "msg-close-in-days", "claim-close-in-days", "claim-no-spreadsheets"}

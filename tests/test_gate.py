@@ -10,18 +10,15 @@ import pytest
 from stratlint.engine import Settings, lint
 from stratlint.release import release_nodes
 
-from conftest import STRATEGY, invoke, run_stratlint
-from drift_repo import CLAIM_LINE, REWORDED_LINE, commit_all, edit, make_repo
+from conftest import STRATEGY, run_stratlint
+from drift_repo import CLAIM_LINE, REWORDED_LINE, edit, make_locked_repo
 
 RELEASE = "rel-continuous-close"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    repo = make_repo(tmp_path)
-    assert invoke("lock", "strategy", cwd=repo).exit_code == 0
-    commit_all(repo, "lock")
-    return repo
+    return make_locked_repo(tmp_path)
 
 
 def test_gate_passes_a_clean_release(repo: Path) -> None:
