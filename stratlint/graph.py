@@ -26,8 +26,11 @@ from stratlint.model.common import Ref
 from stratlint.model.initiative import Initiative
 from stratlint.model.priorities import Priority
 
+# Graph objects are read-only by convention, not frozen: a graph holds tens of thousands of
+# them, and a frozen dataclass costs several times as much to build.
 
-@dataclass(frozen=True, slots=True, eq=False)
+
+@dataclass(slots=True, eq=False)
 class Artifact:
     """A file that loaded into the model."""
 
@@ -38,12 +41,14 @@ class Artifact:
     text: str
     function: Function | None = field(init=False)
     """The function whose plan this is (product, marketing, sales), or None."""
+    nodes: list[Node] = field(init=False, default_factory=list)
+    """Every node the file declares, duplicates included, in file order."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "function", type(self.model).function)
+        self.function = type(self.model).function
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Node:
     """Anything with an id: an artifact, or an entry inside one."""
 
@@ -53,6 +58,8 @@ class Node:
     pointer: str
     entry: BaseModel
     parent: Node | None
+    refs: list[ReferenceEdge] = field(default_factory=list)
+    """The references this node makes, in file order."""
 
     @property
     def function(self) -> Function | None:
@@ -83,7 +90,7 @@ class Node:
             node = node.parent
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class ReferenceEdge:
     """One reference, from a node's field to an id, at the position of the reference."""
 
@@ -180,8 +187,9 @@ class Graph:
         return [node for node in found if node.function is function]
 
     def references(self, node: Node, field_name: str | None = None) -> list[ReferenceEdge]:
-        edges = self.edges_from.get(node.id, ())
-        return [edge for edge in edges if edge.source is node and (field_name is None or edge.field == field_name)]
+        if field_name is None:
+            return list(node.refs)
+        return [edge for edge in node.refs if edge.field == field_name]
 
     def referrers(self, node: Node) -> list[ReferenceEdge]:
         """Resolving references that point at ``node``."""
@@ -246,6 +254,7 @@ def build_graph(
         owner = parent
         if node_type is not None:
             node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
+            artifact.nodes.append(node)
             first = nodes.get(node.id)
             if first is None:
                 nodes[node.id] = node
@@ -284,6 +293,7 @@ def build_graph(
     edges, edges_from, edges_to = graph.edges, graph.edges_from, graph.edges_to
     for source, target_id, ref, name, pointer in references:
         edge = ReferenceEdge(source, target_id, ref, name, pointer, nodes.get(target_id))
+        source.refs.append(edge)
         edges.append(edge)
         edges_from[source.id].append(edge)
         edges_to[target_id].append(edge)
