@@ -3,10 +3,13 @@ definition, a narrative node and the primary priority."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stratlint.graph import Graph, Node
-from stratlint.model import Function
+from stratlint.graph import Artifact, Graph, Node
+from stratlint.model import Function, NodeType
+
+_INITIATIVE_TYPES = frozenset({NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,25 +47,50 @@ def _traces(graph: Graph, node: Node, field: str) -> bool:
     return any(edge.resolves for edge in graph.references(node, field))
 
 
+Counts = tuple[int, int, int, int, int]
+"""Entries, traced to all three, to value, to narrative, to the primary priority."""
+
+
+def artifact_counts(graph: Graph, artifact: Artifact) -> Counts | None:
+    """The alignment counts of one file's entries (None for a file that is no function's
+    plan). A file's counts depend on its own entries and what they reference, so they can
+    be kept per file and added up."""
+    if artifact.function is None:
+        return None
+    primary = graph.primary_priority()
+    counts = [0, 0, 0, 0, 0]
+    for node in artifact.nodes:
+        if node.type not in _INITIATIVE_TYPES:
+            continue
+        value = _traces(graph, node, "value")
+        narrative = _traces(graph, node, "narrative")
+        serves_primary = primary is not None and any(
+            edge.target is primary for edge in graph.references(node, "priority")
+        )
+        counts[0] += 1
+        counts[1] += value and narrative and serves_primary
+        counts[2] += value
+        counts[3] += narrative
+        counts[4] += serves_primary
+    return (counts[0], counts[1], counts[2], counts[3], counts[4])
+
+
+def combine(per_file: Iterable[tuple[str, Counts]]) -> tuple[AlignmentScore, ...]:
+    """Scores for product, marketing and sales, then overall, from (function, counts) pairs."""
+    by_function = {function.value: [0, 0, 0, 0, 0] for function in Function}
+    for function, counts in per_file:
+        total = by_function[function]
+        for index, count in enumerate(counts):
+            total[index] += count
+    scores = [AlignmentScore(function, *counts) for function, counts in by_function.items()]
+    overall = [sum(score_counts) for score_counts in zip(*by_function.values(), strict=True)]
+    return (*scores, AlignmentScore("overall", *overall))
+
+
 def score_alignment(graph: Graph) -> tuple[AlignmentScore, ...]:
     """Scores for product, marketing and sales, then overall."""
-    primary = graph.primary_priority()
-    scores = []
-    totals = [0, 0, 0, 0, 0]
-    for function in Function:
-        counts = [0, 0, 0, 0, 0]
-        for node in graph.initiatives(function):
-            value = _traces(graph, node, "value")
-            narrative = _traces(graph, node, "narrative")
-            serves_primary = primary is not None and any(
-                edge.target is primary for edge in graph.references(node, "priority")
-            )
-            counts[0] += 1
-            counts[1] += value and narrative and serves_primary
-            counts[2] += value
-            counts[3] += narrative
-            counts[4] += serves_primary
-        scores.append(AlignmentScore(function.value, *counts))
-        totals = [a + b for a, b in zip(totals, counts, strict=True)]
-    scores.append(AlignmentScore("overall", *totals))
-    return tuple(scores)
+    return combine(
+        (artifact.function.value, counts)
+        for artifact in graph.artifacts
+        if artifact.function is not None and (counts := artifact_counts(graph, artifact)) is not None
+    )

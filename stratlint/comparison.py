@@ -125,7 +125,10 @@ def review(settings: Settings, *, diff_base: str | None = None, changed_files: S
     With ``diff_base``, report only the findings that are new since that revision. With
     ``changed_files`` (as a pre-commit hook passes them), findings that are new since the
     base -- or since HEAD -- and lie in other files are attributed to the changed files."""
-    current = lint(settings)
+    # Without a base to compare against, the result itself is all that is needed, and the
+    # last run's snapshot can stand for the files an edit cannot affect.
+    needs_graph = diff_base is not None or bool(changed_files)
+    current = lint(settings, incremental=not needs_graph)
     base: LintResult | None = None
     if diff_base is not None:
         base = lint_revision(settings, diff_base, reuse=current.graph.loaded)

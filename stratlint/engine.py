@@ -11,11 +11,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stratlint.alignment import AlignmentScore, score_alignment
+from stratlint.alignment import AlignmentScore, Counts, artifact_counts, combine, score_alignment
 from stratlint.baseline import Baseline
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity
 from stratlint.drift import tracked_edges
-from stratlint.graph import Graph, build_graph
+from stratlint.facts import facts_of
+from stratlint.graph import Artifact, Graph, build_graph
+from stratlint.incremental import MAX_RECHECK_SHARE, FileRecord, Snapshot, SnapshotStore, analysis_key, plan
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, read_bounded
 from stratlint.load.cache import LoadCache, cache_folder, content_key, packed, settings_key
 from stratlint.load.discover import discover, find_repository_root
@@ -96,6 +98,8 @@ class LintResult:
     base_summary: Summary | None = None
     """The summary at a base revision, when the run compares against one (``--diff``);
     reporters then show each alignment score's change."""
+    files: tuple[str, ...] = ()
+    """Every file of the run, relative to the repository root."""
 
     @property
     def failed(self) -> bool:
@@ -113,7 +117,19 @@ def relative_path(path: Path, repo_root: Path) -> str:
         return Path(os.path.relpath(path, repo_root)).as_posix()
 
 
-def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
+@dataclass(slots=True)
+class FileRead:
+    """One file under the strategy root: its bytes and content key, read but not parsed;
+    ``artifact`` once it is loaded (at once for a file that could not be read)."""
+
+    relpath: str
+    content: bytes
+    raw: bytes | None = None
+    artifact: LoadedArtifact | None = None
+
+
+def read_strategy(settings: Settings) -> tuple[list[FileRead], Path, str]:
+    """Find and read every strategy file under the root, in load order."""
     root = settings.root
     if not root.exists():
         raise StratlintError(f"{root}: no such folder. Pass the folder that holds the strategy files.")
@@ -124,52 +140,57 @@ def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
     # Paths are reported relative to the enclosing git repository, or to the current folder.
     repo_root = (settings.repo_root or find_repository_root(root) or Path.cwd()).resolve()
     files, skipped = discover(root, repo_root)
-    with _collector_paused():
-        loaded = _load_files(files, repo_root, root, settings)
-    for skip in skipped:
-        loaded.append(
-            LoadedArtifact(
-                skip.relpath,
-                problems=[_skip_problem(skip.reason)],
-            )
-        )
-    return loaded, repo_root, relative_path(root.resolve(), repo_root)
-
-
-def _load_files(files: list[Path], repo_root: Path, root: Path, settings: Settings) -> list[LoadedArtifact]:
-    """Read every file; take unchanged ones from the cache; load the rest, on several
-    cores when there are many; store what was loaded."""
-    cache = LoadCache.open(cache_folder(repo_root, root), root, settings_key(settings)) if settings.cache else None
-    loaded: list[LoadedArtifact | None] = []
-    pending: list[tuple[str, bytes]] = []
-    slots: list[tuple[int, bytes]] = []
-    prefix = str(repo_root) + os.sep
-    for path in files:
-        name = str(path)
-        relpath = (
-            name[len(prefix) :].replace(os.sep, "/") if name.startswith(prefix) else relative_path(path, repo_root)
-        )
+    reads: list[FileRead] = []
+    for name, relpath in files:
         raw = read_bounded(name, settings.max_file_size)
         if isinstance(raw, LoadProblem):
-            loaded.append(LoadedArtifact(relpath, problems=[raw]))
-            continue
-        content = content_key(relpath, raw) if cache is not None else b""
-        hit = cache.get(content, relpath, raw) if cache is not None else None
-        if hit is None:
-            slots.append((len(loaded), content))
-            pending.append((relpath, raw))
-        loaded.append(hit)
-    jobs = choose_jobs(len(pending), settings.jobs)
-    for (index, content), (artifact, entry) in zip(
-        slots, load_contents(pending, jobs, settings.extra_schemas), strict=True
+            reads.append(_unread(LoadedArtifact(relpath, problems=[raw])))
+        else:
+            reads.append(FileRead(relpath, content_key(relpath, raw), raw))
+    reads.extend(_unread(LoadedArtifact(skip.relpath, problems=[_skip_problem(skip.reason)])) for skip in skipped)
+    return reads, repo_root, relative_path(root.resolve(), repo_root)
+
+
+def _unread(artifact: LoadedArtifact) -> FileRead:
+    problem = "\0".join(f"{p.kind}:{p.message}" for p in artifact.problems)
+    return FileRead(
+        artifact.path, content_key(artifact.path, problem.encode("utf-8", "surrogateescape")), None, artifact
+    )
+
+
+def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
+    reads, repo_root, root_path = read_strategy(settings)
+    with _collector_paused():
+        return _load(reads, settings, repo_root), repo_root, root_path
+
+
+def _load(
+    reads: Sequence[FileRead], settings: Settings, repo_root: Path, *, cache: bool = True
+) -> list[LoadedArtifact]:
+    """Load every file not loaded yet: unchanged ones from the cache, the rest on several
+    cores when there are many; store what was loaded. Returns the artifacts in order."""
+    store = (
+        LoadCache.open(cache_folder(repo_root, settings.root), settings.root, settings_key(settings))
+        if settings.cache and cache
+        else None
+    )
+    pending: list[FileRead] = []
+    for read in reads:
+        if read.artifact is None and read.raw is not None:
+            read.artifact = store.get(read.content, read.relpath, read.raw) if store is not None else None
+            if read.artifact is None:
+                pending.append(read)
+    items = [(read.relpath, read.raw or b"") for read in pending]
+    for read, (artifact, entry) in zip(
+        pending, load_contents(items, choose_jobs(len(items), settings.jobs), settings.extra_schemas), strict=True
     ):
-        if cache is not None:
-            cache.put(content, entry if entry is not None else packed(artifact))
+        if store is not None:
+            store.put(read.content, entry if entry is not None else packed(artifact))
         artifact.data = None
-        loaded[index] = artifact
-    if cache is not None:
-        cache.save()
-    return [artifact for artifact in loaded if artifact is not None]
+        read.artifact = artifact
+    if store is not None:
+        store.save()
+    return [read.artifact for read in reads if read.artifact is not None]
 
 
 @contextlib.contextmanager
@@ -227,11 +248,27 @@ def _notes(graph: Graph) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def lint(settings: Settings) -> LintResult:
-    """Load the strategy under ``settings.root`` and analyze it."""
-    loaded, repo_root, root_path = load_strategy(settings)
+def lint(settings: Settings, *, incremental: bool = False) -> LintResult:
+    """Load the strategy under ``settings.root`` and analyze it.
+
+    With ``incremental`` (and the cache on), reuse what the last such run concluded about
+    the files an edit cannot affect (stratlint.incremental); the result is the same, but its
+    ``graph`` then holds only the files checked again."""
+    reads, repo_root, root_path = read_strategy(settings)
+    lock = load_lock(settings, repo_root, root_path)
+    store = _snapshot_store(settings, repo_root) if incremental and settings.cache else None
     with _collector_paused():
-        return analyze(loaded, settings, repo_root, root_path, lock=load_lock(settings, repo_root, root_path))
+        if store is not None:
+            snapshot = store.read()
+            if snapshot is not None:
+                result = _lint_incrementally(reads, snapshot, store, settings, repo_root, root_path, lock)
+                if result is not None:
+                    return result
+        loaded = _load(reads, settings, repo_root)
+        result, analysis = _analyze(loaded, settings, repo_root, root_path, lock=lock)
+        if store is not None:
+            store.write(_snapshot_of(analysis, reads, result))
+        return result
 
 
 def analyze(
@@ -240,6 +277,23 @@ def analyze(
     """Everything after loading: graph, rules, policy, suppressions, baseline, summary. Loaded
     artifacts may come from the working tree or from elsewhere (a git revision), and are
     analyzed the same way. Without ``lock``, nothing is suspect and nothing asks for a lock."""
+    return _analyze(loaded, settings, repo_root, root_path, lock=lock)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """What a full analysis learned beyond its result, for the snapshot."""
+
+    graph: Graph
+    strategy_findings: tuple[Diagnostic, ...]
+    final: tuple[Diagnostic, ...]
+    """The findings after suppressions, before the baseline."""
+    waived_in: Mapping[str, int]
+
+
+def _analyze(
+    loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, root_path: str, *, lock: Lock | None
+) -> tuple[LintResult, _Analysis]:
     graph = build_graph(
         loaded,
         root_path,
@@ -249,19 +303,170 @@ def analyze(
     )
     diagnostics = settings.policy.apply(run_rules(graph))
     suppressed = apply_suppressions(diagnostics, loaded, settings.policy, settings.effective_today())
-    diagnostics = sorted(suppressed.kept, key=Diagnostic.sort_key)
+    final = sorted(suppressed.kept, key=Diagnostic.sort_key)
+    strategy_findings = tuple(d for d in diagnostics if d.code in _STRATEGY_WIDE)
+    result = _result(
+        final,
+        settings,
+        repo_root,
+        graph,
+        [item.path for item in loaded],
+        score_alignment(graph),
+        suppressed.waived,
+        _notes(graph),
+    )
+    return result, _Analysis(graph, strategy_findings, tuple(final), suppressed.waived_in)
+
+
+_STRATEGY_WIDE = frozenset(rule.code for rule in RULES if rule.strategy_wide)
+
+
+def _result(
+    final: list[Diagnostic],
+    settings: Settings,
+    repo_root: Path,
+    graph: Graph,
+    files: list[str],
+    alignment: tuple[AlignmentScore, ...],
+    waived: int,
+    notes: tuple[str, ...],
+) -> LintResult:
+    diagnostics = final
     baselined = 0
     if settings.baseline is not None:
         diagnostics, baselined = settings.baseline.filter(diagnostics)
     summary = Summary(
-        files=len(loaded),
+        files=len(files),
         counts=count_severities(diagnostics),
-        alignment=score_alignment(graph),
-        waived=suppressed.waived,
+        alignment=alignment,
+        waived=waived,
         baselined=baselined,
-        notes=_notes(graph),
+        notes=notes,
     )
-    return LintResult(tuple(diagnostics), summary, graph, RULES, repo_root, settings.fail_on)
+    return LintResult(tuple(diagnostics), summary, graph, RULES, repo_root, settings.fail_on, files=tuple(files))
+
+
+# -- incremental runs -------------------------------------------------------------------------
+
+
+def _snapshot_store(settings: Settings, repo_root: Path) -> SnapshotStore | None:
+    lock_file = settings.root / LOCK_FILENAME
+    lock_bytes = read_bounded(str(lock_file), 16 * 1024 * 1024) if os.path.lexists(lock_file) else None
+    key = analysis_key(
+        settings_key(settings),
+        (
+            str(repo_root),
+            settings.policy,
+            settings.max_proof_age_months,
+            settings.effective_today(),
+        ),
+        lock_bytes if isinstance(lock_bytes, bytes) else (None if lock_bytes is None else b"unreadable"),
+    )
+    return SnapshotStore.open(cache_folder(repo_root, settings.root), settings.root, key)
+
+
+def _snapshot_of(analysis: _Analysis, reads: Sequence[FileRead], result: LintResult) -> Snapshot:
+    graph = analysis.graph
+    artifacts = {artifact.path: artifact for artifact in graph.artifacts}
+    by_path: dict[str, list[Diagnostic]] = {read.relpath: [] for read in reads}
+    elsewhere: list[Diagnostic] = []
+    for diagnostic in analysis.final:
+        by_path.get(diagnostic.path, elsewhere).append(diagnostic)
+    files: dict[str, FileRecord] = {}
+    for read in reads:
+        assert read.artifact is not None
+        artifact = artifacts.get(read.relpath)
+        files[read.relpath] = FileRecord(
+            read.content,
+            facts_of(read.artifact, artifact),
+            tuple(by_path[read.relpath]),
+            analysis.waived_in.get(read.relpath, 0),
+            _alignment_of(graph, artifact),
+        )
+    return Snapshot(files, analysis.strategy_findings, tuple(elsewhere), result.summary.notes)
+
+
+def _alignment_of(graph: Graph, artifact: Artifact | None) -> tuple[str, Counts] | None:
+    if artifact is None or artifact.function is None:
+        return None
+    counts = artifact_counts(graph, artifact)
+    return None if counts is None else (artifact.function.value, counts)
+
+
+def _lint_incrementally(
+    reads: list[FileRead],
+    snapshot: Snapshot,
+    store: SnapshotStore,
+    settings: Settings,
+    repo_root: Path,
+    root_path: str,
+    lock: Lock,
+) -> LintResult | None:
+    """The result from the last run's snapshot and the files that changed since; None
+    when only a full run gives the right result (see stratlint.incremental)."""
+    records = snapshot.files
+    if len(records) != len(reads) or any(path != read.relpath for path, read in zip(records, reads, strict=True)):
+        return None  # a file added, removed or renamed
+    changed = [read for read in reads if records[read.relpath].content != read.content]
+    if not changed:
+        return _result_of(snapshot, settings, repo_root, Graph(root_path=root_path))
+    if len(changed) > max(1, int(len(reads) * MAX_RECHECK_SHARE)):
+        return None
+    by_path = {read.relpath: read for read in reads}
+    loaded = _load(changed, settings, repo_root, cache=False)
+    alone = build_graph(loaded, root_path)
+    artifacts = {artifact.path: artifact for artifact in alone.artifacts}
+    new_facts = {item.path: facts_of(item, artifacts.get(item.path)) for item in loaded}
+    work = plan(snapshot, [read.relpath for read in reads], new_facts)
+    if work is None:
+        return None
+    parts = [by_path[path] for path in work.graph_files]
+    _load(parts, settings, repo_root, cache=False)
+    graph = build_graph(
+        [read.artifact for read in parts if read.artifact is not None],
+        root_path,
+        lock=lock,
+        today=settings.effective_today(),
+        max_proof_age_months=settings.max_proof_age_months,
+        whole=work.index,
+    )
+    recheck = set(work.recheck)
+    found = [
+        d
+        for d in settings.policy.apply(run_rules(graph, [rule for rule in RULES if not rule.strategy_wide]))
+        if d.path in recheck
+    ]
+    found += [d for d in snapshot.strategy_findings if d.path in recheck]
+    graph_artifacts = {artifact.path: artifact for artifact in graph.artifacts}
+    for path in work.recheck:
+        read = by_path[path]
+        assert read.artifact is not None
+        own = [d for d in found if d.path == path]
+        suppressed = apply_suppressions(own, [read.artifact], settings.policy, settings.effective_today())
+        records[path] = FileRecord(
+            read.content,
+            work.facts.get(path) or records[path].facts,
+            tuple(sorted(suppressed.kept, key=Diagnostic.sort_key)),
+            suppressed.waived,
+            _alignment_of(graph, graph_artifacts.get(path)),
+        )
+    store.write(snapshot)
+    return _result_of(snapshot, settings, repo_root, graph)
+
+
+def _result_of(snapshot: Snapshot, settings: Settings, repo_root: Path, graph: Graph) -> LintResult:
+    records = snapshot.files.values()
+    alignment = combine(record.alignment for record in records if record.alignment is not None)
+    return _result(
+        sorted(snapshot.diagnostics(), key=Diagnostic.sort_key),
+        settings,
+        repo_root,
+        graph,
+        list(snapshot.files),
+        alignment,
+        sum(record.waived for record in records),
+        snapshot.notes,
+    )
 
 
 def count_severities(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:

@@ -13,7 +13,7 @@ import typing
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -144,6 +144,19 @@ def _holds_models(annotation: Any) -> bool:
     return any(_holds_models(arg) for arg in typing.get_args(annotation))
 
 
+class WholeStrategy(Protocol):
+    """Strategy-wide answers for a graph that holds only part of the strategy (see
+    ``Graph.whole``); stratlint.facts.StrategyIndex gives them from every file's facts."""
+
+    def ids_of_types(self, types: frozenset[NodeType]) -> list[str]: ...
+
+    def has_kind(self, kind: str) -> bool: ...
+
+    def complete(self, *kinds: str) -> bool: ...
+
+    def unloaded_ids(self) -> frozenset[str]: ...
+
+
 @dataclass(slots=True)
 class Graph:
     """Nodes, edges and indexes over the whole strategy. Treat as read-only."""
@@ -171,6 +184,11 @@ class Graph:
     """Memo for ids_of_types: rules ask for the same candidate lists many times."""
     by_artifact: dict[int, list[Node]] = field(default_factory=dict)
     """Memo for nodes_in, by id() of the artifact (artifacts compare by identity)."""
+    whole: WholeStrategy | None = None
+    """Set when the graph holds only some files (an incremental run checks the files an edit
+    can affect, and what they reference): the questions about the whole strategy -- which
+    ids exist, whether every file of a kind loaded -- are answered from here, so the rules
+    conclude on those files exactly what a full run concludes."""
 
     # -- queries ---------------------------------------------------------------------
     def of_type(self, *types: NodeType) -> list[Node]:
@@ -204,12 +222,16 @@ class Graph:
 
     def has_kind(self, kind: str) -> bool:
         """A file of ``kind`` exists, whether or not it loaded."""
+        if self.whole is not None:
+            return self.whole.has_kind(kind)
         return any(item.kind == kind for item in self.loaded)
 
     def complete(self, *kinds: str) -> bool:
         """Every file that could be of one of ``kinds`` loaded. Rules that conclude something
         is missing (no roadmap item backs a claim, nothing references a node) hold back
         otherwise: the unread file may hold it, and its own errors say what to fix."""
+        if self.whole is not None:
+            return self.whole.complete(*kinds)
         return not any(item.model is None and (item.kind is None or item.kind in kinds) for item in self.loaded)
 
     def unresolved(self, edge: ReferenceEdge) -> bool:
@@ -224,6 +246,8 @@ class Graph:
 
     def ids_of_types(self, types: frozenset[NodeType]) -> list[str]:
         """Ids of the (first-defined) nodes of the given types, in definition order."""
+        if self.whole is not None:
+            return self.whole.ids_of_types(types)
         found = self.id_index.get(types)
         if found is None:
             found = [node_id for node_id, node in self.nodes.items() if node.type in types]
@@ -242,8 +266,9 @@ def build_graph(
     lock: Lock | None = None,
     today: datetime.date | None = None,
     max_proof_age_months: int = 18,
+    whole: WholeStrategy | None = None,
 ) -> Graph:
-    graph = Graph(root_path=root_path, lock=lock, today=today, max_proof_age_months=max_proof_age_months)
+    graph = Graph(root_path=root_path, lock=lock, today=today, max_proof_age_months=max_proof_age_months, whole=whole)
     nodes, by_type, duplicates = graph.nodes, graph.by_type, graph.duplicates
     # References are collected first and become edges once every node is known.
     references: list[tuple[Node, str, Ref, str, str]] = []
@@ -300,7 +325,11 @@ def build_graph(
     graph.edges_from = dict(edges_from)
     graph.edges_to = dict(edges_to)
     graph.by_type = dict(by_type)
-    graph.unloaded_ids = frozenset().union(*(item.declared_ids for item in graph.loaded if item.model is None))
+    graph.unloaded_ids = (
+        whole.unloaded_ids()
+        if whole is not None
+        else frozenset().union(*(item.declared_ids for item in graph.loaded if item.model is None))
+    )
     return graph
 
 

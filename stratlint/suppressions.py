@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from stratlint.diagnostics import Diagnostic, Span
@@ -187,6 +187,8 @@ class SuppressionOutcome:
     """Findings silenced by an unexpired waiver (a suppression with until=)."""
     suppressed: int = 0
     """Every finding silenced, waived or not."""
+    waived_in: dict[str, int] = field(default_factory=dict)
+    """``waived``, by file."""
 
 
 def apply_suppressions(
@@ -235,6 +237,7 @@ def _silence(
     outcome.suppressed += 1
     if chosen.until is not None:
         outcome.waived += 1
+        outcome.waived_in[diagnostic.path] = outcome.waived_in.get(diagnostic.path, 0) + 1
     return True
 
 

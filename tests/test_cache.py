@@ -72,6 +72,13 @@ def _cache_files(repo: Path) -> list[Path]:
     return sorted((repo / CACHE_FOLDER).glob("*.cache"))
 
 
+def _drop_results(repo: Path) -> None:
+    """Remove the last check's result snapshot (stratlint.incremental), so that the next run
+    loads files, and the load cache is what is under test."""
+    for path in (repo / CACHE_FOLDER).glob("*.results"):
+        path.unlink()
+
+
 def test_cached_and_uncached_runs_give_identical_output(repo: Path) -> None:
     before = _files(repo / "strategy")
     uncached = _check(repo, "--no-cache")
@@ -129,6 +136,7 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(repo: Path, corruption: str) -
     _check(repo)
     (cache_file,) = _cache_files(repo)
     cache_file.write_bytes(_corruptions()[corruption](cache_file.read_bytes()))
+    _drop_results(repo)
     assert _check(repo) == expected
     assert _check(repo) == expected
     assert LoadCache.open(cache_file.parent, repo / "strategy", _key(repo)).entries, "the cache was rewritten"  # type: ignore[union-attr]
@@ -152,8 +160,9 @@ def test_well_signed_entries_that_do_not_fit_are_ignored(repo: Path) -> None:
     ]
     for index, content in enumerate(cache.entries):
         cache.entries[content] = misfits[index % len(misfits)]
-    cache.used, cache.added = set(cache.entries), 1
+    cache.used, cache.added = set(cache.entries), len(cache.entries)
     cache.save()
+    _drop_results(repo)
     assert _check(repo) == expected
 
 
@@ -175,8 +184,9 @@ def test_a_cache_written_by_someone_else_is_ignored(
     monkeypatch.setenv("HOME", str(other_home))
     forged = LoadCache.open(cache_file.parent, repo / "strategy", _key(repo))
     assert forged is not None
-    forged.entries, forged.used, forged.added = cache.entries, set(cache.entries), 1
+    forged.entries, forged.used, forged.added = cache.entries, set(cache.entries), len(cache.entries)
     forged.save()
+    _drop_results(repo)
     assert LoadCache.open(cache_file.parent, repo / "strategy", _key(repo)).entries  # type: ignore[union-attr]
     monkeypatch.setenv("HOME", str(repo.parent / "home"))
     assert _check(repo) == expected

@@ -76,17 +76,25 @@ def settings_key(settings: object) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def _source_fingerprint() -> str:
-    """Size and modification time of the loader's and the model's source files, so a
-    changed checkout of stratlint never reads entries an older loader wrote."""
+def _source_fingerprint(folders: tuple[str, ...] = ("load", "model")) -> str:
+    """Size and modification time of the named folders' source files (the loader's and the
+    model's by default), so a changed checkout of stratlint never reads entries an older
+    version wrote. ``""`` names the package's own folder."""
     package = Path(__file__).resolve().parent.parent
     stamp = hashlib.blake2b(digest_size=16)
-    for folder in ("load", "model"):
+    for folder in folders:
         for path in sorted((package / folder).glob("*.py")):
             with contextlib.suppress(OSError):
                 info = path.stat()
-                stamp.update(f"{path.name}:{info.st_size}:{info.st_mtime_ns};".encode())
+                stamp.update(f"{folder}/{path.name}:{info.st_size}:{info.st_mtime_ns};".encode())
     return stamp.hexdigest()
+
+
+def package_fingerprint() -> str:
+    """``_source_fingerprint`` over every source file of stratlint."""
+    package = Path(__file__).resolve().parent.parent
+    folders = ("", *sorted(item.name for item in package.iterdir() if item.is_dir() and item.name != "__pycache__"))
+    return _source_fingerprint(folders)
 
 
 # -- packing ----------------------------------------------------------------------------
@@ -141,7 +149,7 @@ def _user_cache() -> Path:
     return Path(xdg) / "stratlint" if xdg else Path.home() / ".cache" / "stratlint"
 
 
-def _secret() -> bytes | None:
+def cache_secret() -> bytes | None:
     """This user's key for the cache checksum, kept outside any repository. A cache file
     someone else wrote (committed to a repository, say) does not verify and is ignored."""
     path = _user_cache() / "secret"
@@ -191,24 +199,16 @@ class LoadCache:
     @classmethod
     def open(cls, folder: Path, root: Path, key: str) -> LoadCache | None:
         """The cache for ``root``; None when there can be none (no key to sign it)."""
-        secret = _secret()
+        secret = cache_secret()
         if secret is None:
             return None
-        name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=12).hexdigest()
-        cache = cls(folder / f"{name}.cache", key, secret)
+        cache = cls(cache_file(folder, root, "cache"), key, secret)
         cache.entries = cache._read()
         return cache
 
     def _read(self) -> dict[bytes, bytes]:
-        try:
-            blob = self.path.read_bytes()
-        except OSError:
-            return {}
-        head = len(_MAGIC)
-        if not blob.startswith(_MAGIC) or len(blob) < head + _DIGEST:
-            return {}
-        digest, payload = blob[head : head + _DIGEST], memoryview(blob)[head + _DIGEST :]
-        if not hmac.compare_digest(digest, self._sign(payload)):
+        payload = read_signed(self.path, self.secret)
+        if payload is None:
             return {}
         try:
             key, entries = marshal.loads(payload)
@@ -217,9 +217,6 @@ class LoadCache:
         if key != self.key or not isinstance(entries, dict):
             return {}
         return entries
-
-    def _sign(self, payload: bytes | memoryview) -> bytes:
-        return hashlib.blake2b(payload, key=self.secret, digest_size=_DIGEST).digest()
 
     def get(self, content: bytes, relpath: str, raw: bytes) -> LoadedArtifact | None:
         blob = self.entries.get(content)
@@ -241,19 +238,54 @@ class LoadCache:
         self.added += 1
 
     def save(self) -> None:
-        """Write the entries this run used, when anything changed. Failures to write are
-        ignored: the next run loads anew."""
+        """Write the entries this run used, when enough changed. Rewriting the whole file for
+        a handful of new entries costs more than loading those files again next time, so a
+        run that added under 1% of the entries, and found under a quarter of them stale,
+        leaves the file as it is. Failures to write are ignored: the next run loads anew."""
         stale = len(self.entries) - len(self.used)
         if not self.added and not stale:
             return
+        if self.entries and self.added * 100 < len(self.used) and stale * 4 < len(self.entries):
+            return
         kept = {content: self.entries[content] for content in self.used if content in self.entries}
-        try:
-            payload = marshal.dumps((self.key, kept))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _mark_folder(self.path.parent)
-            _write_atomically(self.path, _MAGIC, self._sign(payload), payload)
-        except (OSError, ValueError):
-            pass
+        with contextlib.suppress(ValueError):
+            write_signed(self.path, self.secret, marshal.dumps((self.key, kept)))
+
+
+def cache_file(folder: Path, root: Path, suffix: str) -> Path:
+    """The file in ``folder`` that holds one kind of cached data for the strategy at ``root``."""
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=12).hexdigest()
+    return folder / f"{name}.{suffix}"
+
+
+def _sign(secret: bytes, payload: bytes | memoryview) -> bytes:
+    return hashlib.blake2b(payload, key=secret, digest_size=_DIGEST).digest()
+
+
+def read_signed(path: Path, secret: bytes) -> memoryview | None:
+    """The payload of a cache file this user's stratlint wrote; None when the file is
+    missing, truncated, garbled or signed by anyone else."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC)
+    if not blob.startswith(_MAGIC) or len(blob) < head + _DIGEST:
+        return None
+    digest, payload = blob[head : head + _DIGEST], memoryview(blob)[head + _DIGEST :]
+    if not hmac.compare_digest(digest, _sign(secret, payload)):
+        return None
+    return payload
+
+
+def write_signed(path: Path, secret: bytes, payload: bytes) -> None:
+    """Write a signed cache file atomically. Failures are ignored: the cache is only rebuilt."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _mark_folder(path.parent)
+        _write_atomically(path, _MAGIC, _sign(secret, payload), payload)
+    except OSError:
+        pass
 
 
 def _mark_folder(folder: Path) -> None:

@@ -28,69 +28,72 @@ def find_repository_root(start: Path) -> Path | None:
     return None
 
 
-def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]]:
-    """Every YAML file under ``root``, sorted, that is safe to open.
+def discover(root: Path, repo_root: Path) -> tuple[list[tuple[str, str]], list[SkippedPath]]:
+    """Every YAML file under ``root`` that is safe to open, as (path, path relative to
+    ``repo_root`` with forward slashes), in load order (sorted by folder, then name).
 
     Symlinks are followed only when they stay inside the repository; loops, FIFOs,
-    sockets and devices are never opened; files git ignores are left out.
+    sockets and devices are never opened; files git ignores are left out. Paths are plain
+    strings: a Path object per file costs more than the rest of discovery.
     """
     root = root.resolve()
     repo_root = repo_root.resolve()
-    files: list[Path] = []
+    repo_text = str(repo_root)
+    files: list[str] = []
     skipped: list[SkippedPath] = []
     visited: set[tuple[int, int]] = set()
-    seen_files: set[Path] = set()
-    stack = [root]
+    seen_files: set[str] = set()
+    stack = [str(root)]
     while stack:
         folder = stack.pop()
         try:
-            info = folder.stat()
+            info = os.stat(folder)
             if (info.st_dev, info.st_ino) in visited:
                 continue
             visited.add((info.st_dev, info.st_ino))
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError:
-            skipped.append(SkippedPath(_rel(folder, repo_root), "the folder cannot be read"))
+            skipped.append(SkippedPath(_rel(folder, repo_text), "the folder cannot be read"))
             continue
         for entry in entries:
             if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
                 continue  # .git, .venv, caches
-            path = Path(entry.path)
-            target_of_link: Path | None = None
+            path = entry.path
+            target_of_link: str | None = None
             is_yaml = entry.name.endswith(YAML_SUFFIXES)
             if entry.is_symlink():
                 try:
-                    target = path.resolve(strict=True)
+                    target = Path(path).resolve(strict=True)
                 except (OSError, RuntimeError):
                     if is_yaml:
-                        skipped.append(SkippedPath(_rel(path, repo_root), "it is a broken or looping link"))
+                        skipped.append(SkippedPath(_rel(path, repo_text), "it is a broken or looping link"))
                     continue
                 if not target.is_relative_to(repo_root):
                     if is_yaml:
                         skipped.append(
-                            SkippedPath(_rel(path, repo_root), "it is a link that points outside the repository")
+                            SkippedPath(_rel(path, repo_text), "it is a link that points outside the repository")
                         )
                     continue
                 # Read a link inside the repository as the file it points to, under that
                 # file's own name, so a file reached twice is loaded once.
-                path = target_of_link = target
-            if not _utf8(_rel(path, repo_root)):
+                path = target_of_link = str(target)
+            if not _utf8(entry.name if target_of_link is None else _rel(path, repo_text)):
                 # Reported, not read: a name that is not UTF-8 cannot be printed or put in JSON.
                 if entry.is_dir():
                     reason = "it is a folder whose name is not valid UTF-8, so nothing in it is read; rename it"
-                    skipped.append(SkippedPath(_shown(_rel(path, repo_root)), reason))
+                    skipped.append(SkippedPath(_shown(_rel(path, repo_text)), reason))
                 elif is_yaml:
-                    skipped.append(SkippedPath(_shown(_rel(path, repo_root)), "its name is not valid UTF-8; rename it"))
+                    skipped.append(SkippedPath(_shown(_rel(path, repo_text)), "its name is not valid UTF-8; rename it"))
                 continue
             if path is not target_of_link:
                 # Not a link: the folder listing already says what the entry is, no stat needed.
                 is_folder, is_regular = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
             else:
                 try:
-                    mode = path.stat().st_mode
+                    mode = os.stat(path).st_mode
                 except OSError:
                     if is_yaml:
-                        skipped.append(SkippedPath(_rel(path, repo_root), "it cannot be read"))
+                        skipped.append(SkippedPath(_rel(path, repo_text), "it cannot be read"))
                     continue
                 is_folder, is_regular = stat.S_ISDIR(mode), stat.S_ISREG(mode)
             if is_folder:
@@ -100,10 +103,12 @@ def discover(root: Path, repo_root: Path) -> tuple[list[Path], list[SkippedPath]
                     seen_files.add(path)
                     files.append(path)
             elif is_yaml:
-                skipped.append(SkippedPath(_rel(path, repo_root), "it is not a regular file"))
-    files = _drop_git_ignored(files, repo_root)
-    files.sort()
-    return files, skipped
+                skipped.append(SkippedPath(_rel(path, repo_text), "it is not a regular file"))
+    found = [(path, _rel(path, repo_text)) for path in files]
+    found = _drop_git_ignored(found, repo_root)
+    # The order of sorted Path objects: part by part, so 'a/b' comes before 'a-c'.
+    found.sort(key=lambda item: item[0].split(os.sep))
+    return found, skipped
 
 
 def _utf8(name: str) -> bool:
@@ -119,25 +124,21 @@ def _shown(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _rel(path: Path, repo_root: Path) -> str:
-    # String slicing: pathlib's relative_to costs more than the rest of discovery per file.
-    text, prefix = str(path), str(repo_root).rstrip(os.sep) + os.sep
-    if text.startswith(prefix):
-        return text[len(prefix) :].replace(os.sep, "/")
-    try:
-        return path.relative_to(repo_root).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _rel(path: str, repo_root: str) -> str:
+    prefix = repo_root.rstrip(os.sep) + os.sep
+    if path.startswith(prefix):
+        return path[len(prefix) :].replace(os.sep, "/")
+    return os.path.relpath(path, repo_root).replace(os.sep, "/")
 
 
-def _drop_git_ignored(files: list[Path], repo_root: Path) -> list[Path]:
+def _drop_git_ignored(files: list[tuple[str, str]], repo_root: Path) -> list[tuple[str, str]]:
     if not files or not (repo_root / ".git").exists():
         return files
-    paths = "\0".join(_rel(path, repo_root) for path in files) + "\0"
+    paths = "\0".join(relpath for _, relpath in files) + "\0"
     try:
         completed = subprocess.run(
             ["git", "-C", str(repo_root), "check-ignore", "-z", "--stdin"],
-            input=paths.encode(),
+            input=paths.encode("utf-8", "surrogateescape"),
             capture_output=True,
             timeout=60,
             check=False,
@@ -146,7 +147,7 @@ def _drop_git_ignored(files: list[Path], repo_root: Path) -> list[Path]:
         return files
     if completed.returncode not in (0, 1):
         return files
-    ignored = {name for name in completed.stdout.decode(errors="surrogateescape").split("\0") if name}
+    ignored = {name for name in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
     if not ignored:
         return files
-    return [path for path in files if _rel(path, repo_root) not in ignored]
+    return [item for item in files if item[1] not in ignored]

@@ -43,7 +43,7 @@ def _testcase(suite: ET.Element, path: str, name: str, line: int) -> ET.Element:
 
 
 def render(result: LintResult) -> str:
-    by_path: dict[str, list[Diagnostic]] = {item.path: [] for item in result.graph.loaded}
+    by_path: dict[str, list[Diagnostic]] = {path: [] for path in result.files}
     for diagnostic in result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
 

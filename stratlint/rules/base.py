@@ -24,6 +24,17 @@ class Rule:
     summary: ClassVar[str]
     explanation: ClassVar[str]
     default_severity: ClassVar[Severity]
+    strategy_wide: ClassVar[bool] = False
+    """False (most rules): the findings in a file follow from that file, the nodes its
+    entries reference (and what those reference), the value, narrative, priorities and
+    governance files, and strategy-wide facts the graph answers (which ids exist, which
+    files loaded). Such a rule never looks at who references a node. An incremental run
+    checks again only the files an edit can affect, on a graph of just those files and what
+    they reference, and relies on this.
+
+    True: the rule concludes from the strategy as a whole (who references a node, how many
+    files of a kind there are, ids defined twice anywhere). Its findings are computed again
+    whenever any file's nodes or references change."""
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         raise NotImplementedError

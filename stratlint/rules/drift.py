@@ -127,6 +127,7 @@ class StaleProofPoint(Rule):
     name = "stale-proof-point"
     summary = "A proof point older than the allowed age that messaging or a playbook still cites."
     default_severity = Severity.WARNING
+    strategy_wide = True
     explanation = """
         Evidence ages: a customer result from three years ago no longer proves what the
         product does today. A proof point whose 'as_of' is older than the allowed age
@@ -173,6 +174,7 @@ class InvalidLockFile(Rule):
     name = "invalid-lock-file"
     summary = "The review lock (stratlint.lock) has a line that cannot be read, or merge-conflict markers."
     default_severity = Severity.ERROR
+    strategy_wide = True
     explanation = """
         stratlint.lock is written by 'stratlint lock' and 'stratlint review --accept'. A line
         that is neither an 'edge' nor a 'node' stamp, a reference stamped twice with different

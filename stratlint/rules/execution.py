@@ -40,6 +40,7 @@ class UnbackedClaim(Rule):
     name = "unbacked-claim"
     summary = "A claim marketing or sales tells that no roadmap item backs."
     default_severity = Severity.WARNING
+    strategy_wide = True
     explanation = """
         When messaging or a sales play tells a claim that no roadmap item builds toward, the
         story is ahead of the product: customers are promised what nobody is building.
@@ -74,6 +75,7 @@ class UnprovenClaim(Rule):
     name = "unproven-claim"
     summary = "A claim marketing or sales tells that has no proof point."
     default_severity = Severity.WARNING
+    strategy_wide = True
     explanation = """
         A claim in market without evidence is an assertion. Buyers ask for proof, and sellers
         improvise it.
@@ -105,6 +107,7 @@ class PillarCoverageGap(Rule):
     name = "pillar-coverage-gap"
     summary = "A pillar that product, marketing or sales never touches."
     default_severity = Severity.WARNING
+    strategy_wide = True
     explanation = """
         Each pillar of the narrative needs all three functions: product reinforces it,
         marketing amplifies it, sales delivers it. A pillar one function never references
@@ -163,6 +166,7 @@ class OrphanNode(Rule):
     name = "orphan-node"
     summary = "A part of the value definition or narrative that nothing references."
     default_severity = Severity.WARNING
+    strategy_wide = True
     explanation = """
         A segment, reason we win, differentiator, belief, pillar, claim or proof point that no
         roadmap item, message, play or claim references is strategy on paper only. A pillar

@@ -15,6 +15,7 @@ class DuplicateId(Rule):
     name = "duplicate-id"
     summary = "Two entries share one id."
     default_severity = Severity.ERROR
+    strategy_wide = True
     explanation = """
         Ids are unique across the whole strategy repository, because every reference is a
         plain id. When two entries share one, references silently point at whichever was
@@ -50,6 +51,7 @@ class _MissingSingleton(Rule):
     kind: ClassVar[str]
     message: ClassVar[str]
     default_severity = Severity.ERROR
+    strategy_wide = True
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         if graph.loaded and not graph.has_kind(self.kind):
@@ -62,6 +64,7 @@ class _ExtraSingleton(Rule):
     kind: ClassVar[str]
     noun: ClassVar[str]
     default_severity = Severity.ERROR
+    strategy_wide = True
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         found = graph.artifacts_of_kind(self.kind)
@@ -147,6 +150,7 @@ class MissingPrimaryPriority(Rule):
     name = "missing-primary-priority"
     summary = "No growth priority is marked primary."
     default_severity = Severity.ERROR
+    strategy_wide = True
     explanation = """
         Every initiative must serve the primary growth priority, so exactly one priority is
         marked 'primary: true'. Without one, there is no tie-break between competing
@@ -193,6 +197,7 @@ class MultiplePrimaryPriorities(Rule):
     name = "multiple-primary-priorities"
     summary = "More than one growth priority is marked primary."
     default_severity = Severity.ERROR
+    strategy_wide = True
     explanation = """
         Two primary priorities are no primary priority: when they compete, nobody knows which
         wins.

@@ -1,0 +1,245 @@
+"""Incremental checks: after an edit, look again only at what the edit can change.
+
+``stratlint check`` keeps a snapshot of its last result, per strategy root, next to the
+load cache: for every file, its content key, its facts (stratlint.facts), its findings
+(after the policy and its suppressions), its waived count and its alignment counts; and
+the findings of the strategy-wide rules. The next run reads every file and compares:
+
+- nothing changed: the snapshot is the result, and no file is parsed;
+- some plan files changed (roadmap, messaging, playbook, release), and their interface
+  did not (a reworded title, a new rationale, another owner): the changed files, and the
+  files whose entries reference their nodes, are checked again by the rules that are not
+  strategy-wide, on a graph of just those files and what they reference; every other
+  file keeps its findings, and the strategy-wide findings stand;
+- anything else (a file added, removed, or changed in what it declares or references; a
+  value, narrative, priorities or governance file changed; a strategy-wide finding that
+  points into a changed file; other settings, another stratlint, another day): a full run.
+
+Both ways give the same result; tests compare them edit by edit. The snapshot is keyed
+by everything that can change a finding besides the files themselves (see
+``analysis_key``), signed like the load cache, and ignored when it does not verify.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stratlint.alignment import Counts
+from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span
+from stratlint.facts import FileFacts, StrategyIndex
+from stratlint.load.cache import cache_file, cache_secret, package_fingerprint, read_signed, write_signed
+
+STRATEGY_KINDS = frozenset({"value", "narrative", "priorities", "governance"})
+"""Kinds whose content strategy-wide rules read beyond their interface (a claim's proof
+points, a proof point's age, which priority is primary): a change to one is a full run."""
+
+MAX_RECHECK_SHARE = 0.2
+"""Above this share of the files to check again, a full run is as quick."""
+
+_FORMAT = 1
+
+
+# -- diagnostics as plain values -------------------------------------------------------------
+
+
+def _span(span: Span) -> tuple[int, int, int, int]:
+    return (span.line, span.column, span.end_line, span.end_column)
+
+
+def pack_diagnostic(d: Diagnostic) -> tuple[Any, ...]:
+    related = tuple((r.path, _span(r.span), r.message) for r in d.related)
+    return (d.code, d.name, int(d.severity), d.message, d.path, _span(d.span), d.pointer, d.key, related)
+
+
+def unpack_diagnostic(packed: Sequence[Any]) -> Diagnostic:
+    code, name, severity, message, path, span, pointer, key, related = packed
+    return Diagnostic(
+        code=code,
+        name=name,
+        severity=Severity(severity),
+        message=message,
+        path=path,
+        span=Span(*span),
+        pointer=pointer,
+        key=key,
+        related=tuple(RelatedLocation(r_path, Span(*r_span), r_message) for r_path, r_span, r_message in related),
+    )
+
+
+def points_into(diagnostic: Diagnostic, paths: set[str]) -> bool:
+    return diagnostic.path in paths or any(item.path in paths for item in diagnostic.related)
+
+
+# -- the snapshot ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FileRecord:
+    """What the last run concluded about one file."""
+
+    content: bytes
+    facts: FileFacts
+    findings: tuple[Diagnostic, ...]
+    """Findings in this file, after the policy and the file's suppressions."""
+    waived: int
+    alignment: tuple[str, Counts] | None
+    """(function, counts) for a function's plan file."""
+
+
+@dataclass(slots=True)
+class Snapshot:
+    files: dict[str, FileRecord]
+    """By path, in load order."""
+    strategy_findings: tuple[Diagnostic, ...]
+    """Findings of the strategy-wide rules, after the policy, before suppressions."""
+    elsewhere: tuple[Diagnostic, ...]
+    """Findings at paths that are no file of the run (the lock file, the strategy folder)."""
+    notes: tuple[str, ...]
+
+    def index(self) -> StrategyIndex:
+        return StrategyIndex([record.facts for record in self.files.values()])
+
+    def diagnostics(self) -> list[Diagnostic]:
+        found = [d for record in self.files.values() for d in record.findings]
+        found += self.elsewhere
+        return found
+
+    def pack(self) -> bytes:
+        files = [
+            (
+                path,
+                r.content,
+                r.facts.pack(),
+                [pack_diagnostic(d) for d in r.findings],
+                r.waived,
+                r.alignment,
+            )
+            for path, r in self.files.items()
+        ]
+        return marshal.dumps(
+            (
+                _FORMAT,
+                files,
+                [pack_diagnostic(d) for d in self.strategy_findings],
+                [pack_diagnostic(d) for d in self.elsewhere],
+                list(self.notes),
+            )
+        )
+
+    @classmethod
+    def unpack(cls, blob: bytes | memoryview) -> Snapshot | None:
+        try:
+            version, files, strategy, elsewhere, notes = marshal.loads(blob)
+            if version != _FORMAT:
+                return None
+            records = {
+                path: FileRecord(
+                    content,
+                    FileFacts.unpack(facts),
+                    tuple(unpack_diagnostic(d) for d in findings),
+                    waived,
+                    tuple(alignment) if alignment is not None else None,
+                )
+                for path, content, facts, findings, waived, alignment in files
+            }
+            return cls(
+                records,
+                tuple(unpack_diagnostic(d) for d in strategy),
+                tuple(unpack_diagnostic(d) for d in elsewhere),
+                tuple(notes),
+            )
+        except Exception:
+            return None
+
+
+@dataclass(slots=True)
+class SnapshotStore:
+    path: Path
+    key: str
+    secret: bytes
+
+    @classmethod
+    def open(cls, folder: Path, root: Path, key: str) -> SnapshotStore | None:
+        secret = cache_secret()
+        return None if secret is None else cls(cache_file(folder, root, "results"), key, secret)
+
+    def read(self) -> Snapshot | None:
+        payload = read_signed(self.path, self.secret)
+        if payload is None:
+            return None
+        try:
+            key, blob = marshal.loads(payload)
+        except Exception:
+            return None
+        return Snapshot.unpack(blob) if key == self.key else None
+
+    def write(self, snapshot: Snapshot) -> None:
+        write_signed(self.path, self.secret, marshal.dumps((self.key, snapshot.pack())))
+
+
+def analysis_key(load_key: str, parts: Iterable[object], lock: bytes | None) -> str:
+    """Everything besides the files that decides a finding: what decides loading
+    (``load_key``), the rules' code, the run's settings (``parts``), and the review lock."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{load_key}\n{package_fingerprint()}\n".encode())
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogateescape") + b"\n")
+    digest.update(b"lock:" + (hashlib.blake2b(lock).digest() if lock is not None else b"none"))
+    return digest.hexdigest()
+
+
+# -- planning ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Plan:
+    """What an incremental run checks again."""
+
+    recheck: list[str]
+    """The changed files and the files that reference their nodes, in load order."""
+    graph_files: list[str]
+    """The files the partial graph is built from, in load order: those to check again,
+    every value, narrative, priorities and governance file, and what they reference."""
+    index: StrategyIndex
+    facts: dict[str, FileFacts] = field(default_factory=dict)
+    """The new facts of the changed files."""
+
+
+def plan(snapshot: Snapshot, order: Sequence[str], changed: Mapping[str, FileFacts]) -> Plan | None:
+    """The plan for checking ``changed`` files (path -> new facts) again, or None when only a
+    full run gives the right result. ``order`` is every path of this run in load order."""
+    if list(snapshot.files) != list(order):
+        return None  # a file added, removed or renamed (the engine checks this first)
+    for path, facts in changed.items():
+        old = snapshot.files[path].facts
+        if old.interface != facts.interface or old.kind in STRATEGY_KINDS or facts.kind in STRATEGY_KINDS:
+            return None
+    touched = set(changed)
+    if any(points_into(d, touched) for d in snapshot.strategy_findings):
+        return None
+    facts_now = [changed.get(path) or record.facts for path, record in snapshot.files.items()]
+    index = StrategyIndex(facts_now)
+    recheck = index.referrers(touched)
+    if len(recheck) > max(1, int(len(order) * MAX_RECHECK_SHARE)):
+        return None
+    by_path = {facts.path: facts for facts in facts_now}
+    first = index.first_definitions()
+    wanted = set(recheck) | {facts.path for facts in facts_now if facts.kind in STRATEGY_KINDS}
+    # The first definition of every id the checked files declare, so each keeps its place.
+    wanted |= {first[node_id][1] for path in recheck for node_id, _ in by_path[path].declared if node_id in first}
+    frontier = set(wanted)
+    while frontier:
+        targets = {target for path in frontier for target in by_path[path].targets}
+        frontier = {first[target][1] for target in targets if target in first} - wanted
+        wanted |= frontier
+    return Plan(
+        recheck=[path for path in order if path in recheck],
+        graph_files=[path for path in order if path in wanted],
+        index=index,
+        facts=dict(changed),
+    )
