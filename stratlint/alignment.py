@@ -87,10 +87,15 @@ def combine(per_file: Iterable[tuple[str, Counts]]) -> tuple[AlignmentScore, ...
     return (*scores, AlignmentScore("overall", *overall))
 
 
-def score_alignment(graph: Graph) -> tuple[AlignmentScore, ...]:
-    """Scores for product, marketing and sales, then overall."""
-    return combine(
-        (artifact.function.value, counts)
+def counts_by_file(graph: Graph) -> dict[str, tuple[str, Counts]]:
+    """(function, counts) of every function's plan file, by path."""
+    return {
+        artifact.path: (artifact.function.value, counts)
         for artifact in graph.artifacts
         if artifact.function is not None and (counts := artifact_counts(graph, artifact)) is not None
-    )
+    }
+
+
+def score_alignment(graph: Graph) -> tuple[AlignmentScore, ...]:
+    """Scores for product, marketing and sales, then overall."""
+    return combine(counts_by_file(graph).values())

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stratlint.alignment import AlignmentScore, Counts, artifact_counts, combine, score_alignment
+from stratlint.alignment import AlignmentScore, Counts, artifact_counts, combine, counts_by_file
 from stratlint.baseline import Baseline
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity
 from stratlint.drift import tracked_edges
@@ -185,7 +185,7 @@ def _load(
         pending, load_contents(items, choose_jobs(len(items), settings.jobs), settings.extra_schemas), strict=True
     ):
         if store is not None:
-            store.put(read.content, entry if entry is not None else packed(artifact))
+            store.put(read.content, entry if entry is not None else packed(artifact, read.raw or b""))
         artifact.data = None
         read.artifact = artifact
     if store is not None:
@@ -289,6 +289,8 @@ class _Analysis:
     final: tuple[Diagnostic, ...]
     """The findings after suppressions, before the baseline."""
     waived_in: Mapping[str, int]
+    alignment: Mapping[str, tuple[str, Counts]]
+    """(function, alignment counts) by path."""
 
 
 def _analyze(
@@ -305,17 +307,18 @@ def _analyze(
     suppressed = apply_suppressions(diagnostics, loaded, settings.policy, settings.effective_today())
     final = sorted(suppressed.kept, key=Diagnostic.sort_key)
     strategy_findings = tuple(d for d in diagnostics if d.code in _STRATEGY_WIDE)
+    alignment = counts_by_file(graph)
     result = _result(
         final,
         settings,
         repo_root,
         graph,
         [item.path for item in loaded],
-        score_alignment(graph),
+        combine(alignment.values()),
         suppressed.waived,
         _notes(graph),
     )
-    return result, _Analysis(graph, strategy_findings, tuple(final), suppressed.waived_in)
+    return result, _Analysis(graph, strategy_findings, tuple(final), suppressed.waived_in, alignment)
 
 
 _STRATEGY_WIDE = frozenset(rule.code for rule in RULES if rule.strategy_wide)
@@ -381,7 +384,7 @@ def _snapshot_of(analysis: _Analysis, reads: Sequence[FileRead], result: LintRes
             facts_of(read.artifact, artifact),
             tuple(by_path[read.relpath]),
             analysis.waived_in.get(read.relpath, 0),
-            _alignment_of(graph, artifact),
+            analysis.alignment.get(read.relpath),
         )
     return Snapshot(files, analysis.strategy_findings, tuple(elsewhere), result.summary.notes)
 

@@ -15,6 +15,7 @@ import hashlib
 import marshal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from stratlint.graph import Artifact
@@ -52,8 +53,10 @@ def facts_of(item: LoadedArtifact, artifact: Artifact | None) -> FileFacts:
         shape: tuple[Any, ...] = (item.kind, False, declared)
         return FileFacts(item.path, item.kind, False, declared, (), _digest(shape))
     nodes = artifact.nodes
-    declared = tuple((node.id, node.type.value) for node in nodes)
-    edges = tuple((node.id, edge.field, edge.target_id) for node in nodes for edge in node.refs)
+    # Interned, ids that many files reference are one object each, which marshal then
+    # stores once: the snapshot holds every file's facts.
+    declared = tuple((node.id, intern(node.type.value)) for node in nodes)
+    edges = tuple((node.id, intern(edge.field), intern(edge.target_id)) for node in nodes for edge in node.refs)
     parents = tuple(node.parent.id if node.parent is not None else "" for node in nodes)
     shape = (item.kind, True, declared, parents, edges)
     targets = tuple(sorted({target for _, _, target in edges}))

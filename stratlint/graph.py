@@ -184,6 +184,10 @@ class Graph:
     """Memo for ids_of_types: rules ask for the same candidate lists many times."""
     by_artifact: dict[int, list[Node]] = field(default_factory=dict)
     """Memo for nodes_in, by id() of the artifact (artifacts compare by identity)."""
+    primaries: list[Node] | None = None
+    """Memo for primary_priorities: rules and scores ask once per entry."""
+    suggestions: dict[tuple[str, frozenset[NodeType]], str | None] = field(default_factory=dict)
+    """Memo for the nearest existing id to a dangling one (see rules.references.did_you_mean)."""
     whole: WholeStrategy | None = None
     """Set when the graph holds only some files (an incremental run checks the files an edit
     can affect, and what they reference): the questions about the whole strategy -- which
@@ -214,7 +218,9 @@ class Graph:
         return [edge for edge in self.edges_to.get(node.id, ()) if edge.target is node and edge.resolves]
 
     def primary_priorities(self) -> list[Node]:
-        return [node for node in self.of_type(NodeType.PRIORITY) if _is_primary(node)]
+        if self.primaries is None:
+            self.primaries = [node for node in self.of_type(NodeType.PRIORITY) if _is_primary(node)]
+        return list(self.primaries)
 
     def primary_priority(self) -> Node | None:
         primaries = self.primary_priorities()

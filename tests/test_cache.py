@@ -263,5 +263,5 @@ def test_packing_keeps_every_field_of_a_load_result() -> None:
     ]
     for raw in samples:
         loaded = load_bytes(raw, "strategy/x.yaml")
-        again = unpack(pack(loaded), "strategy/x.yaml", raw)
+        again = unpack(pack(loaded, raw), "strategy/x.yaml", raw)
         assert again == dataclasses.replace(loaded, data=None)

@@ -188,10 +188,13 @@ def test_files_a_dead_worker_did_not_send_are_loaded_here(tmp_path: Path, monkey
 
     from stratlint.load import parallel
 
-    def dies_after_one_batch(start: int, stop: int, sender: Any) -> None:
-        batch = parallel._ITEMS[start : start + 3]
-        sender.send_bytes(marshal.dumps([packed(load_bytes(raw, relpath)) for relpath, raw in batch]))
-        os._exit(1)  # dies without sending the rest, or the end mark
+    def dies_after_one_batch(sender: Any) -> None:
+        number = parallel._claim(len(parallel._ITEMS))
+        assert number is not None
+        batch = parallel._ITEMS[number * parallel._CHUNK : (number + 1) * parallel._CHUNK]
+        sender.send_bytes(marshal.dumps((number, [packed(load_bytes(raw, relpath), raw) for relpath, raw in batch])))
+        parallel._claim(len(parallel._ITEMS))  # claims a second chunk,
+        os._exit(1)  # and dies without sending it, the rest, or the end mark
 
     monkeypatch.setattr(parallel, "_work", dies_after_one_batch)
     items = _generated(tmp_path, 120)

@@ -3,8 +3,9 @@
 Loading (parsing, building, validating) is most of a run's cost, and between two runs
 almost every file is unchanged. The cache keeps, per file and content, the load result in a
 compact, plain form: the kind, the data the model was validated from, the problems, the
-text, and the source map when one was built. A cached file costs a read, a hash and a
-validation of plain data; only changed files are parsed again.
+text (when it is not simply the bytes decoded), and the source map when one was built.
+A cached file costs a read, a hash and a validation of plain data; only changed files
+are parsed again.
 
 Where: ``$XDG_CACHE_HOME/stratlint`` when that is set; otherwise ``.stratlint_cache/`` at
 the root of the git repository that holds the strategy (with a ``.gitignore`` inside, so
@@ -45,13 +46,13 @@ LOAD_SETTINGS = ("max_file_size", "extra_schemas")
 results (an extra schema, a different size limit) goes here, and the cache keys on it."""
 
 CACHE_FOLDER = ".stratlint_cache"
-_MAGIC = b"stratlint-load-cache 1\n"
+_MAGIC = b"stratlint-load-cache 2\n"
 _DIGEST = 32
 
 _PROBLEM_FIELDS = tuple(item.name for item in fields(LoadProblem))
 
 # Packed entry: (kind, data, problems, text, source map or None when built on demand).
-Entry = tuple[Any, Any, tuple[tuple[Any, ...], ...], str, Any, tuple[str, ...]]
+Entry = tuple[Any, Any, tuple[tuple[Any, ...], ...], str | int, Any, tuple[str, ...]]
 
 
 def content_key(relpath: str, data: bytes) -> bytes:
@@ -100,23 +101,35 @@ def package_fingerprint() -> str:
 # -- packing ----------------------------------------------------------------------------
 
 
-def pack(artifact: LoadedArtifact) -> Entry:
-    """The load result in plain values; the path is left out (it is part of the key)."""
+_DECODED = 1
+"""Stored in place of the text when the text is the file's bytes decoded as UTF-8, as it
+is for every readable file: the text is half of an entry, and decoding is cheap."""
+
+
+def pack(artifact: LoadedArtifact, raw: bytes) -> Entry:
+    """The load result of ``raw`` in plain values; the path is left out (it is part of the key)."""
     source_map = artifact.source_map
     positions = None if source_map.is_deferred else (source_map.values, source_map.keys)
     problems = tuple(tuple(getattr(problem, name) for name in _PROBLEM_FIELDS) for problem in artifact.problems)
     data = artifact.data if artifact.model is not None else None
-    return (artifact.kind, data, problems, artifact.text, positions, tuple(sorted(artifact.declared_ids)))
+    text: str | int = artifact.text
+    if text and text == raw.decode("utf-8", "replace"):
+        text = _DECODED
+    return (artifact.kind, data, problems, text, positions, tuple(sorted(artifact.declared_ids)))
 
 
-def packed(artifact: LoadedArtifact) -> bytes:
+def packed(artifact: LoadedArtifact, raw: bytes) -> bytes:
     """``pack``, marshalled: what the cache stores and what workers send."""
-    return marshal.dumps(pack(artifact))
+    return marshal.dumps(pack(artifact, raw))
 
 
 def unpack(entry: Entry, relpath: str, raw: bytes) -> LoadedArtifact:
     """The load result of ``raw`` at ``relpath`` from its packed entry."""
     kind, data, problems, text, positions, declared_ids = entry
+    if text == _DECODED:
+        text = raw.decode("utf-8", "replace")
+    if not isinstance(text, str):
+        raise TypeError("an entry's text is a string or the decoded mark")
     model = KINDS[kind].model_validate(data) if data is not None else None
     source_map = SourceMap.deferred(raw, text) if positions is None else SourceMap(positions[0], positions[1])
     return LoadedArtifact(

@@ -1,10 +1,11 @@
 """Loading many files on several cores.
 
-Parsing and validating are independent per file, so a cold run forks worker processes,
-each with a contiguous share of the files, and loads a share itself. Workers send back
-the packed load result (the plain form the cache stores, see ``cache.pack``) in
-``marshal`` blobs of a few dozen files: plain data crosses the process boundary several
-times faster than node trees or pydantic models. This process validates the plain data
+Parsing and validating are independent per file, so a cold run forks worker processes
+and loads files itself too. The files are dealt out in chunks of a few dozen from a
+shared counter, so every process stays busy until the last chunk. Workers send back the
+packed load result (the plain form the cache stores, see ``cache.pack``) of each chunk
+in one ``marshal`` blob: plain data crosses the process boundary several times faster
+than node trees or pydantic models. This process validates the plain data
 into models again, which is cheap, so the results are the very objects a serial run
 builds. Where ``fork`` is not available, files are loaded in this process.
 
@@ -64,63 +65,73 @@ def load_contents(
     if jobs <= 1 or len(items) < 2 or not _can_fork():
         return [(_load(raw, relpath), None) for relpath, raw in items]
     # Workers are forked, so they find the files' bytes in their own memory: only results
-    # cross a pipe. This process turns what they send into models, which costs about a
-    # third of loading a file, and loads a share of the files itself in between.
-    global _ITEMS
+    # cross a pipe. The files are dealt out in chunks from a shared counter: each worker,
+    # and this process between turning what workers send into models, takes the next
+    # chunk when it is free, so nobody waits while others still have work.
+    global _ITEMS, _NEXT
     _ITEMS = items
     # A forked child flushes its copy of these buffers when it ends: empty them first.
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    workers_count = jobs - 1
-    own = max(0, int(len(items) * _own_share(workers_count)))
-    shared = len(items) - own
-    bounds = [shared * part // workers_count for part in range(workers_count + 1)]
-    parts: list[list[tuple[LoadedArtifact, bytes | None]]] = [[] for _ in range(workers_count)]
-    mine: list[tuple[LoadedArtifact, bytes | None]] = []
-    readers: dict[Any, int] = {}
-    workers = []
     context = multiprocessing.get_context("fork")
+    _NEXT = context.Value("i", 0)
+    chunks = (len(items) + _CHUNK - 1) // _CHUNK
+    done: dict[int, list[tuple[LoadedArtifact, bytes | None]]] = {}
+    readers: list[Any] = []
+    workers = []
     try:
-        for part in range(workers_count):
+        for _ in range(jobs - 1):
             reader, sender = context.Pipe(duplex=False)
-            worker = context.Process(target=_work, args=(bounds[part], bounds[part + 1], sender), daemon=True)
+            worker = context.Process(target=_work, args=(sender,), daemon=True)
             worker.start()
             sender.close()
-            readers[reader] = part
+            readers.append(reader)
             workers.append(worker)
-        position = shared
-        while readers or position < len(items):
-            busy = position < len(items)
-            for ready in connection.wait(list(readers), timeout=0 if busy else None):
+        while readers:
+            chunk = _claim(chunks)
+            for ready in connection.wait(readers, timeout=0 if chunk is not None else None):
                 receiver: Any = ready
-                part = readers[receiver]
                 try:
                     blob = receiver.recv_bytes()
                 except (EOFError, OSError):
                     blob = b""  # the worker died; what it did not send is loaded below
                 if not blob:
-                    del readers[receiver]
+                    readers.remove(receiver)
                     receiver.close()
                     continue
-                start = bounds[part] + len(parts[part])
-                for (relpath, raw), entry in zip(items[start:], marshal.loads(blob), strict=False):
-                    parts[part].append((unpack(marshal.loads(entry), relpath, raw), entry))
-            if busy:
-                for relpath, raw in items[position : position + _OWN_STEP]:
-                    mine.append((_load(raw, relpath), None))
-                position += _OWN_STEP
+                number, entries = marshal.loads(blob)
+                start = number * _CHUNK
+                done[number] = [
+                    (unpack(marshal.loads(entry), relpath, raw), entry)
+                    for (relpath, raw), entry in zip(items[start : start + _CHUNK], entries, strict=True)
+                ]
+            if chunk is not None:
+                done[chunk] = [
+                    (_load(raw, relpath), None) for relpath, raw in items[chunk * _CHUNK : (chunk + 1) * _CHUNK]
+                ]
     finally:
         _ITEMS = ()
         for worker in workers:
             worker.join()
     results: list[tuple[LoadedArtifact, bytes | None]] = []
-    for part, loaded in enumerate(parts):
+    for number in range(chunks):
+        loaded = done.get(number)
+        if loaded is None:  # claimed by a worker that died, or left when every worker had ended
+            loaded = [(_load(raw, relpath), None) for relpath, raw in items[number * _CHUNK : (number + 1) * _CHUNK]]
         results.extend(loaded)
-        missing = items[bounds[part] + len(loaded) : bounds[part + 1]]
-        results.extend((_load(raw, relpath), None) for relpath, raw in missing)
-    results.extend(mine)
     return results
+
+
+def _claim(chunks: int) -> int | None:
+    """The next chunk nobody has taken yet, or None when all are taken."""
+    assert _NEXT is not None
+    with _NEXT.get_lock():
+        number = int(_NEXT.value)
+        if number >= chunks:
+            return None
+        _NEXT.value = number + 1
+    return number
 
 
 def _can_fork() -> bool:
@@ -128,20 +139,15 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-_UNPACK_COST = 0.35
-"""Turning a worker's result into models costs about this share of loading the file."""
-_OWN_STEP = 8
-
-
-def _own_share(workers: int) -> float:
-    """The share of files this process loads itself so that it finishes with its workers:
-    its own files plus unpacking theirs take as long as each worker's files."""
-    per_worker = 1 / workers
-    return max(0.0, (per_worker - _UNPACK_COST) / (1 - _UNPACK_COST + per_worker))
+_CHUNK = 32
+"""Files per chunk: small enough that the last chunks even out, large enough that claiming
+one and sending its results back costs little."""
 
 
 _ITEMS: Sequence[tuple[str, bytes]] = ()
 """The files a forked worker loads, set just before forking."""
+_NEXT: Any = None
+"""The shared counter of the next chunk to claim, set just before forking."""
 _EXTRA: Mapping[str, ExtraSchema] | None = None
 """The organisation's schemas for this run; forked workers find them in their own memory."""
 
@@ -150,16 +156,14 @@ def _load(raw: bytes, relpath: str) -> LoadedArtifact:
     return load_bytes(raw, relpath, extra_schemas=_EXTRA)
 
 
-_BATCH = 64
-
-
-def _work(start: int, stop: int, sender: Any) -> None:
-    """A worker: load ``_ITEMS[start:stop]`` and send the packed results in batches, then
-    an empty message."""
+def _work(sender: Any) -> None:
+    """A worker: load chunks until none is left, send each chunk's packed results, then an
+    empty message."""
     try:
-        for first in range(start, stop, _BATCH):
-            batch = _ITEMS[first : min(first + _BATCH, stop)]
-            sender.send_bytes(marshal.dumps([packed(_load(raw, relpath)) for relpath, raw in batch]))
+        chunks = (len(_ITEMS) + _CHUNK - 1) // _CHUNK
+        while (number := _claim(chunks)) is not None:
+            batch = _ITEMS[number * _CHUNK : (number + 1) * _CHUNK]
+            sender.send_bytes(marshal.dumps((number, [packed(_load(raw, relpath), raw) for relpath, raw in batch])))
         sender.send_bytes(b"")
     finally:
         sender.close()

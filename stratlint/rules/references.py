@@ -17,9 +17,12 @@ _SEGMENT_ONLY = frozenset({NodeType.SEGMENT})
 
 
 def did_you_mean(graph: Graph, edge: ReferenceEdge) -> str:
-    candidates = graph.ids_of_types(edge.ref.targets)
-    guess = difflib.get_close_matches(edge.target_id, candidates, n=1, cutoff=0.6)
-    return f"; did you mean '{guess[0]}'?" if guess else "."
+    key = (edge.target_id, edge.ref.targets)
+    if key not in graph.suggestions:
+        guess = difflib.get_close_matches(edge.target_id, graph.ids_of_types(edge.ref.targets), n=1, cutoff=0.6)
+        graph.suggestions[key] = guess[0] if guess else None
+    suggestion = graph.suggestions[key]
+    return f"; did you mean '{suggestion}'?" if suggestion else "."
 
 
 def _takes(edge: ReferenceEdge) -> str:
