@@ -7,7 +7,7 @@ import datetime
 import gc
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +15,8 @@ from stratlint.alignment import AlignmentScore, Counts, artifact_counts, combine
 from stratlint.baseline import Baseline
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity
 from stratlint.drift import tracked_edges
-from stratlint.facts import facts_of
-from stratlint.graph import Artifact, Graph, build_graph
+from stratlint.facts import FileFacts, facts_of
+from stratlint.graph import Artifact, Graph, GraphBuilder, build_graph
 from stratlint.incremental import MAX_RECHECK_SHARE, FileRecord, Snapshot, SnapshotStore, analysis_key, plan
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, read_bounded
 from stratlint.load.cache import LoadCache, cache_folder, content_key, packed, settings_key
@@ -165,31 +165,52 @@ def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
 
 
 def _load(
-    reads: Sequence[FileRead], settings: Settings, repo_root: Path, *, cache: bool = True
+    reads: Sequence[FileRead],
+    settings: Settings,
+    repo_root: Path,
+    *,
+    cache: bool = True,
+    each: Callable[[FileRead], None] | None = None,
 ) -> list[LoadedArtifact]:
     """Load every file not loaded yet: unchanged ones from the cache, the rest on several
-    cores when there are many; store what was loaded. Returns the artifacts in order."""
+    cores when there are many; store what was loaded. Returns the artifacts in order.
+    ``each``, when given, is called with every file in order as soon as it and all files
+    before it are loaded, so the caller can go on with them while later files load."""
     store = (
         LoadCache.open(cache_folder(repo_root, settings.root), settings.root, settings_key(settings))
         if settings.cache and cache
         else None
     )
+    position = 0
+
+    def advance() -> None:
+        nonlocal position
+        while position < len(reads) and reads[position].artifact is not None:
+            if each is not None:
+                each(reads[position])
+            position += 1
+
     pending: list[FileRead] = []
     for read in reads:
         if read.artifact is None and read.raw is not None:
             read.artifact = store.get(read.content, read.relpath, read.raw) if store is not None else None
             if read.artifact is None:
                 pending.append(read)
-    items = [(read.relpath, read.raw or b"") for read in pending]
-    for read, (artifact, entry) in zip(
-        pending, load_contents(items, choose_jobs(len(items), settings.jobs), settings.extra_schemas), strict=True
-    ):
+    advance()
+
+    def ready(index: int, artifact: LoadedArtifact, entry: bytes | None) -> None:
+        read = pending[index]
         if store is not None:
             store.put(read.content, entry if entry is not None else packed(artifact, read.raw or b""))
         artifact.data = None
         read.artifact = artifact
+        advance()
+
+    items = [(read.relpath, read.raw or b"") for read in pending]
+    load_contents(items, choose_jobs(len(items), settings.jobs), settings.extra_schemas, ready)
     if store is not None:
         store.save()
+    advance()
     return [read.artifact for read in reads if read.artifact is not None]
 
 
@@ -264,10 +285,26 @@ def lint(settings: Settings, *, incremental: bool = False) -> LintResult:
                 result = _lint_incrementally(reads, snapshot, store, settings, repo_root, root_path, lock)
                 if result is not None:
                     return result
-        loaded = _load(reads, settings, repo_root)
-        result, analysis = _analyze(loaded, settings, repo_root, root_path, lock=lock)
+        # The graph grows while files load, and so do the facts the snapshot keeps: this
+        # process does that work between loading chunks, while the workers parse.
+        builder = GraphBuilder(
+            root_path,
+            lock=lock,
+            today=settings.effective_today(),
+            max_proof_age_months=settings.max_proof_age_months,
+        )
+        facts: dict[str, FileFacts] = {}
+
+        def each(read: FileRead) -> None:
+            assert read.artifact is not None
+            artifact = builder.add(read.artifact)
+            if store is not None:
+                facts[read.relpath] = facts_of(read.artifact, artifact)
+
+        loaded = _load(reads, settings, repo_root, each=each)
+        result, analysis = _analyze_graph(builder.finish(), loaded, settings, repo_root)
         if store is not None:
-            store.write(_snapshot_of(analysis, reads, result))
+            store.write(_snapshot_of(analysis, reads, result, facts))
         return result
 
 
@@ -303,6 +340,12 @@ def _analyze(
         today=settings.effective_today(),
         max_proof_age_months=settings.max_proof_age_months,
     )
+    return _analyze_graph(graph, loaded, settings, repo_root)
+
+
+def _analyze_graph(
+    graph: Graph, loaded: list[LoadedArtifact], settings: Settings, repo_root: Path
+) -> tuple[LintResult, _Analysis]:
     diagnostics = settings.policy.apply(run_rules(graph))
     suppressed = apply_suppressions(diagnostics, loaded, settings.policy, settings.effective_today())
     final = sorted(suppressed.kept, key=Diagnostic.sort_key)
@@ -368,20 +411,18 @@ def _snapshot_store(settings: Settings, repo_root: Path) -> SnapshotStore | None
     return SnapshotStore.open(cache_folder(repo_root, settings.root), settings.root, key)
 
 
-def _snapshot_of(analysis: _Analysis, reads: Sequence[FileRead], result: LintResult) -> Snapshot:
-    graph = analysis.graph
-    artifacts = {artifact.path: artifact for artifact in graph.artifacts}
+def _snapshot_of(
+    analysis: _Analysis, reads: Sequence[FileRead], result: LintResult, facts: Mapping[str, FileFacts]
+) -> Snapshot:
     by_path: dict[str, list[Diagnostic]] = {read.relpath: [] for read in reads}
     elsewhere: list[Diagnostic] = []
     for diagnostic in analysis.final:
         by_path.get(diagnostic.path, elsewhere).append(diagnostic)
     files: dict[str, FileRecord] = {}
     for read in reads:
-        assert read.artifact is not None
-        artifact = artifacts.get(read.relpath)
         files[read.relpath] = FileRecord(
             read.content,
-            facts_of(read.artifact, artifact),
+            facts[read.relpath],
             tuple(by_path[read.relpath]),
             analysis.waived_in.get(read.relpath, 0),
             analysis.alignment.get(read.relpath),

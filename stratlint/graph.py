@@ -265,6 +265,98 @@ def _is_primary(node: Node) -> bool:
     return isinstance(node.entry, Priority) and node.entry.primary
 
 
+class GraphBuilder:
+    """Builds a graph one loaded file at a time, in load order, so that a run can build it
+    while later files are still loading. References resolve when every node is known, in
+    ``finish``; until then each edge's target is None."""
+
+    def __init__(
+        self,
+        root_path: str = ".",
+        *,
+        lock: Lock | None = None,
+        today: datetime.date | None = None,
+        max_proof_age_months: int = 18,
+        whole: WholeStrategy | None = None,
+    ) -> None:
+        self.graph = Graph(
+            root_path=root_path, lock=lock, today=today, max_proof_age_months=max_proof_age_months, whole=whole
+        )
+
+    def add(self, item: LoadedArtifact) -> Artifact | None:
+        """Add the next file; returns its place in the graph, or None when it did not load."""
+        graph = self.graph
+        graph.loaded.append(item)
+        if item.model is None or item.kind is None:
+            return None
+        artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.text)
+        graph.artifacts.append(artifact)
+        self._add(artifact, item.model, "", None, NodeType.ARTIFACT)
+        return artifact
+
+    def _add(
+        self, artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
+    ) -> None:
+        graph = self.graph
+        owner = parent
+        if node_type is not None:
+            node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
+            artifact.nodes.append(node)
+            first = graph.nodes.get(node.id)
+            if first is None:
+                graph.nodes[node.id] = node
+            else:
+                graph.duplicates.append((node, first))
+            graph.by_type[node_type].append(node)
+            owner = node
+        for plan in _plan(type(entry)):
+            name = plan.name
+            value = getattr(entry, name)
+            if value is None:
+                continue
+            if plan.ref is not None:
+                assert owner is not None
+                refs, edges = owner.refs, graph.edges
+                if isinstance(value, list):
+                    base = f"{pointer}/{name}/"
+                    for index, target in enumerate(value):
+                        edge = ReferenceEdge(owner, target, plan.ref, name, f"{base}{index}", None)
+                        refs.append(edge)
+                        edges.append(edge)
+                else:
+                    edge = ReferenceEdge(owner, value, plan.ref, name, f"{pointer}/{name}", None)
+                    refs.append(edge)
+                    edges.append(edge)
+            elif isinstance(value, list):
+                base = f"{pointer}/{name}/"
+                for index, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        self._add(artifact, item, f"{base}{index}", owner, _node_type(type(item)))
+            elif isinstance(value, BaseModel):
+                self._add(artifact, value, f"{pointer}/{name}", owner, _node_type(type(value)))
+
+    def finish(self) -> Graph:
+        """Resolve every reference and return the graph; add nothing afterwards."""
+        graph = self.graph
+        nodes = graph.nodes
+        edges_from: defaultdict[str, list[ReferenceEdge]] = defaultdict(list)
+        edges_to: defaultdict[str, list[ReferenceEdge]] = defaultdict(list)
+        for edge in graph.edges:
+            edge.target = nodes.get(edge.target_id)
+            edges_from[edge.source.id].append(edge)
+            edges_to[edge.target_id].append(edge)
+        graph.edges_from = dict(edges_from)
+        graph.edges_to = dict(edges_to)
+        graph.by_type = dict(graph.by_type)
+        whole = graph.whole
+        graph.unloaded_ids = (
+            whole.unloaded_ids()
+            if whole is not None
+            else frozenset().union(*(item.declared_ids for item in graph.loaded if item.model is None))
+        )
+        return graph
+
+
 def build_graph(
     loaded: Iterable[LoadedArtifact],
     root_path: str = ".",
@@ -274,69 +366,10 @@ def build_graph(
     max_proof_age_months: int = 18,
     whole: WholeStrategy | None = None,
 ) -> Graph:
-    graph = Graph(root_path=root_path, lock=lock, today=today, max_proof_age_months=max_proof_age_months, whole=whole)
-    nodes, by_type, duplicates = graph.nodes, graph.by_type, graph.duplicates
-    # References are collected first and become edges once every node is known.
-    references: list[tuple[Node, str, Ref, str, str]] = []
-
-    def add(
-        artifact: Artifact, entry: BaseModel, pointer: str, parent: Node | None, node_type: NodeType | None
-    ) -> None:
-        owner = parent
-        if node_type is not None:
-            node = Node(str(getattr(entry, "id")), node_type, artifact, pointer, entry, parent)  # noqa: B009
-            artifact.nodes.append(node)
-            first = nodes.get(node.id)
-            if first is None:
-                nodes[node.id] = node
-            else:
-                duplicates.append((node, first))
-            by_type[node_type].append(node)
-            owner = node
-        for plan in _plan(type(entry)):
-            name = plan.name
-            value = getattr(entry, name)
-            if value is None:
-                continue
-            if plan.ref is not None:
-                assert owner is not None
-                if isinstance(value, list):
-                    base = f"{pointer}/{name}/"
-                    for index, target in enumerate(value):
-                        references.append((owner, target, plan.ref, name, f"{base}{index}"))
-                else:
-                    references.append((owner, value, plan.ref, name, f"{pointer}/{name}"))
-            elif isinstance(value, list):
-                base = f"{pointer}/{name}/"
-                for index, item in enumerate(value):
-                    if isinstance(item, BaseModel):
-                        add(artifact, item, f"{base}{index}", owner, _node_type(type(item)))
-            elif isinstance(value, BaseModel):
-                add(artifact, value, f"{pointer}/{name}", owner, _node_type(type(value)))
-
+    builder = GraphBuilder(root_path, lock=lock, today=today, max_proof_age_months=max_proof_age_months, whole=whole)
     for item in loaded:
-        graph.loaded.append(item)
-        if item.model is None or item.kind is None:
-            continue
-        artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.text)
-        graph.artifacts.append(artifact)
-        add(artifact, item.model, "", None, NodeType.ARTIFACT)
-    edges, edges_from, edges_to = graph.edges, graph.edges_from, graph.edges_to
-    for source, target_id, ref, name, pointer in references:
-        edge = ReferenceEdge(source, target_id, ref, name, pointer, nodes.get(target_id))
-        source.refs.append(edge)
-        edges.append(edge)
-        edges_from[source.id].append(edge)
-        edges_to[target_id].append(edge)
-    graph.edges_from = dict(edges_from)
-    graph.edges_to = dict(edges_to)
-    graph.by_type = dict(by_type)
-    graph.unloaded_ids = (
-        whole.unloaded_ids()
-        if whole is not None
-        else frozenset().union(*(item.declared_ids for item in graph.loaded if item.model is None))
-    )
-    return graph
+        builder.add(item)
+    return builder.finish()
 
 
 def is_initiative(node: Node) -> bool:

@@ -72,12 +72,12 @@ def test_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(engine, "build_graph", boom)
-    result = invoke("check", cwd=PROJECT)
+    monkeypatch.setattr(engine, "run_rules", boom)
+    result = invoke("check", "--no-cache", cwd=PROJECT)
     assert result.exit_code == 2
     assert "internal error: RuntimeError: simulated failure" in result.output
     assert "Traceback" not in result.output
-    debug = invoke("check", "--debug", cwd=PROJECT)
+    debug = invoke("check", "--no-cache", "--debug", cwd=PROJECT)
     assert debug.exit_code == 2
     assert "Traceback" in debug.output
 

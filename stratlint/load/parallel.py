@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing import connection
 from typing import Any
 
@@ -53,17 +53,32 @@ def choose_jobs(files: int, jobs: int | None) -> int:
     return max(1, min(available_cores(), MAX_JOBS))
 
 
+Ready = Callable[[int, LoadedArtifact, "bytes | None"], None]
+"""Told each result as soon as it is there: (index in ``items``, artifact, packed form)."""
+
+
 def load_contents(
-    items: Sequence[tuple[str, bytes]], jobs: int, extra_schemas: Mapping[str, ExtraSchema] | None = None
+    items: Sequence[tuple[str, bytes]],
+    jobs: int,
+    extra_schemas: Mapping[str, ExtraSchema] | None = None,
+    ready: Ready | None = None,
 ) -> list[tuple[LoadedArtifact, bytes | None]]:
     """Load each (relative path, bytes), in order, with ``jobs`` processes: this one and
     ``jobs - 1`` forked workers. Returns each artifact and, when it came from a worker, its
     packed form (see ``cache.packed``), which the cache can store as it is. ``extra_schemas``
-    are the organisation's schemas, checked on every file as ``load_bytes`` does."""
+    are the organisation's schemas, checked on every file as ``load_bytes`` does. ``ready``,
+    when given, is told each result as soon as it is there, in no particular order, so the
+    caller can use the first files while later ones load."""
     global _EXTRA
     _EXTRA = extra_schemas
+    tell = ready or _ignore
     if jobs <= 1 or len(items) < 2 or not _can_fork():
-        return [(_load(raw, relpath), None) for relpath, raw in items]
+        serial: list[tuple[LoadedArtifact, bytes | None]] = []
+        for index, (relpath, raw) in enumerate(items):
+            artifact = _load(raw, relpath)
+            tell(index, artifact, None)
+            serial.append((artifact, None))
+        return serial
     # Workers are forked, so they find the files' bytes in their own memory: only results
     # cross a pipe. The files are dealt out in chunks from a shared counter: each worker,
     # and this process between turning what workers send into models, takes the next
@@ -90,8 +105,8 @@ def load_contents(
             workers.append(worker)
         while readers:
             chunk = _claim(chunks)
-            for ready in connection.wait(readers, timeout=0 if chunk is not None else None):
-                receiver: Any = ready
+            for waiting in connection.wait(readers, timeout=0 if chunk is not None else None):
+                receiver: Any = waiting
                 try:
                     blob = receiver.recv_bytes()
                 except (EOFError, OSError):
@@ -106,10 +121,12 @@ def load_contents(
                     (unpack(marshal.loads(entry), relpath, raw), entry)
                     for (relpath, raw), entry in zip(items[start : start + _CHUNK], entries, strict=True)
                 ]
+                _tell(tell, number, done[number])
             if chunk is not None:
                 done[chunk] = [
                     (_load(raw, relpath), None) for relpath, raw in items[chunk * _CHUNK : (chunk + 1) * _CHUNK]
                 ]
+                _tell(tell, chunk, done[chunk])
     finally:
         _ITEMS = ()
         for worker in workers:
@@ -119,8 +136,18 @@ def load_contents(
         loaded = done.get(number)
         if loaded is None:  # claimed by a worker that died, or left when every worker had ended
             loaded = [(_load(raw, relpath), None) for relpath, raw in items[number * _CHUNK : (number + 1) * _CHUNK]]
+            _tell(tell, number, loaded)
         results.extend(loaded)
     return results
+
+
+def _ignore(index: int, artifact: LoadedArtifact, entry: bytes | None) -> None:
+    pass
+
+
+def _tell(tell: Ready, number: int, loaded: list[tuple[LoadedArtifact, bytes | None]]) -> None:
+    for offset, (artifact, entry) in enumerate(loaded):
+        tell(number * _CHUNK + offset, artifact, entry)
 
 
 def _claim(chunks: int) -> int | None:
