@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stratlint.graph import Artifact, Graph, Node
+from stratlint.graph import Artifact, Graph
 from stratlint.model import Function, NodeType
 
 _INITIATIVE_TYPES = frozenset({NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY})
@@ -43,10 +43,6 @@ class AlignmentScore:
         }
 
 
-def _traces(graph: Graph, node: Node, field: str) -> bool:
-    return any(edge.resolves for edge in graph.references(node, field))
-
-
 Counts = tuple[int, int, int, int, int]
 """Entries, traced to all three, to value, to narrative, to the primary priority."""
 
@@ -62,11 +58,15 @@ def artifact_counts(graph: Graph, artifact: Artifact) -> Counts | None:
     for node in artifact.nodes:
         if node.type not in _INITIATIVE_TYPES:
             continue
-        value = _traces(graph, node, "value")
-        narrative = _traces(graph, node, "narrative")
-        serves_primary = primary is not None and any(
-            edge.target is primary for edge in graph.references(node, "priority")
-        )
+        value = narrative = serves_primary = False
+        for edge in node.refs:
+            name = edge.field
+            if name == "value":
+                value = value or edge.resolves
+            elif name == "narrative":
+                narrative = narrative or edge.resolves
+            elif name == "priority":
+                serves_primary = serves_primary or (primary is not None and edge.target is primary)
         counts[0] += 1
         counts[1] += value and narrative and serves_primary
         counts[2] += value

@@ -98,6 +98,7 @@ def load_contents(
     try:
         for _ in range(jobs - 1):
             reader, sender = context.Pipe(duplex=False)
+            _widen(reader)
             worker = context.Process(target=_work, args=(sender,), daemon=True)
             worker.start()
             sender.close()
@@ -139,6 +140,19 @@ def load_contents(
             _tell(tell, number, loaded)
         results.extend(loaded)
     return results
+
+
+_PIPE_BYTES = 1 << 20
+"""A worker's results for several dozen chunks. A default pipe holds about one chunk's,
+and the worker waits whenever this process is busy loading a chunk of its own."""
+
+
+def _widen(connection: Any) -> None:
+    """Let the pipe hold ``_PIPE_BYTES`` where the system allows it (Linux); otherwise leave it."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        import fcntl
+
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
 def _ignore(index: int, artifact: LoadedArtifact, entry: bytes | None) -> None:

@@ -81,11 +81,12 @@ class RetiredReference(Rule):
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for edge in graph.edges:
+        retired = [node for node in graph.nodes.values() if _is_retired(node)]
+        for edge in (edge for node in retired for edge in graph.edges_to.get(node.id, ())):
             target = edge.target
             if target is None or not edge.resolves or not isinstance(target.entry, StrategyNode):
                 continue
-            if target.entry.status is not Lifecycle.RETIRED or _is_retired(edge.source):
+            if _is_retired(edge.source):
                 continue
             when = f" on {target.entry.retired_on}" if target.entry.retired_on else ""
             replacement = target.entry.replaced_by
