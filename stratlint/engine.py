@@ -19,7 +19,7 @@ from stratlint.facts import FileFacts, facts_of
 from stratlint.graph import Artifact, Graph, GraphBuilder, build_graph
 from stratlint.incremental import MAX_RECHECK_SHARE, FileRecord, Snapshot, SnapshotStore, analysis_key, plan
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, read_bounded
-from stratlint.load.cache import LoadCache, cache_folder, content_key, packed, settings_key
+from stratlint.load.cache import LoadCache, cache_folder, content_key, finish_writes, packed, settings_key
 from stratlint.load.discover import discover, find_repository_root
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.lockfile import LOCK_FILENAME, Lock, read_lock
@@ -160,8 +160,11 @@ def _unread(artifact: LoadedArtifact) -> FileRead:
 
 def load_strategy(settings: Settings) -> tuple[list[LoadedArtifact], Path, str]:
     reads, repo_root, root_path = read_strategy(settings)
-    with _collector_paused():
-        return _load(reads, settings, repo_root), repo_root, root_path
+    try:
+        with _collector_paused():
+            return _load(reads, settings, repo_root), repo_root, root_path
+    finally:
+        finish_writes()
 
 
 def _load(
@@ -209,7 +212,7 @@ def _load(
     items = [(read.relpath, read.raw or b"") for read in pending]
     load_contents(items, choose_jobs(len(items), settings.jobs), settings.extra_schemas, ready)
     if store is not None:
-        store.save()
+        store.save(background=True)  # lint() waits for it before it returns
     advance()
     return [read.artifact for read in reads if read.artifact is not None]
 
@@ -278,6 +281,20 @@ def lint(settings: Settings, *, incremental: bool = False) -> LintResult:
     reads, repo_root, root_path = read_strategy(settings)
     lock = load_lock(settings, repo_root, root_path)
     store = _snapshot_store(settings, repo_root) if incremental and settings.cache else None
+    try:
+        return _lint(reads, store, settings, repo_root, root_path, lock)
+    finally:
+        finish_writes()
+
+
+def _lint(
+    reads: list[FileRead],
+    store: SnapshotStore | None,
+    settings: Settings,
+    repo_root: Path,
+    root_path: str,
+    lock: Lock,
+) -> LintResult:
     with _collector_paused():
         if store is not None:
             snapshot = store.read()

@@ -7,6 +7,8 @@ configuration or internal error. One module per command; each registers itself o
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -16,6 +18,7 @@ import click
 
 from stratlint import __version__
 from stratlint.engine import StratlintError
+from stratlint.load.cache import finish_writes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -81,7 +84,31 @@ def guarded(action: Callable[[], T], debug: bool) -> T:
 
 
 def main() -> None:
-    cli(prog_name="stratlint")
+    """The ``stratlint`` command. It ends the process without Python's teardown: a run holds
+    the whole strategy in memory, and freeing it object by object takes longer than the
+    system takes to reclaim it (a twentieth of a second at 10,000 files). Output is flushed
+    and cache writes are finished first; nothing else waits for the teardown."""
+    try:
+        cli(prog_name="stratlint")
+        code = 0
+    except SystemExit as done:
+        code = _status(done.code)
+    finish_writes()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (stratlint check | head) has nobody left to tell.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _status(code: object) -> int:
+    """What ``sys.exit(code)`` would end the process with."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
 
 
 # Commands register themselves on ``cli``; import them explicitly, in help order.

@@ -31,6 +31,7 @@ import hmac
 import marshal
 import os
 import sys
+import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -250,8 +251,10 @@ class LoadCache:
         self.used.add(content)
         self.added += 1
 
-    def save(self) -> None:
-        """Write the entries this run used, when enough changed. Rewriting the whole file for
+    def save(self, *, background: bool = False) -> None:
+        """Write the entries this run used, when enough changed. With ``background``, the
+        signing and writing (which let other threads run) go on in a thread while the run
+        goes on; ``finish_writes`` waits for it. Rewriting the whole file for
         a handful of new entries costs more than loading those files again next time, so a
         run that added under 1% of the entries, and found under a quarter of them stale,
         leaves the file as it is. Failures to write are ignored: the next run loads anew."""
@@ -262,7 +265,22 @@ class LoadCache:
             return
         kept = {content: self.entries[content] for content in self.used if content in self.entries}
         with contextlib.suppress(ValueError):
-            write_signed(self.path, self.secret, marshal.dumps((self.key, kept)))
+            payload = marshal.dumps((self.key, kept))
+            if background:
+                writer = threading.Thread(target=write_signed, args=(self.path, self.secret, payload))
+                writer.start()
+                _WRITERS.append(writer)
+            else:
+                write_signed(self.path, self.secret, payload)
+
+
+_WRITERS: list[threading.Thread] = []
+
+
+def finish_writes() -> None:
+    """Wait for cache files being written in the background (see ``LoadCache.save``)."""
+    while _WRITERS:
+        _WRITERS.pop().join()
 
 
 def cache_file(folder: Path, root: Path, suffix: str) -> Path:

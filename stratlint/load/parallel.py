@@ -26,7 +26,7 @@ from multiprocessing import connection
 from typing import Any
 
 from stratlint.load.artifact import LoadedArtifact, load_bytes
-from stratlint.load.cache import packed, unpack
+from stratlint.load.cache import finish_writes, packed, unpack
 from stratlint.load.extra_schema import ExtraSchema
 
 PARALLEL_MIN_FILES = 2000
@@ -72,6 +72,7 @@ def load_contents(
     global _EXTRA
     _EXTRA = extra_schemas
     tell = ready or _ignore
+    finish_writes()  # a cache file still being written by a thread would keep us from forking
     if jobs <= 1 or len(items) < 2 or not _can_fork():
         serial: list[tuple[LoadedArtifact, bytes | None]] = []
         for index, (relpath, raw) in enumerate(items):
