@@ -45,12 +45,15 @@ def available_cores() -> int:
 
 
 def choose_jobs(files: int, jobs: int | None) -> int:
-    """How many worker processes to load ``files`` files with; 1 means in this process."""
+    """How many processes load ``files`` files: this one and ``jobs - 1`` workers; 1 means
+    this process alone. By default, one worker per core: this process spends much of its
+    time turning what workers send into models and the graph, and loads files only in
+    between (measured at 10,000 files on 2 cores: 3 processes 2-3% faster than 2)."""
     if jobs is not None:
         return max(1, jobs)
     if files < PARALLEL_MIN_FILES:
         return 1
-    return max(1, min(available_cores(), MAX_JOBS))
+    return max(1, min(available_cores() + 1, MAX_JOBS))
 
 
 Ready = Callable[[int, LoadedArtifact, "bytes | None"], None]
