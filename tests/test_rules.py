@@ -294,3 +294,20 @@ def test_nesting_limit_does_not_depend_on_the_rest_of_the_file(depth: int) -> No
     small = [problem.kind for problem in parse_yaml(nested).problems]
     large = [problem.kind for problem in parse_yaml(padded).problems]
     assert small == large
+
+
+def test_the_nearest_id_is_the_one_difflib_finds() -> None:
+    import difflib
+    import random
+
+    from stratlint.rules.references import closest
+
+    rng = random.Random(5)
+    alphabet = "abcde-."
+    for _ in range(400):
+        candidates = [
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))) for _ in range(rng.randint(0, 30))
+        ]
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))
+        expected = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+        assert closest(word, candidates) == (expected[0] if expected else None), (word, candidates)
