@@ -226,3 +226,24 @@ def test_a_clean_run_never_builds_positions(strategy_copy: Path, monkeypatch: py
     quick = sum(1 for artifact in result.graph.loaded if artifact.source_map.is_deferred)
     assert quick > 0, "the bundled strategy should mostly take the quick path"
     assert built == []
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_what_the_cache_would_store_loads_back_to_the_same_artifact(tmp_path: Path, jobs: int) -> None:
+    """Workers leave validation to this process: an entry it accepts as it came must load
+    back (as a cache hit) to the very artifact, for valid and invalid files alike, with an
+    organisation's schema too."""
+    from stratlint.load.cache import packed, unpack
+    from stratlint.load.extra_schema import ExtraSchema
+
+    items = _generated(tmp_path)
+    extra = {"roadmap": ExtraSchema.build("roadmap", "short.json", {"properties": {"title": {"maxLength": 25}}})}
+    raws = dict(items)
+    results = load_contents(items, jobs, extra)
+    assert any(artifact.problems for artifact, _ in results), "the sample has broken files"
+    assert any(problem.kind == "extra-schema-violation" for artifact, _ in results for problem in artifact.problems)
+    for artifact, entry in results:
+        blob = entry if entry is not None else packed(artifact, raws[artifact.path])
+        again = unpack(marshal.loads(blob), artifact.path, raws[artifact.path])
+        artifact.data = None
+        assert again == artifact, artifact.path

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from stratlint.load.extra_schema import KIND as EXTRA_SCHEMA_KIND
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
 from stratlint.load.fastpath import parse_simple
 from stratlint.load.source_map import SourceMap, join_pointer
@@ -105,9 +106,19 @@ def load_artifact(
     return load_bytes(raw, relpath, extra_schemas=extra_schemas)
 
 
-def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSchema] | None = None) -> LoadedArtifact:
+def load_bytes(
+    data: bytes,
+    relpath: str,
+    *,
+    extra_schemas: Mapping[str, ExtraSchema] | None = None,
+    validate: bool = True,
+) -> LoadedArtifact:
     """Parse and validate one file's bytes, and against the organisation's extra schema for
-    its kind when there is one. Never raises."""
+    its kind when there is one. Never raises.
+
+    Without ``validate``, a file of a known kind keeps its plain data in ``data`` and has no
+    model yet: ``validate_model`` finishes it (a loading worker leaves that to the process
+    that receives its results, which validates them into models anyway)."""
     artifact = LoadedArtifact(relpath)
     text = _decode(data, artifact.problems)
     if text is None:
@@ -151,23 +162,38 @@ def load_bytes(data: bytes, relpath: str, *, extra_schemas: Mapping[str, ExtraSc
         artifact.problems.append(_unknown_kind(kind, parsed.source_map))
         return artifact
     artifact.kind = str(kind)
-    try:
-        artifact.model = model.model_validate(value)
-        artifact.data = value
-    except ValidationError as error:
-        # A value under an unsupported tag is already reported where it stands; its shape is
-        # not a second finding.
-        tagged = {(p.line, p.column) for p in parsed.problems if p.kind == "unsupported-tag"}
-        artifact.problems.extend(
-            problem
-            for problem in _schema_problems(error, value, parsed.source_map, str(kind))
-            if (problem.line, problem.column) not in tagged
-        )
-        artifact.declared_ids = _declared_ids(value)
+    artifact.data = value
+    if validate:
+        validate_model(artifact)
     extra = extra_schemas.get(str(kind)) if extra_schemas else None
     if extra is not None:
         artifact.problems.extend(check_extra_schema(value, extra, parsed.source_map))
     return artifact
+
+
+def validate_model(artifact: LoadedArtifact) -> None:
+    """Validate the artifact's plain data into its kind's model; when it does not fit,
+    record why (ahead of the organisation's own schema's findings) and the ids the file
+    seems to declare, and keep no data."""
+    assert artifact.kind is not None
+    value = artifact.data
+    try:
+        artifact.model = KINDS[artifact.kind].model_validate(value)
+        return
+    except ValidationError as error:
+        # A value under an unsupported tag is already reported where it stands; its shape is
+        # not a second finding.
+        problems = artifact.problems
+        tagged = {(p.line, p.column) for p in problems if p.kind == "unsupported-tag"}
+        found = [
+            problem
+            for problem in _schema_problems(error, value, artifact.source_map, artifact.kind)
+            if (problem.line, problem.column) not in tagged
+        ]
+        at = next((index for index, p in enumerate(problems) if p.kind == EXTRA_SCHEMA_KIND), len(problems))
+        problems[at:at] = found
+        artifact.declared_ids = _declared_ids(value)
+        artifact.data = None
 
 
 def _declared_ids(data: Any) -> frozenset[str]:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from stratlint import __version__
-from stratlint.load.artifact import LoadedArtifact
+from stratlint.load.artifact import LoadedArtifact, validate_model
 from stratlint.load.source_map import SourceMap
 from stratlint.load.yaml import LoadProblem
 from stratlint.model import KINDS
@@ -112,11 +112,10 @@ def pack(artifact: LoadedArtifact, raw: bytes) -> Entry:
     source_map = artifact.source_map
     positions = None if source_map.is_deferred else (source_map.values, source_map.keys)
     problems = tuple(tuple(getattr(problem, name) for name in _PROBLEM_FIELDS) for problem in artifact.problems)
-    data = artifact.data if artifact.model is not None else None
     text: str | int = artifact.text
     if text and text == raw.decode("utf-8", "replace"):
         text = _DECODED
-    return (artifact.kind, data, problems, text, positions, tuple(sorted(artifact.declared_ids)))
+    return (artifact.kind, artifact.data, problems, text, positions, tuple(sorted(artifact.declared_ids)))
 
 
 def packed(artifact: LoadedArtifact, raw: bytes) -> bytes:
@@ -124,24 +123,31 @@ def packed(artifact: LoadedArtifact, raw: bytes) -> bytes:
     return marshal.dumps(pack(artifact, raw))
 
 
-def unpack(entry: Entry, relpath: str, raw: bytes) -> LoadedArtifact:
-    """The load result of ``raw`` at ``relpath`` from its packed entry."""
+def unpack(entry: Entry, relpath: str, raw: bytes, *, validated: bool = True) -> LoadedArtifact:
+    """The load result of ``raw`` at ``relpath`` from its packed entry. The data of an entry
+    from the cache was valid when stored; an entry a loading worker sends (``validated``
+    False) has not been validated yet, and is validated here (``validate_model``)."""
     kind, data, problems, text, positions, declared_ids = entry
     if text == _DECODED:
         text = raw.decode("utf-8", "replace")
     if not isinstance(text, str):
         raise TypeError("an entry's text is a string or the decoded mark")
-    model = KINDS[kind].model_validate(data) if data is not None else None
     source_map = SourceMap.deferred(raw, text) if positions is None else SourceMap(positions[0], positions[1])
-    return LoadedArtifact(
+    artifact = LoadedArtifact(
         relpath,
         kind=kind,
-        model=model,
         source_map=source_map,
         problems=[LoadProblem(*problem) for problem in problems],
         text=text,
         declared_ids=frozenset(declared_ids),
     )
+    if data is not None:
+        if validated:
+            artifact.model = KINDS[kind].model_validate(data)
+        else:
+            artifact.data = data
+            validate_model(artifact)
+    return artifact
 
 
 # -- the cache file ---------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 Parsing and validating are independent per file, so a cold run forks worker processes
 and loads files itself too. The files are dealt out in chunks of a few dozen from a
-shared counter, so every process stays busy until the last chunk. Workers send back the
-packed load result (the plain form the cache stores, see ``cache.pack``) of each chunk
-in one ``marshal`` blob: plain data crosses the process boundary several times faster
-than node trees or pydantic models. This process validates the plain data
-into models again, which is cheap, so the results are the very objects a serial run
-builds. Where ``fork`` is not available, files are loaded in this process.
+shared counter, so every process stays busy until the last chunk. Workers parse, and
+send back the packed result (the plain form the cache stores, see ``cache.pack``) of
+each chunk in one ``marshal`` blob: plain data crosses the process boundary several
+times faster than node trees or pydantic models. This process validates the plain data
+into models (the workers leave that to it, as it has to do it anyway), so the results
+are the very objects a serial run builds. Where ``fork`` is not available, files are
+loaded in this process.
 
 Below ``PARALLEL_MIN_FILES`` files, starting the workers costs more than it saves, and
 the files are loaded in this process.
@@ -123,7 +124,7 @@ def load_contents(
                 number, entries = marshal.loads(blob)
                 start = number * _CHUNK
                 done[number] = [
-                    (unpack(marshal.loads(entry), relpath, raw), entry)
+                    _received(entry, relpath, raw)
                     for (relpath, raw), entry in zip(items[start : start + _CHUNK], entries, strict=True)
                 ]
                 _tell(tell, number, done[number])
@@ -157,6 +158,15 @@ def _widen(connection: Any) -> None:
         import fcntl
 
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+def _received(entry: bytes, relpath: str, raw: bytes) -> tuple[LoadedArtifact, bytes | None]:
+    """A worker's result, validated here; its packed form when the cache can store it as
+    it is (not when validation found problems the worker did not know of)."""
+    plain = marshal.loads(entry)
+    artifact = unpack(plain, relpath, raw, validated=False)
+    rejected = plain[1] is not None and artifact.model is None
+    return artifact, (None if rejected else entry)
 
 
 def _ignore(index: int, artifact: LoadedArtifact, entry: bytes | None) -> None:
@@ -197,8 +207,8 @@ _EXTRA: Mapping[str, ExtraSchema] | None = None
 """The organisation's schemas for this run; forked workers find them in their own memory."""
 
 
-def _load(raw: bytes, relpath: str) -> LoadedArtifact:
-    return load_bytes(raw, relpath, extra_schemas=_EXTRA)
+def _load(raw: bytes, relpath: str, *, validate: bool = True) -> LoadedArtifact:
+    return load_bytes(raw, relpath, extra_schemas=_EXTRA, validate=validate)
 
 
 def _work(sender: Any) -> None:
@@ -208,7 +218,9 @@ def _work(sender: Any) -> None:
         chunks = (len(_ITEMS) + _CHUNK - 1) // _CHUNK
         while (number := _claim(chunks)) is not None:
             batch = _ITEMS[number * _CHUNK : (number + 1) * _CHUNK]
-            sender.send_bytes(marshal.dumps((number, [packed(_load(raw, relpath), raw) for relpath, raw in batch])))
+            sender.send_bytes(
+                marshal.dumps((number, [packed(_load(raw, relpath, validate=False), raw) for relpath, raw in batch]))
+            )
         sender.send_bytes(b"")
     finally:
         sender.close()
