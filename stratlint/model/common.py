@@ -91,9 +91,13 @@ def ref_to(*targets: NodeType, role: str) -> Ref:
 
 
 class Strict(BaseModel):
-    """Strict, closed models: a typo in a key is an error, and nothing is coerced."""
+    """Strict, closed models: a typo in a key is an error, and nothing is coerced.
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+    Each field is documented by the docstring under it. Those become the descriptions of
+    the published schemas (stratlint.model.schema adds them when it generates them); a
+    run does not read them, so loading the models skips parsing their source."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 class Link(Strict):

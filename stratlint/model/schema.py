@@ -6,8 +6,15 @@ files and the models differ.
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import json
+import textwrap
+import typing
 from typing import Any
+
+from pydantic import BaseModel
 
 from stratlint.model import KINDS
 
@@ -20,6 +27,7 @@ def schema_filename(kind: str) -> str:
 
 
 def build_schema(kind: str) -> dict[str, Any]:
+    _describe_fields()
     model = KINDS[kind]
     generated = model.model_json_schema(mode="validation")
     schema: dict[str, Any] = {"$schema": DIALECT, "$id": SCHEMA_ID.format(kind=kind)}
@@ -29,3 +37,58 @@ def build_schema(kind: str) -> dict[str, Any]:
 
 def render_schema(kind: str) -> str:
     return json.dumps(build_schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+@functools.cache
+def _describe_fields() -> None:
+    """Give every field of the models the docstring written under it as its description,
+    and rebuild the models (those they hold first) so the schemas carry them. What
+    pydantic's ``use_attribute_docstrings`` does at import, done here, where it is needed."""
+    order: list[type[BaseModel]] = []
+    for kind_model in KINDS.values():
+        _collect(kind_model, order)
+    for model in order:
+        for owner in model.__mro__:
+            if not (isinstance(owner, type) and issubclass(owner, BaseModel)) or owner is BaseModel:
+                continue
+            written = _docstrings(owner)
+            own = inspect.get_annotations(owner)
+            for name, info in model.model_fields.items():
+                if info.description is None and name in written and name in own:
+                    info.description = written[name]
+    for held in order:
+        held.model_rebuild(force=True)
+
+
+def _collect(model: type[BaseModel], order: list[type[BaseModel]]) -> None:
+    """``model`` and every model its fields hold, those held before those holding them."""
+    if model in order:
+        return
+    for info in model.model_fields.values():
+        for held in _types_in(info.annotation):
+            if isinstance(held, type) and issubclass(held, BaseModel):
+                _collect(held, order)
+    order.append(model)
+
+
+def _types_in(annotation: Any) -> typing.Iterator[Any]:
+    yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _types_in(argument)
+
+
+def _docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """Field name -> the string literal right under the field in the class body."""
+    body = ast.parse(textwrap.dedent(inspect.getsource(model))).body[0]
+    assert isinstance(body, ast.ClassDef)
+    found = {}
+    for statement, following in zip(body.body, body.body[1:], strict=False):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            found[statement.target.id] = inspect.cleandoc(following.value.value)
+    return found
