@@ -127,3 +127,20 @@ def test_color_only_when_asked(strategy_copy: Path) -> None:
 
 def test_version() -> None:
     assert re.search(r"stratlint, version \d+\.\d+\.\d+", invoke("--version").output)
+
+
+def test_every_command_is_listed_with_its_module() -> None:
+    """Commands are imported on demand from the module COMMANDS names: a command missing
+    there could never run, and one listed under the wrong module would fail."""
+    import importlib
+    import pkgutil
+
+    import stratlint.cli as package
+    from stratlint.cli import COMMANDS, cli
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"stratlint.cli.{module.name}")
+    assert set(cli.commands) == set(COMMANDS)
+    for name, module in COMMANDS.items():
+        callback = cli.commands[name].callback
+        assert callback is not None and callback.__module__ == f"stratlint.cli.{module}", name

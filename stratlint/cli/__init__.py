@@ -1,13 +1,16 @@
 """The command line. Thin: parse options into Settings, call the engine, pick an exit code.
 
 Exit status: 0 no finding at or above the fail level; 1 at least one; 2 usage,
-configuration or internal error. One module per command; each registers itself on
-``cli`` and is imported below, explicitly.
+configuration or internal error. One module per command (or two close ones); each
+registers itself on ``cli``. ``COMMANDS`` names them all, explicitly, and a module is
+imported when one of its commands is asked for, so ``stratlint check`` does not import
+what only ``impact`` or ``gate`` use.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 import traceback
@@ -28,8 +31,32 @@ T = TypeVar("T")
 _NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
+COMMANDS: dict[str, str] = {
+    "baseline": "baseline",
+    "check": "check",
+    "config": "config",
+    "explain": "rules",
+    "gate": "gate",
+    "impact": "impact",
+    "lock": "lock",
+    "review": "lock",
+    "rules": "rules",
+}
+"""Every command, in help order, and the module under stratlint.cli that defines it."""
+
+
 class _Cli(click.Group):
-    """A click group whose usage errors are one line on stderr, like every other error."""
+    """A click group whose usage errors are one line on stderr, like every other error, and
+    whose commands are imported when asked for (see ``COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"stratlint.cli.{module}")
+        return super().get_command(ctx, cmd_name)
 
     def main(
         self,
@@ -111,14 +138,4 @@ def _status(code: object) -> int:
     return 1
 
 
-# Commands register themselves on ``cli``; import them explicitly, in help order.
-from stratlint.cli import baseline as _baseline  # noqa: E402
-from stratlint.cli import check as _check  # noqa: E402
-from stratlint.cli import config as _config  # noqa: E402
-from stratlint.cli import gate as _gate  # noqa: E402
-from stratlint.cli import impact as _impact  # noqa: E402
-from stratlint.cli import lock as _lock  # noqa: E402
-from stratlint.cli import rules as _rules  # noqa: E402
-
-__all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "guarded", "main"]
-del _baseline, _check, _config, _gate, _impact, _lock, _rules
+__all__ = ["COMMANDS", "EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "guarded", "main"]
