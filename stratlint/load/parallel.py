@@ -47,14 +47,15 @@ def available_cores() -> int:
 
 def choose_jobs(files: int, jobs: int | None) -> int:
     """How many processes load ``files`` files: this one and ``jobs - 1`` workers; 1 means
-    this process alone. By default, one worker per core: this process spends much of its
-    time turning what workers send into models and the graph, and loads files only in
-    between (measured at 10,000 files on 2 cores: 3 processes 2-3% faster than 2)."""
+    this process alone. By default, one process per core: this one turns what the workers
+    send into models and the graph first, and parses a chunk itself whenever nothing is
+    waiting (measured at 10,000 files on 2 cores: one worker beside this process is as
+    fast as two, and needs less memory)."""
     if jobs is not None:
         return max(1, jobs)
     if files < PARALLEL_MIN_FILES:
         return 1
-    return max(1, min(available_cores() + 1, MAX_JOBS))
+    return max(1, min(available_cores(), MAX_JOBS))
 
 
 Ready = Callable[[int, LoadedArtifact, "bytes | None"], None]
@@ -110,8 +111,20 @@ def load_contents(
             readers.append(reader)
             workers.append(worker)
         while readers:
-            chunk = _claim(chunks)
-            for waiting in connection.wait(readers, timeout=0 if chunk is not None else None):
+            # Workers' results first: turning them into models and the graph is this
+            # process's main job, and a backlog of it would be all that is left to do
+            # once the last chunk is parsed. A chunk of its own only when none is waiting.
+            arrived = connection.wait(readers, timeout=0)
+            if not arrived:
+                chunk = _claim(chunks)
+                if chunk is not None:
+                    done[chunk] = [
+                        (_load(raw, relpath), None) for relpath, raw in items[chunk * _CHUNK : (chunk + 1) * _CHUNK]
+                    ]
+                    _tell(tell, chunk, done[chunk])
+                    continue
+                arrived = connection.wait(readers)
+            for waiting in arrived:
                 receiver: Any = waiting
                 try:
                     blob = receiver.recv_bytes()
@@ -128,11 +141,6 @@ def load_contents(
                     for (relpath, raw), entry in zip(items[start : start + _CHUNK], entries, strict=True)
                 ]
                 _tell(tell, number, done[number])
-            if chunk is not None:
-                done[chunk] = [
-                    (_load(raw, relpath), None) for relpath, raw in items[chunk * _CHUNK : (chunk + 1) * _CHUNK]
-                ]
-                _tell(tell, chunk, done[chunk])
     finally:
         _ITEMS = ()
         for worker in workers:
