@@ -119,30 +119,37 @@ def _cause_note(causes: Sequence[str], since: str, *, in_file: bool) -> str:
     return f"({where}it follows from your changes to {shown}{more})"
 
 
+def _changed_paths(changed_files: Sequence[Path], repo_root: Path) -> set[str]:
+    return {relative_path(Path(os.path.realpath(path.parent)) / path.name, repo_root) for path in changed_files}
+
+
 def review(settings: Settings, *, diff_base: str | None = None, changed_files: Sequence[Path] = ()) -> LintResult:
     """``check``: lint the whole strategy root, whichever files were named.
 
     With ``diff_base``, report only the findings that are new since that revision. With
     ``changed_files`` (as a pre-commit hook passes them), findings that are new since the
     base -- or since HEAD -- and lie in other files are attributed to the changed files."""
-    # Without a base to compare against, the result itself is all that is needed, and the
-    # last run's snapshot can stand for the files an edit cannot affect.
-    needs_graph = diff_base is not None or bool(changed_files)
-    current = lint(settings, incremental=not needs_graph)
-    base: LintResult | None = None
-    if diff_base is not None:
-        base = lint_revision(settings, diff_base, reuse=current.graph.loaded)
-    elif changed_files and has_revision(current.repo_root, "HEAD"):
+    if diff_base is None:
+        # Without a base to compare against, the last run's snapshot can stand for the
+        # files an edit cannot affect (an incremental run). A pre-commit run names the
+        # changed files; only findings in other files ever need the last commit's
+        # findings, to say which change they follow from, and most runs have none.
+        current = lint(settings, incremental=True)
+        if not changed_files:
+            return current
+        changed = _changed_paths(changed_files, current.repo_root)
+        if all(diagnostic.path in changed for diagnostic in current.diagnostics):
+            return current
+        if not has_revision(current.repo_root, "HEAD"):
+            return current
+        current = lint(settings)
         try:
             base = lint_revision(settings, "HEAD", reuse=current.graph.loaded)
         except StratlintError:
-            base = None  # the note is a help; the run itself does not depend on it
-    if base is None:
-        return current
+            return current  # the note is a help; the run itself does not depend on it
+        return attribute(current, base, changed, since="the last commit")
+    current = lint(settings)
+    base = lint_revision(settings, diff_base, reuse=current.graph.loaded)
     if changed_files:
-        changed = {
-            relative_path(Path(os.path.realpath(path.parent)) / path.name, current.repo_root) for path in changed_files
-        }
-        since = "the last commit" if diff_base is None else f"'{diff_base}'"
-        current = attribute(current, base, changed, since=since)
-    return compare(current, base) if diff_base is not None else current
+        current = attribute(current, base, _changed_paths(changed_files, current.repo_root), since=f"'{diff_base}'")
+    return compare(current, base)
