@@ -193,3 +193,27 @@ def test_settings_and_the_lock_are_part_of_the_snapshot_key(bundled: Path) -> No
     lock.write_text(text.replace(stamp.group(1), "0" * 16), encoding="utf-8")
     _, after = _same_as_full_run(bundled)
     assert any(d["code"] == "SL601" for d in after["diagnostics"]), "the changed stamp makes a reference suspect"
+
+
+def test_a_pre_commit_run_with_findings_only_in_the_changed_file_does_not_lint_the_last_commit(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stratlint import comparison
+
+    subprocess.run(["git", "-C", str(bundled), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(bundled), "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x"],
+        check=True,
+    )
+    roadmap = _roadmaps(bundled)[0]
+    _edit(roadmap, "\n    rationale:\n", "\n    rationale:\n      # a note\n")
+    relpath = roadmap.relative_to(bundled).as_posix()
+    expected = invoke("check", "strategy", relpath, "--format", "json", "--no-cache", cwd=bundled)
+
+    def no_base(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the last commit was linted")
+
+    monkeypatch.setattr(comparison, "lint_revision", no_base)
+    result = invoke("check", "strategy", relpath, "--format", "json", cwd=bundled)
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+    assert json.loads(result.stdout)["diagnostics"] == [], "the bundled strategy is clean"
