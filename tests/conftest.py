@@ -73,6 +73,17 @@ def _private_cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
 
 
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The default cache locations: no XDG_CACHE_HOME, and a home folder of the test's own,
+    so the cache goes to .stratlint_cache/ at the repository root."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
 def needs_shared(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():

@@ -29,16 +29,6 @@ def _git_repo(path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(path)], check=True)
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The default locations: no XDG_CACHE_HOME, and a home folder of the test's own."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
-
-
 @pytest.fixture(params=["bundled", "generated"])
 def repo(request: pytest.FixtureRequest, tmp_path: Path, home: Path) -> Path:
     """A git repository holding strategy/: the bundled example, or a generated one with

@@ -21,12 +21,8 @@ from conftest import STRATEGY, invoke
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+def _default_cache_home(home: Path) -> Path:
+    return home
 
 
 def _git_repo(path: Path) -> Path:
