@@ -214,7 +214,11 @@ class Graph:
         return [edge for edge in node.refs if edge.field == field_name]
 
     def referrers(self, node: Node) -> list[ReferenceEdge]:
-        """Resolving references that point at ``node``."""
+        """Resolving references that point at ``node``. Not on a graph of part of the
+        strategy: the files that reference a node are not all in it (only strategy-wide
+        rules ask who references a node; see Rule.strategy_wide)."""
+        if self.whole is not None:
+            raise RuntimeError("referrers() asked of a graph that holds only part of the strategy")
         return [edge for edge in self.edges_to.get(node.id, ()) if edge.target is node and edge.resolves]
 
     def primary_priorities(self) -> list[Node]:

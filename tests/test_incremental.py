@@ -213,3 +213,24 @@ def test_a_pre_commit_run_with_findings_only_in_the_changed_file_does_not_lint_t
     result = invoke("check", "strategy", relpath, "--format", "json", cwd=bundled)
     assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
     assert json.loads(result.stdout)["diagnostics"] == [], "the bundled strategy is clean"
+
+
+def test_rules_that_look_at_who_references_a_node_are_strategy_wide(bundled: Path) -> None:
+    """The graph an incremental run builds holds only some files, so it refuses to say who
+    references a node; every rule that asks must be strategy-wide (run on full graphs only).
+    Running the others on such a graph of the bundled strategy shows none asks."""
+    from stratlint.engine import load_strategy, run_rules
+    from stratlint.facts import StrategyIndex, facts_of
+    from stratlint.graph import build_graph
+    from stratlint.rules import RULES
+
+    loaded, _, root_path = load_strategy(Settings(root=bundled / "strategy", repo_root=bundled))
+    full = build_graph(loaded, root_path)
+    artifacts = {artifact.path: artifact for artifact in full.artifacts}
+    index = StrategyIndex([facts_of(item, artifacts.get(item.path)) for item in loaded])
+    part = build_graph(loaded, root_path, whole=index)
+    with pytest.raises(RuntimeError):
+        part.referrers(next(iter(part.nodes.values())))
+    assert run_rules(part, [rule for rule in RULES if not rule.strategy_wide]) == run_rules(
+        full, [rule for rule in RULES if not rule.strategy_wide]
+    )
