@@ -105,11 +105,6 @@ class StrategyIndex:
     def complete(self, *kinds: str) -> bool:
         return not any(not facts.loaded and (facts.kind is None or facts.kind in kinds) for facts in self.files)
 
-    def declarers(self, ids: Iterable[str]) -> set[str]:
-        """The files that declare any of ``ids`` (every declaration, not only the first)."""
-        wanted = set(ids)
-        return {facts.path for facts in self.files if any(node_id in wanted for node_id, _ in facts.declared)}
-
     def referrers(self, paths: Iterable[str]) -> set[str]:
         """The files whose entries reference a node declared in one of ``paths``, found again
         for what those files declare, until nothing new turns up."""

@@ -6,8 +6,9 @@ load cache: for every file, its content key, its facts (stratlint.facts), its fi
 the findings of the strategy-wide rules. The next run reads every file and compares:
 
 - nothing changed: the snapshot is the result, and no file is parsed;
-- some plan files changed (roadmap, messaging, playbook, release), and their interface
-  did not (a reworded title, a new rationale, another owner): the changed files, and the
+- some plan files changed (roadmap, messaging, playbook, release; up to a fifth of the
+  files), and their interface did not (a reworded title, a new rationale, another
+  owner): the changed files, and the
   files whose entries reference their nodes, are checked again by the rules that are not
   strategy-wide, on a graph of just those files and what they reference; every other
   file keeps its findings, and the strategy-wide findings stand;
