@@ -8,10 +8,10 @@ the findings of the strategy-wide rules. The next run reads every file and compa
 - nothing changed: the snapshot is the result, and no file is parsed;
 - some plan files changed (roadmap, messaging, playbook, release; up to a fifth of the
   files), and their interface did not (a reworded title, a new rationale, another
-  owner): the changed files, and the
-  files whose entries reference their nodes, are checked again by the rules that are not
-  strategy-wide, on a graph of just those files and what they reference; every other
-  file keeps its findings, and the strategy-wide findings stand;
+  owner): the changed files, and the files whose entries reference their nodes, are
+  checked again by the rules that are not strategy-wide, on a graph of just those files
+  and what they reference; every other file keeps its findings, and the strategy-wide
+  findings stand;
 - anything else (a file added, removed, or changed in what it declares or references; a
   value, narrative, priorities or governance file changed; a strategy-wide finding that
   points into a changed file; other settings, another stratlint, another day): a full run.
