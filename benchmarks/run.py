@@ -11,7 +11,9 @@ slows them all alike:
 - cold: a full ``stratlint check`` with an empty cache;
 - cold, one process: the same with ``--jobs 1``, to show what the second core brings;
 - warm: the same run again, nothing changed;
-- one edit: the run after editing one file;
+- one edit: the run after editing one file (a reworded title);
+- one reference changed: the run after changing what one file references (an item now
+  serves another priority), which also re-runs the strategy-wide rules;
 - peers: yamllint on the same folder, check-jsonschema on the roadmap files (installed by
   the ``bench`` extra; skipped with a note when absent).
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -170,6 +173,18 @@ def _edit(path: Path, number: int) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def _retarget(path: Path, priorities: Path) -> None:
+    """Change what one file references, as a person would: the first item now serves
+    another growth priority."""
+    known = re.findall(r"^  - id: (\S+)$", priorities.read_text(encoding="utf-8"), re.MULTILINE)
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r"^    priority: (\S+)$", text, re.MULTILINE)
+    if found is None or len(known) < 2:
+        raise SystemExit(f"cannot retarget a priority in {path}")
+    other = next(item for item in known if item != found.group(1))
+    path.write_text(text[: found.start(1)] + other + text[found.end(1) :], encoding="utf-8")
+
+
 def _module_available(python: str, module: str) -> bool:
     probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
     return subprocess.run([python, "-c", probe], check=False).returncode == 0
@@ -188,7 +203,17 @@ def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) 
 
     figures = {
         name: Figure(name, [])
-        for name in ("floor", "start-up", "cold", "cold, one process", "warm", "one edit", "yamllint", "jsonschema")
+        for name in (
+            "floor",
+            "start-up",
+            "cold",
+            "cold, one process",
+            "warm",
+            "one edit",
+            "one reference changed",
+            "yamllint",
+            "jsonschema",
+        )
     }
     try:
         for run in range(runs):
@@ -202,6 +227,8 @@ def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) 
             figures["warm"].samples.append(measure(check, repo, env))
             _edit(edited, run)
             figures["one edit"].samples.append(measure(check, repo, env))
+            _retarget(edited, repo / "strategy" / "priorities.yaml")
+            figures["one reference changed"].samples.append(measure(check, repo, env))
     finally:
         edited.write_bytes(original)
 
@@ -243,6 +270,7 @@ _LABELS = {
     "cold, one process": "cold cache, `--jobs 1`",
     "warm": "warm cache, nothing changed",
     "one edit": "warm cache, one file edited",
+    "one reference changed": "warm cache, one reference changed",
     "yamllint": "yamllint (same folder)",
     "jsonschema": "check-jsonschema (roadmap files only)",
 }
