@@ -180,7 +180,7 @@ def _load(
     ``each``, when given, is called with every file in order as soon as it and all files
     before it are loaded, so the caller can go on with them while later files load."""
     store = (
-        LoadCache.open(cache_folder(repo_root, settings.root), settings.root, settings_key(settings))
+        LoadCache.open(cache_folder(repo_root), settings.root, settings_key(settings))
         if settings.cache and cache
         else None
     )
@@ -425,7 +425,7 @@ def _snapshot_store(settings: Settings, repo_root: Path) -> SnapshotStore | None
         ),
         lock_bytes if isinstance(lock_bytes, bytes) else (None if lock_bytes is None else b"unreadable"),
     )
-    return SnapshotStore.open(cache_folder(repo_root, settings.root), settings.root, key)
+    return SnapshotStore.open(cache_folder(repo_root), settings.root, key)
 
 
 def _snapshot_of(

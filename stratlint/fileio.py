@@ -8,10 +8,12 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, content: str | bytes) -> None:
+def atomic_write(path: Path, content: str | bytes, *, sync: bool = True, mode: int | None = None) -> None:
     """Write ``content`` to ``path`` atomically: a temporary file in the same folder, flushed
     and synced, then ``os.replace``. Readers see the old file or the new one, never a mix;
-    a crash mid-write leaves the old file intact. An existing file's permissions are kept.
+    a crash mid-write leaves the old file intact. An existing file's permissions are kept,
+    unless ``mode`` sets them. Without ``sync``, the data is not forced to disk first: for
+    files that are only rebuilt when a crash loses them (the cache).
 
     The temporary file is hidden and named after the target and the writing process
     (``.<name>.<pid>.<random>.tmp``). A process killed mid-write cannot remove it; the next
@@ -24,9 +26,13 @@ def atomic_write(path: Path, content: str | bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+            if sync:
+                os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(temporary, os.stat(path).st_mode & 0o7777)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

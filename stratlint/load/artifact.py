@@ -128,9 +128,7 @@ def load_bytes(
     artifact.source_map = parsed.source_map
     artifact.problems.extend(parsed.problems)
     # Syntax that libyaml reads but YAML 1.2 forbids is reported with the data kept; a
-    # document that could not be read at all has no data.
-    if parsed.data is None and any(problem.kind in _FATAL for problem in parsed.problems):
-        return artifact
+    # document that could not be read at all has no data, and its problems say why.
     value = parsed.data
     if value is None:
         if not parsed.problems:
@@ -210,8 +208,6 @@ def _declared_ids(data: Any) -> frozenset[str]:
             stack.extend(item)
     return frozenset(found)
 
-
-_FATAL = frozenset({"invalid-yaml", "multiple-documents", "nesting-too-deep", "alias-bomb"})
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _BOMS = (

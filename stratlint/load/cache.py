@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from stratlint import __version__
+from stratlint.fileio import atomic_write
 from stratlint.load.artifact import LoadedArtifact, validate_model
 from stratlint.load.source_map import SourceMap
 from stratlint.load.yaml import LoadProblem
@@ -153,13 +154,9 @@ def unpack(entry: Entry, relpath: str, raw: bytes, *, validated: bool = True) ->
 # -- the cache file ---------------------------------------------------------------------
 
 
-def cache_folder(repo_root: Path, root: Path) -> Path:
-    """Where the cache lives for a strategy at ``root`` in ``repo_root`` (see the module
-    docstring)."""
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "stratlint"
-    if (repo_root / ".git").exists():
+def cache_folder(repo_root: Path) -> Path:
+    """Where the cache lives for a strategy in ``repo_root`` (see the module docstring)."""
+    if not os.environ.get("XDG_CACHE_HOME") and (repo_root / ".git").exists():
         return repo_root / CACHE_FOLDER
     return _user_cache()
 
@@ -181,26 +178,10 @@ def cache_secret() -> bytes | None:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, os.urandom(_DIGEST), mode=0o600)
+        atomic_write(path, os.urandom(_DIGEST), sync=False, mode=0o600)
         return path.read_bytes()
     except OSError:
         return None
-
-
-def _write_atomically(path: Path, *chunks: bytes, mode: int = 0o644) -> None:
-    # A temporary file in the same folder, renamed over the target: readers see the old
-    # file or the new one. Not fsynced: a cache lost in a crash is only rebuilt.
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 @dataclass
@@ -320,7 +301,8 @@ def write_signed(path: Path, secret: bytes, payload: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _mark_folder(path.parent)
-        _write_atomically(path, _MAGIC, _sign(secret, payload), payload)
+        # Not synced: a cache lost in a crash is only rebuilt.
+        atomic_write(path, b"".join((_MAGIC, _sign(secret, payload), payload)), sync=False, mode=0o644)
     except OSError:
         pass
 
@@ -337,4 +319,4 @@ def _mark_folder(folder: Path) -> None:
         path = folder / name
         if not path.exists():
             with contextlib.suppress(OSError):
-                _write_atomically(path, content.encode())
+                atomic_write(path, content, sync=False, mode=0o644)

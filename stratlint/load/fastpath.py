@@ -17,14 +17,12 @@ Any check added to ``parse_yaml`` must decline here too.
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 from yaml.nodes import Node
 
 from stratlint.load.source_map import RawSpan, SourceMap, escape_token
 from stratlint.load.yaml import (
-    _DEPTH_SCAN_THRESHOLD,
     _MAP,
     _MAYBE_NOT_STR,
     _PLAIN,
@@ -32,10 +30,10 @@ from stratlint.load.yaml import (
     _SEQ,
     MAX_DEPTH,
     MAX_PATH_CHARS,
-    MAX_VALUES,
     ParsedYaml,
     _Composer,
     _has_glued_hash,
+    needs_prescan,
     resolve_plain,
     text_lines,
     underindented_line,
@@ -60,14 +58,6 @@ def _plain_key_is_text(text: str) -> bool:
     if len(_TEXT_KEYS) < _TEXT_KEYS_LIMIT:
         _TEXT_KEYS.add(text)
     return True
-
-
-class _QuickComposer(_Composer):
-    # libyaml's composer calls these two hooks for every node; parse_yaml's versions do
-    # nothing, in Python. The same nothing, done by C functions that take the same
-    # arguments, saves a Python call per node twice over.
-    descend_resolver = operator.is_  # type: ignore[assignment]
-    ascend_resolver = int  # type: ignore[assignment]
 
 
 class _Walk:
@@ -154,11 +144,10 @@ def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
     the source map to keep instead of the bytes. Never raises."""
     if b"%YAML" in data or b"*" in data or _has_glued_hash(data):
         return None
-    indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
-    if indicators > _DEPTH_SCAN_THRESHOLD or 2 * (indicators + data.count(b",")) >= MAX_VALUES:
+    if needs_prescan(data):
         return None
     try:
-        root = _QuickComposer(data).get_single_node()
+        root = _Composer(data).get_single_node()
         if root is None:
             return None
         value = _build(root, 0, 0, _Walk(data), None)
@@ -198,7 +187,7 @@ def positions(data: bytes) -> tuple[dict[str, RawSpan], dict[str, RawSpan]] | No
             raise _DECLINE
 
     try:
-        root = _QuickComposer(data).get_single_node()
+        root = _Composer(data).get_single_node()
         if root is None:
             return None
         walk(root, "")

@@ -118,9 +118,7 @@ def load_contents(
             if not arrived:
                 chunk = _claim(chunks)
                 if chunk is not None:
-                    done[chunk] = [
-                        (_load(raw, relpath), None) for relpath, raw in items[chunk * _CHUNK : (chunk + 1) * _CHUNK]
-                    ]
+                    done[chunk] = _load_chunk(items, chunk)
                     _tell(tell, chunk, done[chunk])
                     continue
                 arrived = connection.wait(readers)
@@ -149,7 +147,7 @@ def load_contents(
     for number in range(chunks):
         loaded = done.get(number)
         if loaded is None:  # claimed by a worker that died, or left when every worker had ended
-            loaded = [(_load(raw, relpath), None) for relpath, raw in items[number * _CHUNK : (number + 1) * _CHUNK]]
+            loaded = _load_chunk(items, number)
             _tell(tell, number, loaded)
         results.extend(loaded)
     return results
@@ -166,6 +164,11 @@ def _widen(connection: Any) -> None:
         import fcntl
 
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+def _load_chunk(items: Sequence[tuple[str, bytes]], number: int) -> list[tuple[LoadedArtifact, bytes | None]]:
+    """Load chunk ``number`` of ``items`` in this process."""
+    return [(_load(raw, relpath), None) for relpath, raw in items[number * _CHUNK : (number + 1) * _CHUNK]]
 
 
 def _received(entry: bytes, relpath: str, raw: bytes) -> tuple[LoadedArtifact, bytes | None]:

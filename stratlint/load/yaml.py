@@ -13,6 +13,7 @@ deep enough to overflow the C stack.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +69,6 @@ _PLAIN = "?plain"
 _QUOTED = "?quoted"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-_STR = "tag:yaml.org,2002:str"
 _CORE = "tag:yaml.org,2002:"
 _CORE_SCALARS = {"str", "int", "float", "bool", "null"}
 
@@ -110,11 +110,10 @@ class ParsedYaml:
 class _Composer(_Parser):
     """libyaml's composer, told to resolve nothing: we resolve scalars the YAML 1.2 way."""
 
-    def descend_resolver(self, *args: Any) -> None:
-        pass
-
-    def ascend_resolver(self, *args: Any) -> None:
-        pass
+    # libyaml's composer calls these two hooks for every node, and they need do nothing.
+    # C functions that take the same arguments do nothing without a Python call per node.
+    descend_resolver = operator.is_
+    ascend_resolver = int
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
@@ -509,6 +508,14 @@ def underindented_line(lines: list[str], node: Node, indent: int) -> tuple[int, 
     return None
 
 
+def needs_prescan(data: bytes) -> bool:
+    """Whether the document may nest or hold values past what the composer can take safely,
+    so the depth and size scan (``_prescan``) must look before libyaml does."""
+    # Every value but the first needs one of these characters (two values for ':').
+    indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
+    return indicators > _DEPTH_SCAN_THRESHOLD or 2 * (indicators + data.count(b",")) >= MAX_VALUES
+
+
 def text_lines(data: bytes) -> list[str]:
     """The file's lines as the checks count them."""
     return data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
@@ -568,9 +575,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         data = data[: directive.start()] + b"#" + data[directive.start() + 1 :]
 
     try:
-        # Every value but the first needs one of these characters (two values for ':').
-        indicators = data.count(b"[") + data.count(b"{") + data.count(b"-") + data.count(b":") + data.count(b"?")
-        if indicators > _DEPTH_SCAN_THRESHOLD or 2 * (indicators + data.count(b",")) >= MAX_VALUES:
+        if needs_prescan(data):
             found = _prescan(data)
             if found is not None:
                 problems.append(found)
@@ -689,7 +694,7 @@ def _glued_comments(data: bytes) -> list[LoadProblem]:
                     headers.append((start.line, start.column))
     except Exception:  # a second look only: the composer has already read the file
         return []
-    lines = data.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
+    lines = text_lines(data)
     for header_line, header_column in headers:
         header = lines[header_line][header_column:].rstrip("\r") if header_line < len(lines) else ""
         if not _BLOCK_HEADER.match(header) and "#" in header:
