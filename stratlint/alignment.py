@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stratlint.graph import Artifact, Graph
-from stratlint.model import Function, NodeType
-
-_INITIATIVE_TYPES = frozenset({NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY})
+from stratlint.graph import INITIATIVE_TYPES, Artifact, Graph
+from stratlint.model import Function
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +54,7 @@ def artifact_counts(graph: Graph, artifact: Artifact) -> Counts | None:
     primary = graph.primary_priority()
     counts = [0, 0, 0, 0, 0]
     for node in artifact.nodes:
-        if node.type not in _INITIATIVE_TYPES:
+        if node.type not in INITIATIVE_TYPES:
             continue
         value = narrative = serves_primary = False
         for edge in node.refs:
@@ -87,15 +85,14 @@ def combine(per_file: Iterable[tuple[str, Counts]]) -> tuple[AlignmentScore, ...
     return (*scores, AlignmentScore("overall", *overall))
 
 
+def file_counts(graph: Graph, artifact: Artifact) -> tuple[str, Counts] | None:
+    """(function, counts) of a function's plan file; None for any other file."""
+    counts = artifact_counts(graph, artifact)
+    return None if counts is None or artifact.function is None else (artifact.function.value, counts)
+
+
 def counts_by_file(graph: Graph) -> dict[str, tuple[str, Counts]]:
     """(function, counts) of every function's plan file, by path."""
     return {
-        artifact.path: (artifact.function.value, counts)
-        for artifact in graph.artifacts
-        if artifact.function is not None and (counts := artifact_counts(graph, artifact)) is not None
+        artifact.path: counts for artifact in graph.artifacts if (counts := file_counts(graph, artifact)) is not None
     }
-
-
-def score_alignment(graph: Graph) -> tuple[AlignmentScore, ...]:
-    """Scores for product, marketing and sales, then overall."""
-    return combine(counts_by_file(graph).values())

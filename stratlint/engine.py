@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stratlint.alignment import AlignmentScore, Counts, artifact_counts, combine, counts_by_file
+from stratlint.alignment import AlignmentScore, Counts, combine, counts_by_file, file_counts
 from stratlint.baseline import Baseline
 from stratlint.diagnostics import FILE_START, Diagnostic, Severity
 from stratlint.drift import tracked_edges
 from stratlint.facts import FileFacts, facts_of
-from stratlint.graph import Artifact, Graph, GraphBuilder, build_graph
+from stratlint.graph import Graph, GraphBuilder, WholeStrategy
 from stratlint.incremental import MAX_RECHECK_SHARE, FileRecord, Snapshot, SnapshotStore, analysis_key, plan
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, read_bounded
 from stratlint.load.cache import LoadCache, cache_folder, content_key, finish_writes, packed, settings_key
@@ -249,7 +249,7 @@ def lock_path(root_path: str) -> str:
     return LOCK_FILENAME if root_path in ("", ".") else f"{root_path}/{LOCK_FILENAME}"
 
 
-def load_lock(settings: Settings, repo_root: Path, root_path: str) -> Lock:
+def load_lock(settings: Settings, root_path: str) -> Lock:
     """The review stamps at the strategy root (an absent lock when there is no file)."""
     return read_lock(str(settings.root / LOCK_FILENAME), lock_path(root_path))
 
@@ -279,8 +279,8 @@ def lint(settings: Settings, *, incremental: bool = False) -> LintResult:
     the files an edit cannot affect (stratlint.incremental); the result is the same, but its
     ``graph`` then holds only the files checked again."""
     reads, repo_root, root_path = read_strategy(settings)
-    lock = load_lock(settings, repo_root, root_path)
-    store = _snapshot_store(settings, repo_root) if incremental and settings.cache else None
+    lock = load_lock(settings, root_path)
+    store = _snapshot_store(settings, repo_root, lock) if incremental and settings.cache else None
     try:
         return _lint(reads, store, settings, repo_root, root_path, lock)
     finally:
@@ -304,12 +304,7 @@ def _lint(
                     return result
         # The graph grows while files load, and so do the facts the snapshot keeps: this
         # process does that work between loading chunks, while the workers parse.
-        builder = GraphBuilder(
-            root_path,
-            lock=lock,
-            today=settings.effective_today(),
-            max_proof_age_months=settings.max_proof_age_months,
-        )
+        builder = _builder(settings, root_path, lock)
         facts: dict[str, FileFacts] = {}
 
         def each(read: FileRead) -> None:
@@ -318,8 +313,8 @@ def _lint(
             if store is not None:
                 facts[read.relpath] = facts_of(read.artifact, artifact)
 
-        loaded = _load(reads, settings, repo_root, each=each)
-        result, analysis = _analyze_graph(builder.finish(), loaded, settings, repo_root)
+        _load(reads, settings, repo_root, each=each)
+        result, analysis = _analyze_graph(builder.finish(), settings, repo_root)
         if store is not None:
             store.write(_snapshot_of(analysis, reads, result, facts))
         return result
@@ -331,14 +326,27 @@ def analyze(
     """Everything after loading: graph, rules, policy, suppressions, baseline, summary. Loaded
     artifacts may come from the working tree or from elsewhere (a git revision), and are
     analyzed the same way. Without ``lock``, nothing is suspect and nothing asks for a lock."""
-    return _analyze(loaded, settings, repo_root, root_path, lock=lock)[0]
+    builder = _builder(settings, root_path, lock)
+    for item in loaded:
+        builder.add(item)
+    return _analyze_graph(builder.finish(), settings, repo_root)[0]
+
+
+def _builder(settings: Settings, root_path: str, lock: Lock | None, whole: WholeStrategy | None = None) -> GraphBuilder:
+    """A graph builder with the run's settings."""
+    return GraphBuilder(
+        root_path,
+        lock=lock,
+        today=settings.effective_today(),
+        max_proof_age_months=settings.max_proof_age_months,
+        whole=whole,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class _Analysis:
     """What a full analysis learned beyond its result, for the snapshot."""
 
-    graph: Graph
     strategy_findings: tuple[Diagnostic, ...]
     final: tuple[Diagnostic, ...]
     """The findings after suppressions, before the baseline."""
@@ -347,22 +355,8 @@ class _Analysis:
     """(function, alignment counts) by path."""
 
 
-def _analyze(
-    loaded: list[LoadedArtifact], settings: Settings, repo_root: Path, root_path: str, *, lock: Lock | None
-) -> tuple[LintResult, _Analysis]:
-    graph = build_graph(
-        loaded,
-        root_path,
-        lock=lock,
-        today=settings.effective_today(),
-        max_proof_age_months=settings.max_proof_age_months,
-    )
-    return _analyze_graph(graph, loaded, settings, repo_root)
-
-
-def _analyze_graph(
-    graph: Graph, loaded: list[LoadedArtifact], settings: Settings, repo_root: Path
-) -> tuple[LintResult, _Analysis]:
+def _analyze_graph(graph: Graph, settings: Settings, repo_root: Path) -> tuple[LintResult, _Analysis]:
+    loaded = graph.loaded
     diagnostics = settings.policy.apply(run_rules(graph))
     suppressed = apply_suppressions(diagnostics, loaded, settings.policy, settings.effective_today())
     final = sorted(suppressed.kept, key=Diagnostic.sort_key)
@@ -378,7 +372,7 @@ def _analyze_graph(
         suppressed.waived,
         _notes(graph),
     )
-    return result, _Analysis(graph, strategy_findings, tuple(final), suppressed.waived_in, alignment)
+    return result, _Analysis(strategy_findings, tuple(final), suppressed.waived_in, alignment)
 
 
 _STRATEGY_WIDE = frozenset(rule.code for rule in RULES if rule.strategy_wide)
@@ -412,18 +406,10 @@ def _result(
 # -- incremental runs -------------------------------------------------------------------------
 
 
-def _snapshot_store(settings: Settings, repo_root: Path) -> SnapshotStore | None:
-    lock_file = settings.root / LOCK_FILENAME
-    lock_bytes = read_bounded(str(lock_file), 16 * 1024 * 1024) if os.path.lexists(lock_file) else None
+def _snapshot_store(settings: Settings, repo_root: Path, lock: Lock) -> SnapshotStore | None:
     key = analysis_key(
         settings_key(settings),
-        (
-            str(repo_root),
-            settings.policy,
-            settings.max_proof_age_months,
-            settings.effective_today(),
-        ),
-        lock_bytes if isinstance(lock_bytes, bytes) else (None if lock_bytes is None else b"unreadable"),
+        (str(repo_root), settings.policy, settings.max_proof_age_months, settings.effective_today(), lock),
     )
     return SnapshotStore.open(cache_folder(repo_root), settings.root, key)
 
@@ -447,13 +433,6 @@ def _snapshot_of(
     return Snapshot(files, analysis.strategy_findings, tuple(elsewhere), result.summary.notes)
 
 
-def _alignment_of(graph: Graph, artifact: Artifact | None) -> tuple[str, Counts] | None:
-    if artifact is None or artifact.function is None:
-        return None
-    counts = artifact_counts(graph, artifact)
-    return None if counts is None else (artifact.function.value, counts)
-
-
 def _lint_incrementally(
     reads: list[FileRead],
     snapshot: Snapshot,
@@ -474,42 +453,37 @@ def _lint_incrementally(
     if len(changed) > max(1, int(len(reads) * MAX_RECHECK_SHARE)):
         return None
     by_path = {read.relpath: read for read in reads}
-    loaded = _load(changed, settings, repo_root, cache=False)
-    alone = build_graph(loaded, root_path)
-    artifacts = {artifact.path: artifact for artifact in alone.artifacts}
-    new_facts = {item.path: facts_of(item, artifacts.get(item.path)) for item in loaded}
-    work = plan(snapshot, [read.relpath for read in reads], new_facts)
+    # The changed files' facts, from their own nodes (a builder that is never finished:
+    # facts need no resolved references).
+    alone = GraphBuilder(root_path)
+    new_facts = {
+        item.path: facts_of(item, alone.add(item)) for item in _load(changed, settings, repo_root, cache=False)
+    }
+    work = plan(snapshot, new_facts)
     if work is None:
         return None
     parts = [by_path[path] for path in work.graph_files]
-    _load(parts, settings, repo_root, cache=False)
-    graph = build_graph(
-        [read.artifact for read in parts if read.artifact is not None],
-        root_path,
-        lock=lock,
-        today=settings.effective_today(),
-        max_proof_age_months=settings.max_proof_age_months,
-        whole=work.index,
-    )
-    recheck = set(work.recheck)
-    found = [
-        d
-        for d in settings.policy.apply(run_rules(graph, [rule for rule in RULES if not rule.strategy_wide]))
-        if d.path in recheck
-    ]
-    found += [d for d in snapshot.strategy_findings if d.path in recheck]
+    builder = _builder(settings, root_path, lock, work.index)
+    for item in _load(parts, settings, repo_root, cache=False):
+        builder.add(item)
+    graph = builder.finish()
+    found: dict[str, list[Diagnostic]] = {path: [] for path in work.recheck}
+    rules = [rule for rule in RULES if not rule.strategy_wide]
+    for diagnostic in (*settings.policy.apply(run_rules(graph, rules)), *snapshot.strategy_findings):
+        if diagnostic.path in found:
+            found[diagnostic.path].append(diagnostic)
     graph_artifacts = {artifact.path: artifact for artifact in graph.artifacts}
-    for path in work.recheck:
+    for path, own in found.items():
         read = by_path[path]
         assert read.artifact is not None
-        own = [d for d in found if d.path == path]
         suppressed = apply_suppressions(own, [read.artifact], settings.policy, settings.effective_today())
+        artifact = graph_artifacts.get(path)
         records[path] = FileRecord(
             read.content,
-            work.facts.get(path) or records[path].facts,
+            new_facts.get(path) or records[path].facts,
             tuple(sorted(suppressed.kept, key=Diagnostic.sort_key)),
             suppressed.waived,
-            _alignment_of(graph, graph_artifacts.get(path)),
+            None if artifact is None else file_counts(graph, artifact),
         )
     store.write(snapshot)
     return _result_of(snapshot, settings, repo_root, graph)

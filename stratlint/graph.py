@@ -23,11 +23,14 @@ from stratlint.load.lockfile import Lock
 from stratlint.load.source_map import SourceMap
 from stratlint.model import ArtifactBase, Function, NodeType
 from stratlint.model.common import Ref
-from stratlint.model.initiative import Initiative
 from stratlint.model.priorities import Priority
 
 # Graph objects are read-only by convention, not frozen: a graph holds tens of thousands of
 # them, and a frozen dataclass costs several times as much to build.
+
+
+INITIATIVE_TYPES = (NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY)
+"""Roadmap items, messages and plays: the entries that must trace to the strategy."""
 
 
 @dataclass(slots=True, eq=False)
@@ -38,7 +41,6 @@ class Artifact:
     kind: str
     model: ArtifactBase
     source_map: SourceMap
-    text: str
     function: Function | None = field(init=False)
     """The function whose plan this is (product, marketing, sales), or None."""
     nodes: list[Node] = field(init=False, default_factory=list)
@@ -169,7 +171,6 @@ class Graph:
     duplicates: list[tuple[Node, Node]] = field(default_factory=list)
     """(later definition, first definition) for every id defined more than once."""
     edges: list[ReferenceEdge] = field(default_factory=list)
-    edges_from: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
     edges_to: dict[str, list[ReferenceEdge]] = field(default_factory=lambda: defaultdict(list))
     by_type: dict[NodeType, list[Node]] = field(default_factory=lambda: defaultdict(list))
     unloaded_ids: frozenset[str] = frozenset()
@@ -203,7 +204,7 @@ class Graph:
 
     def initiatives(self, function: Function | None = None) -> list[Node]:
         """Roadmap items, messages and plays: the entries that must trace to the strategy."""
-        found = self.of_type(NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY)
+        found = self.of_type(*INITIATIVE_TYPES)
         if function is None:
             return found
         return [node for node in found if node.function is function]
@@ -293,7 +294,7 @@ class GraphBuilder:
         graph.loaded.append(item)
         if item.model is None or item.kind is None:
             return None
-        artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.text)
+        artifact = Artifact(item.path, item.kind, item.model, item.source_map)
         graph.artifacts.append(artifact)
         self._add(artifact, item.model, "", None, NodeType.ARTIFACT)
         return artifact
@@ -343,13 +344,10 @@ class GraphBuilder:
         """Resolve every reference and return the graph; add nothing afterwards."""
         graph = self.graph
         nodes = graph.nodes
-        edges_from: defaultdict[str, list[ReferenceEdge]] = defaultdict(list)
         edges_to: defaultdict[str, list[ReferenceEdge]] = defaultdict(list)
         for edge in graph.edges:
             edge.target = nodes.get(edge.target_id)
-            edges_from[edge.source.id].append(edge)
             edges_to[edge.target_id].append(edge)
-        graph.edges_from = dict(edges_from)
         graph.edges_to = dict(edges_to)
         graph.by_type = dict(graph.by_type)
         whole = graph.whole
@@ -374,7 +372,3 @@ def build_graph(
     for item in loaded:
         builder.add(item)
     return builder.finish()
-
-
-def is_initiative(node: Node) -> bool:
-    return isinstance(node.entry, Initiative)

@@ -24,11 +24,10 @@ from stratlint.comparison import lint_revision, newness
 from stratlint.diagnostics import Diagnostic, fingerprint
 from stratlint.drift import FieldChange, field_changes, is_tracked, snapshot
 from stratlint.engine import LintResult, Settings, StratlintError, analyze, load_lock, load_strategy
-from stratlint.graph import Graph, Node
+from stratlint.graph import INITIATIVE_TYPES, Graph, Node
 from stratlint.load.git import GitError, resolve_revision, tree_blobs, working_blobs
 from stratlint.model import NodeType
 
-_ENTRY_TYPES = frozenset({NodeType.ROADMAP_ITEM, NodeType.MESSAGE, NodeType.PLAY})
 _LIFECYCLE = ("status", "replaced_by")
 
 
@@ -57,7 +56,7 @@ def load_sides(settings: Settings, base: str) -> Sides:
         {path for path, blob in at_base.items() if current.get(path) != blob}
         | {item.path for item in loaded_head if item.path not in at_base}
     )
-    head = analyze(loaded_head, settings, repo_root, root_path, lock=load_lock(settings, repo_root, root_path))
+    head = analyze(loaded_head, settings, repo_root, root_path, lock=load_lock(settings, root_path))
     base_result = lint_revision(settings, commit, reuse=loaded_head)
     return Sides(base_result, head, changed)
 
@@ -160,7 +159,7 @@ def node_changes(base: Graph, head: Graph) -> list[NodeChange]:
 
 def _entry_of(node: Node) -> Node | None:
     probe: Node | None = node
-    while probe is not None and probe.type not in _ENTRY_TYPES:
+    while probe is not None and probe.type not in INITIATIVE_TYPES:
         probe = probe.parent
     return probe
 

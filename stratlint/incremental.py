@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -101,9 +101,6 @@ class Snapshot:
     elsewhere: tuple[Diagnostic, ...]
     """Findings at paths that are no file of the run (the lock file, the strategy folder)."""
     notes: tuple[str, ...]
-
-    def index(self) -> StrategyIndex:
-        return StrategyIndex([record.facts for record in self.files.values()])
 
     def diagnostics(self) -> list[Diagnostic]:
         found = [d for record in self.files.values() for d in record.findings]
@@ -183,14 +180,14 @@ class SnapshotStore:
         write_signed(self.path, self.secret, marshal.dumps((self.key, snapshot.pack())))
 
 
-def analysis_key(load_key: str, parts: Iterable[object], lock: bytes | None) -> str:
+def analysis_key(load_key: str, parts: Iterable[object]) -> str:
     """Everything besides the files that decides a finding: what decides loading
-    (``load_key``), the rules' code, the run's settings (``parts``), and the review lock."""
+    (``load_key``), the rules' code, and the run's settings and review lock (``parts``,
+    by their repr)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{load_key}\n{package_fingerprint()}\n".encode())
     for part in parts:
         digest.update(repr(part).encode("utf-8", "surrogateescape") + b"\n")
-    digest.update(b"lock:" + (hashlib.blake2b(lock).digest() if lock is not None else b"none"))
     return digest.hexdigest()
 
 
@@ -207,15 +204,13 @@ class Plan:
     """The files the partial graph is built from, in load order: those to check again,
     every value, narrative, priorities and governance file, and what they reference."""
     index: StrategyIndex
-    facts: dict[str, FileFacts] = field(default_factory=dict)
-    """The new facts of the changed files."""
 
 
-def plan(snapshot: Snapshot, order: Sequence[str], changed: Mapping[str, FileFacts]) -> Plan | None:
+def plan(snapshot: Snapshot, changed: Mapping[str, FileFacts]) -> Plan | None:
     """The plan for checking ``changed`` files (path -> new facts) again, or None when only a
-    full run gives the right result. ``order`` is every path of this run in load order."""
-    if list(snapshot.files) != list(order):
-        return None  # a file added, removed or renamed (the engine checks this first)
+    full run gives the right result. The run has the snapshot's files, in its order (the
+    caller checks that no file was added, removed or renamed)."""
+    order = list(snapshot.files)
     for path, facts in changed.items():
         old = snapshot.files[path].facts
         if old.interface != facts.interface or old.kind in STRATEGY_KINDS or facts.kind in STRATEGY_KINDS:
@@ -242,5 +237,4 @@ def plan(snapshot: Snapshot, order: Sequence[str], changed: Mapping[str, FileFac
         recheck=[path for path in order if path in recheck],
         graph_files=[path for path in order if path in wanted],
         index=index,
-        facts=dict(changed),
     )

@@ -185,8 +185,6 @@ class SuppressionOutcome:
     """The findings that still count, including those about the suppressions themselves."""
     waived: int = 0
     """Findings silenced by an unexpired waiver (a suppression with until=)."""
-    suppressed: int = 0
-    """Every finding silenced, waived or not."""
     waived_in: dict[str, int] = field(default_factory=dict)
     """``waived``, by file."""
 
@@ -234,7 +232,6 @@ def _silence(
     # The line's own comment before a file-wide one, so the line's comment counts as used.
     chosen = min(candidates, key=lambda s: s.file_wide)
     used.add((id(chosen), diagnostic.code))
-    outcome.suppressed += 1
     if chosen.until is not None:
         outcome.waived += 1
         outcome.waived_in[diagnostic.path] = outcome.waived_in.get(diagnostic.path, 0) + 1
