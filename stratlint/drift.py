@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from stratlint.graph import Graph, Node, ReferenceEdge
+from stratlint.graph import Graph, Node, ReferenceEdge, initiative_of
 from stratlint.load.lockfile import EdgeKey, Lock, canonical_json
 from stratlint.model import NodeType
 
@@ -125,11 +125,9 @@ class Suspect:
 
     @property
     def function_node(self) -> Node:
-        """The roadmap item, message or play that answers for the dependent (an objection's play)."""
-        node = self.dependent
-        while node.function is None and node.parent is not None:
-            node = node.parent
-        return node
+        """The roadmap item, message or play that answers for the dependent (an objection's
+        play); the dependent itself when it belongs to none (a claim citing proof points)."""
+        return initiative_of(self.dependent) or self.dependent
 
     @property
     def owner(self) -> str | None:

@@ -372,3 +372,12 @@ def build_graph(
     for item in loaded:
         builder.add(item)
     return builder.finish()
+
+
+def initiative_of(node: Node) -> Node | None:
+    """The roadmap item, message or play that ``node`` is or belongs to (an objection's
+    play), or None for a node outside any."""
+    probe: Node | None = node
+    while probe is not None and probe.type not in INITIATIVE_TYPES:
+        probe = probe.parent
+    return probe

@@ -24,7 +24,7 @@ from stratlint.comparison import lint_revision, newness
 from stratlint.diagnostics import Diagnostic, fingerprint
 from stratlint.drift import FieldChange, field_changes, is_tracked, snapshot
 from stratlint.engine import LintResult, Settings, StratlintError, analyze, load_lock, load_strategy
-from stratlint.graph import INITIATIVE_TYPES, Graph, Node
+from stratlint.graph import Graph, Node, initiative_of
 from stratlint.load.git import GitError, resolve_revision, tree_blobs, working_blobs
 from stratlint.model import NodeType
 
@@ -157,19 +157,12 @@ def node_changes(base: Graph, head: Graph) -> list[NodeChange]:
     return changes
 
 
-def _entry_of(node: Node) -> Node | None:
-    probe: Node | None = node
-    while probe is not None and probe.type not in INITIATIVE_TYPES:
-        probe = probe.parent
-    return probe
-
-
 def dependents(base: Graph, head: Graph, changes: list[NodeChange]) -> list[Dependent]:
     found: dict[int, Dependent] = {}
 
     def add(target_id: str, how: str, changed: str) -> None:
         for edge in head.edges_to.get(target_id, ()):
-            entry = _entry_of(edge.source)
+            entry = initiative_of(edge.source)
             if entry is None:
                 continue
             dependent = found.setdefault(id(entry), Dependent(entry))

@@ -176,3 +176,18 @@ def test_accepting_a_play_accepts_its_objections_and_claims_stay_suspect(tmp_pat
     assert found == {"obj-too-risky", "msg-close-in-days", "claim-close-in-days", "claim-no-spreadsheets"}
     assert invoke("review", "strategy", "--accept", "play-close-assessment,msg-close-in-days", cwd=repo).exit_code == 0
     assert {d["message"].split("'")[1] for d in _suspects(repo)} == {"claim-close-in-days", "claim-no-spreadsheets"}
+
+
+def test_an_objection_answers_to_its_play(tmp_path: Path) -> None:
+    """A suspect reference in a play's objection is the play's to review: accepting the play
+    reports it as accepted, and a release that includes the play is not ready."""
+    repo = make_locked_repo(tmp_path)
+    edit(repo / "strategy" / "narrative.yaml", "from 12 days to 3.", "from 12 days to 4.")
+    check = json.loads(invoke("check", repo / "strategy", "--format", "json", cwd=repo).stdout)
+    not_ready = [d for d in check["diagnostics"] if d["code"] == "SL703"]
+    assert [d["message"].split("'")[3] for d in not_ready if "play" in d["message"]] == ["play-close-assessment"]
+    assert all(d["path"] == "strategy/release.yaml" for d in not_ready)
+    accepted = invoke("review", "strategy", "--accept", "play-close-assessment", cwd=repo)
+    assert accepted.exit_code == 0
+    assert accepted.stdout.startswith("Accepted obj-too-risky: 1 reference(s) re-stamped.")
+    assert "nothing to accept" not in accepted.stdout
