@@ -11,7 +11,7 @@ Pure: no files, no clock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,21 +159,40 @@ class Suspect:
 
 def suspects(graph: Graph, lock: Lock | None = None) -> list[Suspect]:
     """Every stamped reference whose target's fingerprint is not the stamped one."""
-    lock = lock if lock is not None else graph.lock
-    if lock is None or not lock.present:
+    if lock is None and graph.suspects is not None:
+        return list(graph.suspects)  # two rules ask; the answer is the same
+    stamps = lock if lock is not None else graph.lock
+    if stamps is None or not stamps.present:
         return []
     found = []
+    current_of = _current()
     for edge in tracked_edges(graph):
-        locked = lock.edges.get(edge_key(edge))
+        locked = stamps.edges.get(edge_key(edge))
         if locked is None:
             continue
         assert edge.target is not None
-        current = snapshot(edge.target)
-        current_fp = fingerprint_of(current)
+        current, current_fp = current_of(edge.target)
         if locked != current_fp:
-            before = lock.snapshots.get((edge.target_id, locked))
+            before = stamps.snapshots.get((edge.target_id, locked))
             found.append(Suspect(edge, locked, current_fp, tuple(field_changes(before, current))))
-    return found
+    if lock is None:
+        graph.suspects = found
+    return list(found)
+
+
+def _current() -> Callable[[Node], tuple[dict[str, Any], str]]:
+    """A node's meaningful fields and their fingerprint, computed once per node: many
+    references point at the same few strategy nodes."""
+    known: dict[int, tuple[dict[str, Any], str]] = {}
+
+    def current_of(node: Node) -> tuple[dict[str, Any], str]:
+        found = known.get(id(node))
+        if found is None:
+            fields = snapshot(node)
+            found = known[id(node)] = (fields, fingerprint_of(fields))
+        return found
+
+    return current_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +229,11 @@ def update_lock(
     edges: dict[EdgeKey, str] = {}
     snapshots: dict[tuple[str, str], dict[str, Any]] = {}
     added = accepted = kept_suspect = 0
+    current_of = _current()
     for edge in tracked_edges(graph):
         assert edge.target is not None
         key = edge_key(edge)
-        current = snapshot(edge.target)
-        current_fp = fingerprint_of(current)
+        current, current_fp = current_of(edge.target)
         locked = old_edges.get(key)
         if locked is None:
             added += 1

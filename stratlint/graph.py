@@ -189,6 +189,8 @@ class Graph:
     """Memo for primary_priorities: rules and scores ask once per entry."""
     suggestions: dict[tuple[str, frozenset[NodeType]], str | None] = field(default_factory=dict)
     """Memo for the nearest existing id to a dangling one (see rules.references.did_you_mean)."""
+    suspects: list[Any] | None = None
+    """Memo for drift.suspects against the graph's own lock: two rules ask."""
     whole: WholeStrategy | None = None
     """Set when the graph holds only some files (an incremental run checks the files an edit
     can affect, and what they reference): the questions about the whole strategy -- which
