@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -38,6 +39,12 @@ class Span:
     @classmethod
     def at(cls, line: int, column: int) -> Span:
         return cls(line, column, line, column)
+
+    @property
+    def last_line(self) -> int:
+        """The line the span ends on, never before the one it starts on (formats that take
+        a line range reject an inverted one)."""
+        return max(self.end_line, self.line)
 
 
 FILE_START = Span(1, 1, 1, 1)
@@ -78,6 +85,25 @@ class Diagnostic:
     @property
     def column(self) -> int:
         return self.span.column
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as plain data, as JSON output and ``impact`` show it."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.label,
+            "message": self.message,
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "pointer": self.pointer,
+            "related": [
+                {"path": item.path, "line": item.span.line, "column": item.span.column, "message": item.message}
+                for item in self.related
+            ],
+        }
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.code, self.message)

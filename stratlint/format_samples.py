@@ -12,7 +12,6 @@ stale.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stratlint.comparison import compare
 from stratlint.engine import LintResult, Settings, lint
 from stratlint.graph import Graph, ReferenceEdge
 from stratlint.model import Function
@@ -113,7 +113,7 @@ def build_samples(strategy: Path) -> Samples:
         settings = Settings(root=root, repo_root=repository)
         base = lint(settings)
         planted = plant_error(repository, pick_edge(base.graph))
-        result = dataclasses.replace(lint(settings), base_summary=base.summary)
+        result = compare(lint(settings), base)
         outputs = {
             name: _normalise(name, reporter(result, ReportOptions()), repository)
             for name, reporter in REPORTERS.items()

@@ -114,10 +114,8 @@ class Impact:
     graph: Graph
 
     def as_dict(self) -> dict[str, Any]:
-        from stratlint.report.json import diagnostic_dict
-
         def finding(diagnostic: Diagnostic) -> dict[str, Any]:
-            return {**diagnostic_dict(diagnostic), "fingerprint": fingerprint(diagnostic)}
+            return {**diagnostic.as_dict(), "fingerprint": fingerprint(diagnostic)}
 
         return {
             "base": self.base,

@@ -31,7 +31,7 @@ def annotation(diagnostic: Diagnostic) -> str:
         "file": diagnostic.path,
         "line": str(span.line),
         "col": str(span.column),
-        "endLine": str(max(span.end_line, span.line)),
+        "endLine": str(span.last_line),
         "endColumn": str(span.end_column),
         "title": f"{diagnostic.code} {diagnostic.name}",
     }

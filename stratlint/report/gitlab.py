@@ -39,7 +39,7 @@ def issue(diagnostic: Diagnostic, print_fingerprint: str) -> dict[str, Any]:
         "severity": SEVERITIES[diagnostic.severity],
         "location": {
             "path": diagnostic.path,
-            "lines": {"begin": diagnostic.span.line, "end": max(diagnostic.span.end_line, diagnostic.span.line)},
+            "lines": {"begin": diagnostic.span.line, "end": diagnostic.span.last_line},
         },
     }
 

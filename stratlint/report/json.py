@@ -6,34 +6,14 @@ import json
 from typing import Any
 
 from stratlint import __version__
-from stratlint.diagnostics import Diagnostic
 from stratlint.engine import LintResult
 from stratlint.report.score_change import score_changes
-
-
-def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {
-        "code": diagnostic.code,
-        "name": diagnostic.name,
-        "severity": diagnostic.severity.label,
-        "message": diagnostic.message,
-        "path": diagnostic.path,
-        "line": diagnostic.span.line,
-        "column": diagnostic.span.column,
-        "end_line": diagnostic.span.end_line,
-        "end_column": diagnostic.span.end_column,
-        "pointer": diagnostic.pointer,
-        "related": [
-            {"path": item.path, "line": item.span.line, "column": item.span.column, "message": item.message}
-            for item in diagnostic.related
-        ],
-    }
 
 
 def render(result: LintResult) -> str:
     document: dict[str, Any] = {
         "version": __version__,
-        "diagnostics": [diagnostic_dict(diagnostic) for diagnostic in result.diagnostics],
+        "diagnostics": [diagnostic.as_dict() for diagnostic in result.diagnostics],
         "summary": result.summary.as_dict(),
     }
     if result.base_summary is not None:

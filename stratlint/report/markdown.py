@@ -14,6 +14,7 @@ from urllib.parse import quote
 from stratlint.diagnostics import Diagnostic, Severity
 from stratlint.engine import LintResult
 from stratlint.report.score_change import score_changes
+from stratlint.report.text import plural, severity_counts
 
 MAX_ROWS = 100
 """Findings shown in the table; a comment has a size limit, and nobody reads row 101."""
@@ -30,20 +31,15 @@ def cell(text: str) -> str:
     return "<br>".join(line for line in escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def headline(result: LintResult) -> str:
-    counts = result.summary.counts
-    files = _plural(result.summary.files, "file")
+    files = plural(result.summary.files, "file")
     if not result.diagnostics:
         return f"## :white_check_mark: stratlint: all checks passed ({files}, no findings)"
-    parts = ", ".join(_plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label))
+    parts = severity_counts(result.summary)
     verdict = "failed" if result.failed else "passed"
     icon = ":x:" if result.failed else ":white_check_mark:"
     text = f"## {icon} stratlint: {verdict} with {parts} in {files}"
-    return text + (f" ({_plural(result.summary.waived, 'finding')} waived)" if result.summary.waived else "")
+    return text + (f" ({plural(result.summary.waived, 'finding')} waived)" if result.summary.waived else "")
 
 
 def alignment_table(result: LintResult) -> list[str]:
@@ -96,7 +92,7 @@ def findings_table(result: LintResult) -> list[str]:
     if left_out:
         rows += [
             "",
-            f"{_plural(left_out, 'more finding')} not shown; run `stratlint check` for the full list.",
+            f"{plural(left_out, 'more finding')} not shown; run `stratlint check` for the full list.",
         ]
     return rows
 

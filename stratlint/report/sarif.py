@@ -75,7 +75,7 @@ def _region(span: Span) -> dict[str, int]:
     return {
         "startLine": span.line,
         "startColumn": span.column,
-        "endLine": max(span.end_line, span.line),
+        "endLine": span.last_line,
         "endColumn": span.end_column if span.end_line > span.line else max(span.end_column, span.column),
     }
 

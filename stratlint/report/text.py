@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.engine import LintResult
+from stratlint.engine import LintResult, Summary
 from stratlint.load.yaml import CONTROL_ESCAPES
 from stratlint.report.score_change import score_changes
 
@@ -28,29 +28,34 @@ def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
     return f"{where} {code} {severity} {message}"
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def severity_counts(summary: Summary) -> str:
+    """'2 errors, 1 warning': the counts that are not zero, most severe first."""
+    counts = summary.counts
+    return ", ".join(plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label))
 
 
 def render_headline(result: LintResult) -> str:
     """One line: what was found, in how many files."""
     summary = result.summary
-    counts = summary.counts
     compared = result.base_summary is not None  # --diff: the findings are the new ones
     if result.diagnostics:
-        parts = [_plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label)]
+        parts = severity_counts(summary)
         if compared:
-            headline = f"Found {', '.join(parts)} new since the base revision, in {_plural(summary.files, 'file')}."
+            headline = f"Found {parts} new since the base revision, in {plural(summary.files, 'file')}."
         else:
-            headline = f"Found {', '.join(parts)} in {_plural(summary.files, 'file')}."
+            headline = f"Found {parts} in {plural(summary.files, 'file')}."
     elif compared:
-        headline = f"No new findings since the base revision: {_plural(summary.files, 'file')} checked."
+        headline = f"No new findings since the base revision: {plural(summary.files, 'file')} checked."
     else:
-        headline = f"All checks passed: {_plural(summary.files, 'file')}, no findings."
+        headline = f"All checks passed: {plural(summary.files, 'file')}, no findings."
     if summary.waived:
-        headline += f" {_plural(summary.waived, 'finding')} waived."
+        headline += f" {plural(summary.waived, 'finding')} waived."
     if summary.baselined:
-        headline += f" {_plural(summary.baselined, 'finding')} hidden by the baseline."
+        headline += f" {plural(summary.baselined, 'finding')} hidden by the baseline."
     return headline
 
 
