@@ -163,9 +163,12 @@ class EffectiveConfig:
         }
 
 
-def resolve_settings(path: Path | None, options: CommandLineOptions, *, use_baseline: bool = True) -> Settings:
-    """Settings for a run on ``path`` (None: the configured root, or ./strategy)."""
-    return resolve_config(path, options).settings(use_baseline=use_baseline)
+def resolve_settings(
+    path: Path | None, options: CommandLineOptions | None = None, *, use_baseline: bool = True
+) -> Settings:
+    """Settings for a run on ``path`` (None: the configured root, or ./strategy); without
+    ``options``, from the configuration file alone."""
+    return resolve_config(path, options or CommandLineOptions()).settings(use_baseline=use_baseline)
 
 
 # -- finding and reading the file ----------------------------------------------------------

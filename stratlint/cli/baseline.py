@@ -8,7 +8,7 @@ import click
 
 from stratlint.baseline import DEFAULT_FILENAME, BaselineError, save_baseline
 from stratlint.cli import cli, guarded
-from stratlint.cli.options import config_options
+from stratlint.cli.options import config_options, debug_option
 from stratlint.config import CommandLineOptions, resolve_config
 from stratlint.engine import StratlintError, lint
 
@@ -21,7 +21,7 @@ from stratlint.engine import StratlintError, lint
     help=f"Where to write it [default: the configured baseline, or {DEFAULT_FILENAME} at the repository root].",
 )
 @config_options(baseline=False)
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@debug_option
 def write_baseline(path: Path | None, output: Path | None, options: CommandLineOptions, debug: bool) -> None:
     """Record today's findings in a baseline file, so that 'check --baseline FILE' fails only
     on new ones. Findings are recorded by fingerprint, not line, so moving lines keeps them."""

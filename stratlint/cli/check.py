@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_ERROR, cli, guarded
-from stratlint.cli.options import config_options
+from stratlint.cli.options import config_options, debug_option
 from stratlint.comparison import review
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.fileio import atomic_write
@@ -55,7 +55,7 @@ from stratlint.report import REPORTERS, ReportOptions
     default=None,
     help="Processes that load files (default: one per core when there are many files; 1 loads in this process).",
 )
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@debug_option
 def check(
     paths: tuple[Path, ...],
     output_format: str,

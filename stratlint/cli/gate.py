@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli, guarded
-from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.cli.options import debug_option, format_option
+from stratlint.config import resolve_settings
 from stratlint.engine import lint, relative_path
 from stratlint.release import build_checklist, find_release, release_nodes
 from stratlint.report.gate import render_json, render_text
@@ -17,15 +18,15 @@ from stratlint.report.gate import render_json, render_text
 @cli.command()
 @click.argument("release")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@format_option()
+@debug_option
 def gate(release: str, path: Path | None, output_format: str, debug: bool) -> None:
     """Go/no-go for RELEASE (a release id, or the release file) in the strategy at PATH.
 
     Prints a checklist: each shipped roadmap item, its launch messages and enablement plays,
     their status, and what blocks them. Exit 0 when the release is clean, 1 when anything
     blocks it, 2 when there is no such release. Meant to be a required CI check."""
-    settings = guarded(lambda: resolve_settings(path, CommandLineOptions(), use_baseline=False), debug)
+    settings = guarded(lambda: resolve_settings(path, use_baseline=False), debug)
     result = guarded(lambda: lint(settings), debug)
     candidate = Path(release)
     wanted_path = relative_path(candidate.resolve(), result.repo_root) if candidate.is_file() else None

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_CLEAN, cli, guarded
-from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.cli.options import debug_option, format_option
+from stratlint.config import resolve_settings
 from stratlint.impact import compute_impact
 from stratlint.report.impact import RENDERERS
 
@@ -16,8 +17,8 @@ from stratlint.report.impact import RENDERERS
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--diff", "base", required=True, metavar="BASE", help="The revision to compare against (main, HEAD~1).")
-@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@format_option(sorted(RENDERERS))
+@debug_option
 def impact(path: Path | None, base: str, output_format: str, debug: bool) -> None:
     """What the change since BASE does to alignment, for a pull-request reviewer.
 
@@ -26,7 +27,7 @@ def impact(path: Path | None, base: str, output_format: str, debug: bool) -> Non
     a pillar's claims -- grouped by function and owner, and the findings the change adds or
     removes. --format markdown is ready to post as a PR comment (with a Mermaid graph).
     The working tree is never touched: BASE is read through git."""
-    settings = guarded(lambda: resolve_settings(path, CommandLineOptions(), use_baseline=False), debug)
+    settings = guarded(lambda: resolve_settings(path, use_baseline=False), debug)
     found = guarded(lambda: compute_impact(settings, base), debug)
     click.echo(RENDERERS[output_format](found), nl=False)
     sys.exit(EXIT_CLEAN)

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from stratlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli, guarded
-from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.cli.options import debug_option, format_option
+from stratlint.config import resolve_settings
 from stratlint.drift import LockUpdate, Suspect, suspects, update_lock
 from stratlint.engine import LintResult, Settings, StratlintError, lint
 from stratlint.fileio import atomic_write
@@ -18,7 +19,7 @@ from stratlint.report.review import render_review_text, review_document
 
 
 def _lint_for_lock(path: Path | None) -> tuple[Settings, LintResult]:
-    settings = resolve_settings(path, CommandLineOptions(), use_baseline=False)
+    settings = resolve_settings(path, use_baseline=False)
     result = lint(settings)
     lock = result.graph.lock
     if lock is not None and lock.problems:
@@ -45,9 +46,15 @@ def _unreadable(result: LintResult) -> int:
     return sum(1 for item in result.graph.loaded if item.model is None)
 
 
+def _update(result: LintResult, accept: list[str] | None = None, *, accept_all: bool = False) -> LockUpdate:
+    """The lock's update; stamps are pruned only when every file could be read."""
+    graph = result.graph
+    return update_lock(graph, graph.lock, accept or (), accept_all=accept_all, prune=_unreadable(result) == 0)
+
+
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@debug_option
 def lock(path: Path | None, debug: bool) -> None:
     """Stamp every reference to the strategy that has no review stamp yet (writes PATH/stratlint.lock).
 
@@ -56,9 +63,8 @@ def lock(path: Path | None, debug: bool) -> None:
 
     def run() -> tuple[Path, LockUpdate, bool, int]:
         settings, result = _lint_for_lock(path)
-        unreadable = _unreadable(result)
-        update = update_lock(result.graph, result.graph.lock, prune=unreadable == 0)
-        return settings.root / LOCK_FILENAME, update, _write(settings, result, update), unreadable
+        update = _update(result)
+        return settings.root / LOCK_FILENAME, update, _write(settings, result, update), _unreadable(result)
 
     where, update, written, unreadable = guarded(run, debug)
     click.echo(
@@ -78,8 +84,8 @@ def lock(path: Path | None, debug: bool) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--accept", "accept", multiple=True, metavar="ID", help="Re-stamp this entry's suspect references.")
 @click.option("--all", "accept_all", is_flag=True, help="Re-stamp every suspect reference.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@format_option()
+@debug_option
 def review(path: Path | None, accept: tuple[str, ...], accept_all: bool, output_format: str, debug: bool) -> None:
     """List suspect references, grouped by function and owner; or accept reviewed entries.
 
@@ -96,11 +102,7 @@ def review(path: Path | None, accept: tuple[str, ...], accept_all: bool, output_
     if unknown:
         click.echo(f"stratlint: no entry with id {', '.join(repr(i) for i in unknown)}; nothing accepted.", err=True)
         sys.exit(EXIT_ERROR)
-    unreadable = _unreadable(result)
-    update = guarded(
-        lambda: update_lock(result.graph, result.graph.lock, ids, accept_all=accept_all, prune=unreadable == 0),
-        debug,
-    )
+    update = guarded(lambda: _update(result, ids, accept_all=accept_all), debug)
     guarded(lambda: _write(settings, result, update), debug)
     accepted = sorted(
         {s.dependent.id for s in found if accept_all or s.dependent.id in ids or s.function_node.id in ids}

@@ -17,6 +17,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensitive=False)
 
+debug_option = click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+"""--debug, which every command takes (see cli.guarded)."""
+
+
+def format_option(choices: list[str] | None = None) -> Callable[[F], F]:
+    """--format for a command whose output is text or one of ``choices`` (text and json by
+    default); the command receives it as ``output_format``."""
+    return click.option(
+        "--format", "output_format", type=click.Choice(choices or ["text", "json"]), default="text", show_default=True
+    )
+
+
 _FLAGS = (
     "config",
     "select",

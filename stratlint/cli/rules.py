@@ -7,6 +7,7 @@ import json
 import click
 
 from stratlint.cli import cli
+from stratlint.cli.options import format_option
 from stratlint.rules import RULES, Rule, lookup
 
 
@@ -21,7 +22,7 @@ def rule_dict(rule: type[Rule]) -> dict[str, str]:
 
 
 @cli.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, default severity and summary."""
     if output_format == "json":
