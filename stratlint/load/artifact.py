@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import stat
@@ -10,14 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from stratlint.load.extra_schema import KIND as EXTRA_SCHEMA_KIND
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
 from stratlint.load.fastpath import parse_simple
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.yaml import LoadProblem, parse_yaml, shown
-from stratlint.model import KINDS, ArtifactBase
+from stratlint.model import KINDS, ArtifactBase, all_models, types_in
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 
@@ -318,7 +319,7 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
                 message = f"{where} is missing the required field '{shown(field_name)}'."
             span = source_map.span(pointer)
         elif error_type == "extra_forbidden":
-            guess = difflib.get_close_matches(field_name, _FIELD_NAMES, n=1)
+            guess = difflib.get_close_matches(field_name, _field_names(), n=1)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
             message = f"{where} has an unknown field '{shown(field_name)}'.{hint}"
             span = source_map.span(pointer, key=True)
@@ -357,7 +358,7 @@ def _walk(data: Any, loc: tuple[int | str, ...]) -> tuple[list[str | int], Any, 
 
 def _describe(owner: Any, container: str | None, kind: str) -> str:
     ident = owner.get("id") if isinstance(owner, dict) else None
-    noun = _ENTRY_NOUNS.get(container or "")
+    noun = _entry_nouns().get(container or "")
     if noun and isinstance(ident, str):
         return f"{noun.capitalize()} '{shown(ident)}'"
     if noun:
@@ -400,50 +401,22 @@ def _explain(item: Any) -> str:
     return f"is invalid: {item.get('msg', error_type)}."
 
 
-def _all_field_names() -> list[str]:
-    return sorted({name for model in _all_models() for name in model.model_fields})
+@functools.cache
+def _field_names() -> list[str]:
+    """Every field name of every model, for 'did you mean' on an unknown key."""
+    return sorted({name for model in all_models() for name in model.model_fields})
 
 
-def _all_models() -> list[type[BaseModel]]:
-    seen: set[type[BaseModel]] = set()
-    stack: list[type[BaseModel]] = list(KINDS.values())
-
-    while stack:
-        model = stack.pop()
-        if model in seen:
-            continue
-        seen.add(model)
-        for info in model.model_fields.values():
-            for arg in _walk_types(info.annotation):
-                if isinstance(arg, type) and issubclass(arg, BaseModel):
-                    stack.append(arg)
-    return sorted(seen, key=lambda model: model.__name__)
-
-
-def _walk_types(annotation: Any) -> list[Any]:
-    from typing import get_args
-
-    found = [annotation]
-    for arg in get_args(annotation):
-        found.extend(_walk_types(arg))
-    return found
-
-
-_FIELD_NAMES = _all_field_names()
-
-
+@functools.cache
 def _entry_nouns() -> dict[str, str]:
     """List fields that hold entries, by name, with what an entry is called: 'items' -> 'roadmap item'."""
     nouns: dict[str, str] = {}
-    for model in _all_models():
+    for model in all_models():
         for name, info in model.model_fields.items():
-            for arg in _walk_types(info.annotation):
+            for arg in types_in(info.annotation):
                 node_type = getattr(arg, "node_type", None) if isinstance(arg, type) else None
                 if node_type is not None:
                     nouns[name] = str(node_type.value)
     nouns["conflicts"] = "metric conflict"
     nouns["links"] = "link"
     return nouns
-
-
-_ENTRY_NOUNS = _entry_nouns()

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
 from stratlint.model.common import ArtifactBase, Function, NodeType
 from stratlint.model.governance import Governance
 from stratlint.model.messaging import Messaging
@@ -18,4 +25,32 @@ KINDS: dict[str, type[ArtifactBase]] = {
 }
 """Every artifact kind, by the name written in ``kind:``."""
 
-__all__ = ["KINDS", "ArtifactBase", "Function", "NodeType"]
+
+def types_in(annotation: Any) -> Iterator[Any]:
+    """``annotation`` and every type inside it (``list[Claim] | None`` gives Claim too)."""
+    yield annotation
+    for argument in typing.get_args(annotation):
+        yield from types_in(argument)
+
+
+@functools.cache
+def all_models() -> tuple[type[BaseModel], ...]:
+    """Every model of every kind: the kinds' models and all the models their fields hold,
+    each after the models it holds."""
+    order: list[type[BaseModel]] = []
+
+    def collect(model: type[BaseModel]) -> None:
+        if model in order:
+            return
+        for info in model.model_fields.values():
+            for held in types_in(info.annotation):
+                if isinstance(held, type) and issubclass(held, BaseModel):
+                    collect(held)
+        order.append(model)
+
+    for model in KINDS.values():
+        collect(model)
+    return tuple(order)
+
+
+__all__ = ["KINDS", "ArtifactBase", "Function", "NodeType", "all_models", "types_in"]

@@ -11,12 +11,11 @@ import functools
 import inspect
 import json
 import textwrap
-import typing
 from typing import Any
 
 from pydantic import BaseModel
 
-from stratlint.model import KINDS
+from stratlint.model import KINDS, all_models
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:stratlint:schema:1:{kind}"
@@ -44,9 +43,7 @@ def _describe_fields() -> None:
     """Give every field of the models the docstring written under it as its description,
     and rebuild the models (those they hold first) so the schemas carry them. What
     pydantic's ``use_attribute_docstrings`` does at import, done here, where it is needed."""
-    order: list[type[BaseModel]] = []
-    for kind_model in KINDS.values():
-        _collect(kind_model, order)
+    order = all_models()
     for model in order:
         for owner in model.__mro__:
             if not (isinstance(owner, type) and issubclass(owner, BaseModel)) or owner is BaseModel:
@@ -58,23 +55,6 @@ def _describe_fields() -> None:
                     info.description = written[name]
     for held in order:
         held.model_rebuild(force=True)
-
-
-def _collect(model: type[BaseModel], order: list[type[BaseModel]]) -> None:
-    """``model`` and every model its fields hold, those held before those holding them."""
-    if model in order:
-        return
-    for info in model.model_fields.values():
-        for held in _types_in(info.annotation):
-            if isinstance(held, type) and issubclass(held, BaseModel):
-                _collect(held, order)
-    order.append(model)
-
-
-def _types_in(annotation: Any) -> typing.Iterator[Any]:
-    yield annotation
-    for argument in typing.get_args(annotation):
-        yield from _types_in(argument)
 
 
 def _docstrings(model: type[BaseModel]) -> dict[str, str]:
