@@ -606,47 +606,35 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         if _has_glued_hash(data):
             problems.extend(_glued_comments(data))
         result.data = builder.build(root, "", 0)
+        return result
     except _TooDeep as deep:
-        del problems[kept:]
         mark = deep.node.start_mark
-        problems.append(_too_deep(mark.line + 1, mark.column + 1))
-        source_map.values.clear()
-        source_map.keys.clear()
+        rejected = _too_deep(mark.line + 1, mark.column + 1)
     except _KeysTooLong as long_keys:
-        del problems[kept:]
         mark = long_keys.node.start_mark
-        problems.append(
-            LoadProblem(
-                "file-too-large",
-                "Keys in this file are too long for the number of values under them; the file is not "
-                "read. Keys name fields and should be a few words at most.",
-                mark.line + 1,
-                mark.column + 1,
-            )
+        rejected = LoadProblem(
+            "file-too-large",
+            "Keys in this file are too long for the number of values under them; the file is not "
+            "read. Keys name fields and should be a few words at most.",
+            mark.line + 1,
+            mark.column + 1,
         )
-        result.data = None
-        source_map.values.clear()
-        source_map.keys.clear()
     except _Budget:
-        del problems[kept:]
-        problems.append(
-            LoadProblem(
-                "alias-bomb",
-                f"Aliases in this file expand to more than {MAX_ALIAS_EXPANSION:,} values or "
-                f"{MAX_ALIAS_CHARS:,} characters (an 'alias bomb'); the file is not read. Write the "
-                "values out instead of using aliases.",
-                root.start_mark.line + 1,
-                root.start_mark.column + 1,
-            )
+        rejected = LoadProblem(
+            "alias-bomb",
+            f"Aliases in this file expand to more than {MAX_ALIAS_EXPANSION:,} values or "
+            f"{MAX_ALIAS_CHARS:,} characters (an 'alias bomb'); the file is not read. Write the "
+            "values out instead of using aliases.",
+            root.start_mark.line + 1,
+            root.start_mark.column + 1,
         )
-        source_map.values.clear()
-        source_map.keys.clear()
     except Exception as error:
-        del problems[kept:]
-        problems.append(_parser_failed(error))
-        result.data = None
-        source_map.values.clear()
-        source_map.keys.clear()
+        rejected = _parser_failed(error)
+    # A rejected file reports only why, and has neither data nor positions.
+    del problems[kept:]
+    problems.append(rejected)
+    source_map.values.clear()
+    source_map.keys.clear()
     return result
 
 
