@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stratlint.diagnostics import Diagnostic, fingerprint
+from stratlint.diagnostics import Diagnostic, fingerprint, mark_known
 from stratlint.fileio import atomic_write
 
 FORMAT = 1
@@ -42,16 +42,9 @@ class Baseline:
 
         ``diagnostics`` should be in report order: when a fingerprint has more findings than
         the baseline accepts, the later ones are new."""
-        remaining = Counter(self.counts)
-        kept, hidden = [], 0
-        for diagnostic in diagnostics:
-            key = fingerprint(diagnostic)
-            if remaining[key] > 0:
-                remaining[key] -= 1
-                hidden += 1
-            else:
-                kept.append(diagnostic)
-        return kept, hidden
+        marked = mark_known(diagnostics, self.counts)
+        kept = [diagnostic for diagnostic, known in marked if not known]
+        return kept, len(marked) - len(kept)
 
 
 def render_baseline(diagnostics: Iterable[Diagnostic]) -> str:

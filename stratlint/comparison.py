@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from stratlint.diagnostics import Diagnostic, fingerprint
+from stratlint.diagnostics import Diagnostic, fingerprint, mark_known
 from stratlint.engine import (
     LintResult,
     Settings,
@@ -72,14 +72,8 @@ def compare(current: LintResult, base: LintResult) -> LintResult:
 def newness(current: Sequence[Diagnostic], base: Sequence[Diagnostic]) -> list[tuple[Diagnostic, bool]]:
     """Each finding of ``current``, and whether it is new: not matched, by fingerprint, to a
     finding of ``base`` that no earlier finding has matched (a multiset comparison)."""
-    unmatched = Counter(fingerprint(diagnostic) for diagnostic in base)
-    marked = []
-    for diagnostic in current:
-        key = fingerprint(diagnostic)
-        marked.append((diagnostic, unmatched[key] == 0))
-        if unmatched[key]:
-            unmatched[key] -= 1
-    return marked
+    known = Counter(fingerprint(diagnostic) for diagnostic in base)
+    return [(diagnostic, not matched) for diagnostic, matched in mark_known(current, known)]
 
 
 def attribute(

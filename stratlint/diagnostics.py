@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,3 +119,18 @@ def fingerprint(diagnostic: Diagnostic) -> str:
     """
     text = "\0".join((diagnostic.code, diagnostic.path, diagnostic.key or diagnostic.message))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def mark_known(diagnostics: Iterable[Diagnostic], known: Mapping[str, int]) -> list[tuple[Diagnostic, bool]]:
+    """Each finding, and whether ``known`` (fingerprint -> how many) accounts for it. Known
+    fingerprints are used up in order: when a fingerprint has more findings than ``known``
+    counts, the later ones are not known (a multiset comparison)."""
+    remaining = Counter(known)
+    marked = []
+    for diagnostic in diagnostics:
+        key = fingerprint(diagnostic)
+        found = remaining[key] > 0
+        if found:
+            remaining[key] -= 1
+        marked.append((diagnostic, found))
+    return marked
