@@ -22,7 +22,7 @@ from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.lockfile import Lock
 from stratlint.load.source_map import SourceMap
 from stratlint.model import ArtifactBase, Function, NodeType
-from stratlint.model.common import Ref
+from stratlint.model.common import Lifecycle, Ref
 from stratlint.model.priorities import Priority
 
 # Graph objects are read-only by convention, not frozen: a graph holds tens of thousands of
@@ -71,6 +71,11 @@ class Node:
     def owner(self) -> str | None:
         owner = getattr(self.entry, "owner", None)
         return owner if isinstance(owner, str) else None
+
+    @property
+    def retired(self) -> bool:
+        """A part of the value definition or narrative marked 'status: retired'."""
+        return getattr(self.entry, "status", None) is Lifecycle.RETIRED
 
     @property
     def label(self) -> str:

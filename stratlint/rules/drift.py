@@ -10,7 +10,7 @@ from stratlint.diagnostics import Diagnostic, Severity, Span
 from stratlint.drift import describe_changes, suspects
 from stratlint.graph import Graph, Node
 from stratlint.model import NodeType
-from stratlint.model.common import Lifecycle, StrategyNode
+from stratlint.model.common import StrategyNode
 from stratlint.model.narrative import ProofPoint
 from stratlint.rules.base import Rule, capitalized, defined_here
 
@@ -81,12 +81,12 @@ class RetiredReference(Rule):
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        retired = [node for node in graph.nodes.values() if _is_retired(node)]
+        retired = [node for node in graph.nodes.values() if node.retired]
         for edge in (edge for node in retired for edge in graph.edges_to.get(node.id, ())):
             target = edge.target
             if target is None or not edge.resolves or not isinstance(target.entry, StrategyNode):
                 continue
-            if _is_retired(edge.source):
+            if edge.source.retired:
                 continue
             when = f" on {target.entry.retired_on}" if target.entry.retired_on else ""
             replacement = target.entry.replaced_by
@@ -101,10 +101,6 @@ class RetiredReference(Rule):
                 f"'{edge.field}', which was retired{when}; {fix}",
                 related=(defined_here(target, "retired here"),),
             )
-
-
-def _is_retired(node: Node) -> bool:
-    return isinstance(node.entry, StrategyNode) and node.entry.status is Lifecycle.RETIRED
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from stratlint.diagnostics import Diagnostic, Severity
 from stratlint.graph import Graph, Node
 from stratlint.model import Function, NodeType
-from stratlint.model.common import Lifecycle
 from stratlint.rules.base import Rule, capitalized, referenced_here
 from stratlint.rules.references import did_you_mean
 
@@ -121,7 +120,7 @@ class PillarCoverageGap(Rule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for pillar in graph.of_type(NodeType.PILLAR):
-            if getattr(pillar.entry, "status", None) is Lifecycle.RETIRED:
+            if pillar.retired:
                 continue
             members = {pillar.id} | {claim.id for claim in graph.of_type(NodeType.CLAIM) if claim.parent is pillar}
             touched = {
@@ -179,7 +178,7 @@ class OrphanNode(Rule):
         if not graph.complete(*_REFERRING_KINDS):
             return
         for node in graph.of_type(*_ORPHAN_TYPES):
-            if getattr(node.entry, "status", None) is Lifecycle.RETIRED or graph.nodes.get(node.id) is not node:
+            if node.retired or graph.nodes.get(node.id) is not node:
                 continue
             if graph.referrers(node):
                 continue

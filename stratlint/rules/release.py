@@ -10,7 +10,6 @@ from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity
 from stratlint.drift import suspects
 from stratlint.graph import Graph, Node, ReferenceEdge
 from stratlint.model import NodeType
-from stratlint.model.common import Lifecycle, StrategyNode
 from stratlint.model.governance import Metric
 from stratlint.model.release import Release
 from stratlint.model.roadmap import RoadmapItem
@@ -147,9 +146,7 @@ def _retired_edges(graph: Graph, node: Node) -> list[ReferenceEdge]:
     found = []
     for source in (node, *(child for child in graph.nodes_in(node.artifact) if node in child.ancestors())):
         for edge in graph.references(source):
-            target = edge.target
-            entry = target.entry if target is not None else None
-            if isinstance(entry, StrategyNode) and entry.status is Lifecycle.RETIRED:
+            if edge.target is not None and edge.target.retired:
                 found.append(edge)
     return found
 
