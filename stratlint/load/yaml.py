@@ -22,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stratlint.load.source_map import SourceMap, escape_token
+from stratlint.problems import LoadProblem, ProblemKind
 
 try:  # pragma: no cover - depends on how PyYAML was built
     from yaml._yaml import CParser as _Parser
@@ -84,18 +85,6 @@ _MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
 _DIRECTIVE = re.compile(rb"%YAML[ \t]+([^\s#]+)")
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*(?:[ \t]+#.*|[ \t]*)\Z")
 _TOKENS_WITH_TEXT = (yaml.ScalarToken, yaml.TagToken, yaml.AnchorToken, yaml.AliasToken, yaml.DirectiveToken)
-
-
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
-    """Something wrong in the YAML itself. ``kind`` names the rule that reports it."""
-
-    kind: str
-    message: str
-    line: int
-    column: int
-    end_line: int = 0
-    end_column: int = 0
 
 
 @dataclass(slots=True)
