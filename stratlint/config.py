@@ -16,6 +16,9 @@ The file is found by walking up from the target folder; in each folder the first
     extra-schemas = { messaging = "schemas/org-messaging.json" }
     baseline = ".stratlint-baseline.json"
 
+    [tool.stratlint.rules.stale-proof-point]   # a rule's options, by name or code
+    max-age-months = 12
+
 On the command line, ``--select``, ``--fail-on``, ``--max-file-size`` and ``--baseline``
 replace the file's value; ``--extend-select``, ``--ignore``, ``--severity`` and
 ``--per-path-ignores`` add to it. Every problem raises ConfigError, whose one-line
@@ -36,14 +39,17 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stratlint.baseline import BaselineError, load_baseline
+from stratlint import StratlintError
+from stratlint.analysis.baseline import BaselineError, load_baseline
+from stratlint.analysis.policy import Policy, selector_strength
+from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import Severity
-from stratlint.engine import DEFAULT_MAX_PROOF_AGE_MONTHS, Settings, StratlintError
-from stratlint.load.artifact import DEFAULT_MAX_BYTES
+from stratlint.load.explain import explain
 from stratlint.load.extra_schema import ExtraSchema
+from stratlint.load.read import DEFAULT_MAX_BYTES
 from stratlint.model import KINDS
-from stratlint.policy import Policy, selector_strength
-from stratlint.rules import RULES
+from stratlint.rules import BY_CODE, RULES, lookup
+from stratlint.rules.options import RuleOptions
 
 CONFIG_FILES = (".stratlint.toml", "stratlint.toml", "pyproject.toml")
 """Looked for in this order in each folder, from the target folder up."""
@@ -76,9 +82,11 @@ class ConfigModel(BaseModel):
     per_path_ignores: dict[str, list[str]] | None = None
     fail_on: Level | None = None
     max_file_size: Annotated[int, Field(gt=0)] | None = None
-    max_proof_age_months: Annotated[int, Field(gt=0)] | None = None
+    max_proof_age_months: int | None = None
     extra_schemas: dict[str, str] | None = None
     baseline: str | None = None
+    rules: dict[str, dict[str, Any]] | None = None
+    """Each tuned rule's options, by rule name or code (see stratlint.rules.options)."""
 
 
 KEYS = tuple(_kebab(name) for name in ConfigModel.model_fields)
@@ -100,6 +108,9 @@ class CommandLineOptions:
     max_file_size: int | None = None
     max_proof_age_months: int | None = None
     baseline: Path | None = None
+    cache: bool = True
+    """False with --no-cache."""
+    jobs: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +145,11 @@ class EffectiveConfig:
     policy: Policy
     fail_on: Severity
     max_file_size: int
-    max_proof_age_months: int = DEFAULT_MAX_PROOF_AGE_MONTHS
+    rule_options: Mapping[str, RuleOptions] = field(default_factory=dict)
     extra_schemas: Mapping[str, ExtraSchema] = field(default_factory=dict)
     baseline: Path | None = None
+    cache: bool = True
+    jobs: int | None = None
 
     def settings(self, *, use_baseline: bool = True) -> Settings:
         """The engine's Settings; reads the baseline file when one is configured."""
@@ -151,16 +164,12 @@ class EffectiveConfig:
             policy=self.policy,
             fail_on=self.fail_on,
             max_file_size=self.max_file_size,
-            max_proof_age_months=self.max_proof_age_months,
+            rule_options=self.rule_options,
             extra_schemas=self.extra_schemas,
             baseline=baseline,
+            cache=self.cache,
+            jobs=self.jobs,
         )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "config_file": self.config_file.display if self.config_file else None,
-            "options": {key: {"value": item.value, "source": item.source} for key, item in self.values.items()},
-        }
 
 
 def resolve_settings(
@@ -236,7 +245,7 @@ def _display(path: Path) -> str:
     return relative if not relative.startswith(os.pardir * 3) else str(absolute)
 
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 def _key_path(loc: Sequence[int | str]) -> str:
@@ -249,7 +258,7 @@ def _key_path(loc: Sequence[int | str]) -> str:
         elif not parts:
             parts.append(step)
         else:
-            parts.append("." + (step if _BARE_KEY.match(step) else json.dumps(step)))
+            parts.append("." + (step if BARE_KEY.match(step) else json.dumps(step)))
     return "".join(parts) or "(top level)"
 
 
@@ -263,20 +272,11 @@ def _explain(item: Any) -> str:
         return f"{given!r} is not one of error, warning, info"
     if kind == "greater_than":
         return f"{given!r} should be a positive whole number"
-    expected = {
-        "string_type": "text",
-        "list_type": "a list of text values",
-        "dict_type": "a table",
-        "int_type": "a whole number",
-    }.get(kind)
-    if expected:
-        return f"should be {expected}, not {_type_name(given)}"
-    return str(item.get("msg", kind))
+    return explain(item, words=_TOML_WORDS).rstrip(".")
 
 
-def _type_name(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a table"}
-    return next((label for kind, label in names.items() if isinstance(value, kind)), type(value).__name__)
+_TOML_WORDS = {"list_type": "a list of text values", "dict_type": "a table"}
+"""How a TOML file names what a key expects, where strategy files say it otherwise."""
 
 
 # -- selectors -----------------------------------------------------------------------------
@@ -377,11 +377,7 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     max_size = merge.replace("max-file-size", options.max_file_size, model.max_file_size, DEFAULT_MAX_BYTES)
     if max_size < 1:
         raise ConfigError(f"--max-file-size: {max_size} should be a positive whole number")
-    proof_age = merge.replace(
-        "max-proof-age-months", options.max_proof_age_months, model.max_proof_age_months, DEFAULT_MAX_PROOF_AGE_MONTHS
-    )
-    if proof_age < 1:
-        raise ConfigError(f"--max-proof-age-months: {proof_age} should be a positive whole number")
+    rule_options = _rule_options(config, model, options, merge)
     extra = _extra_schemas(config) if config else {}
     merge.combine("extra-schemas", model.extra_schemas, {kind: schema.source for kind, schema in extra.items()}, ())
     baseline = merge.replace(
@@ -395,7 +391,79 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
         severity={selector: Severity.parse(level) for selector, level in severity.items()},
         per_path_ignores={glob: tuple(codes) for glob, codes in per_path.items()},
     )
-    return EffectiveConfig(config, merge.values, root, policy, fail_on, max_size, proof_age, extra, baseline)
+    return EffectiveConfig(
+        config,
+        merge.values,
+        root,
+        policy,
+        fail_on,
+        max_size,
+        rule_options,
+        extra,
+        baseline,
+        cache=options.cache,
+        jobs=options.jobs,
+    )
+
+
+_OPTION_ALIASES = {"max-proof-age-months": ("SL603", "max_age_months")}
+"""Top-level keys (and flags) that set one rule's option, kept from before rules had tables."""
+
+
+def option_default(alias: str) -> Any:
+    """The default of the rule option a top-level key or flag sets (``max-proof-age-months``)."""
+    code, name = _OPTION_ALIASES[alias]
+    return BY_CODE[code].Options.model_fields[name].default
+
+
+def _rule_options(
+    config: ConfigFile | None, model: ConfigModel, options: CommandLineOptions, merge: _Merge
+) -> dict[str, RuleOptions]:
+    """Each tuned rule's options, validated against the rule's own Options model: the
+    file's ``[rules.<name>]`` tables, and the aliases, from the file or the command line."""
+    tables: dict[str, dict[str, Any]] = {}
+    where: dict[tuple[str, str], str] = {}
+    """(code, option) -> how the user wrote it, for a message."""
+    for selector, table in (model.rules or {}).items():
+        rule = lookup(selector)
+        if rule is None:
+            raise _error(config, _key_path(("rules", selector)), f"{selector!r} is not a rule")
+        tables.setdefault(rule.code, {}).update(table)
+        for name in table:
+            where[(rule.code, name.replace("-", "_"))] = _key_path(("rules", selector, name))
+    for key, (code, name) in _OPTION_ALIASES.items():
+        cli, file = (options.max_proof_age_months, model.max_proof_age_months)
+        value = merge.replace(key, cli, file, option_default(key))
+        if cli is not None or file is not None:
+            tables.setdefault(code, {})[name] = value
+            where[(code, name)] = f"--{key}" if cli is not None else key
+    found: dict[str, RuleOptions] = {}
+    for code, table in tables.items():
+        rule = BY_CODE[code]
+        try:
+            found[code] = rule.Options.model_validate(table)
+        except ValidationError as error:
+            item = error.errors(include_url=False)[0]
+            option = str(item["loc"][0]) if item["loc"] else ""
+            written = where.get((code, option.replace("-", "_")), _key_path(("rules", rule.name, option)))
+            if item["type"] == "extra_forbidden":
+                known = ", ".join(name.replace("_", "-") for name in rule.Options.model_fields) or "none"
+                message = f"unknown option of {rule.name}; its options are {known}"
+            else:
+                message = f"{option.replace('_', '-')} {explain(item, words=_TOML_WORDS).rstrip('.')}"
+            if written.startswith("--"):
+                raise ConfigError(f"{written}: {message}") from None
+            raise _error(config, written, message) from None
+    if model.rules:
+        merge.values["rules"] = Sourced(
+            {BY_CODE[code].name: found[code].model_dump(mode="json", by_alias=True) for code in tables},
+            merge.file_source,
+        )
+    return found
+
+
+def _error(config: ConfigFile | None, key: str, message: str) -> ConfigError:
+    return config.error(key, message) if config is not None else ConfigError(f"{key}: {message}")
 
 
 T = TypeVar("T")
@@ -490,32 +558,3 @@ def _extra_schemas(config: ConfigFile) -> dict[str, ExtraSchema]:
 def _shorten(path: Path) -> Path:
     """``path`` relative to the current folder when that reads better, for messages."""
     return Path(_display(path))
-
-
-# -- showing it ----------------------------------------------------------------------------
-
-
-def render_config(effective: EffectiveConfig) -> str:
-    """The effective configuration as TOML, each line commented with where it came from."""
-    where = effective.config_file.display if effective.config_file else "none found; defaults apply"
-    lines = [f"# Configuration file: {where}"]
-    rows = []
-    for key, item in effective.values.items():
-        if item.value is None:
-            rows.append((f"# {key} is not set", item.source))
-        else:
-            rows.append((f"{key} = {_toml(item.value)}", item.source))
-    width = max(len(text) for text, _ in rows)
-    lines += [f"{text:<{width}}  # {source}" for text, source in rows]
-    return "\n".join(lines) + "\n"
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, dict):
-        inner = ", ".join(
-            f"{key if _BARE_KEY.match(key) else json.dumps(key)} = {_toml(item)}" for key, item in value.items()
-        )
-        return "{ " + inner + " }" if inner else "{}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    return json.dumps(value, ensure_ascii=False)

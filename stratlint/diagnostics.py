@@ -51,6 +51,13 @@ class Span:
 
 FILE_START = Span(1, 1, 1, 1)
 
+CONTROL_ESCAPES = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+}
+"""str.translate table: control characters and line separators to visible escapes, so a
+finding that quotes a value or a file name stays one line and never drives a terminal."""
+
 
 @dataclass(frozen=True, slots=True)
 class RelatedLocation:
@@ -66,8 +73,9 @@ class Diagnostic:
     """One finding. ``path`` is relative to the repository root, with forward slashes.
 
     ``pointer`` is the JSON pointer into the artifact, when the finding is about a value.
-    ``key`` identifies the finding independently of its line, for fingerprints: the
-    rule's subject (usually node ids), never a position.
+    ``subject`` names what the finding is about independently of where it stands: node ids
+    for entries, the key or field for a YAML problem; never a position. With the rule and
+    the file it makes the fingerprint.
     """
 
     code: str
@@ -77,7 +85,7 @@ class Diagnostic:
     path: str
     span: Span
     pointer: str = ""
-    key: str = ""
+    subject: str = ""
     related: tuple[RelatedLocation, ...] = field(default=())
 
     @property
@@ -110,15 +118,20 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
+    @property
+    def fingerprint(self) -> str:
+        """The finding's stable identity: the rule, the file and the subject.
+
+        Never the message or a position, so a finding keeps its fingerprint when lines
+        move or its wording improves. The baseline, ``--diff`` and SARIF's
+        partialFingerprints all use it."""
+        text = "\0".join((self.code, self.path, self.subject))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
 
 def fingerprint(diagnostic: Diagnostic) -> str:
-    """A stable identity for a finding: the rule, the file and the rule's subject.
-
-    Lines and columns are left out on purpose, so a finding keeps its fingerprint when
-    unrelated lines move. Baselines, ``--diff`` and SARIF partialFingerprints all use it.
-    """
-    text = "\0".join((diagnostic.code, diagnostic.path, diagnostic.key or diagnostic.message))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    """``diagnostic.fingerprint``, as a function (for sorting and mapping)."""
+    return diagnostic.fingerprint
 
 
 def mark_known(diagnostics: Iterable[Diagnostic], known: Mapping[str, int]) -> list[tuple[Diagnostic, bool]]:
@@ -128,9 +141,33 @@ def mark_known(diagnostics: Iterable[Diagnostic], known: Mapping[str, int]) -> l
     remaining = Counter(known)
     marked = []
     for diagnostic in diagnostics:
-        key = fingerprint(diagnostic)
+        key = diagnostic.fingerprint
         found = remaining[key] > 0
         if found:
             remaining[key] -= 1
         marked.append((diagnostic, found))
     return marked
+
+
+@dataclass(frozen=True, slots=True)
+class OptionInfo:
+    """One option of a rule, as ``stratlint explain`` shows it."""
+
+    name: str
+    default: str
+    description: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What reporters know of a rule: its metadata, never its code."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    family: str
+    """The rule family's module name (references, drift, ...), for grouping and tags."""
+    options: tuple[OptionInfo, ...] = ()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -66,3 +68,20 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError, ValueError):
         return True  # another user's process, or a number we cannot check: leave it
     return True
+
+
+_PENDING: list[threading.Thread] = []
+
+
+def write_later(write: Callable[[], None]) -> None:
+    """Run ``write`` in a thread while the run goes on (a cache file that only a later run
+    reads); ``finish_writes`` waits for it. The process does not end before it is done."""
+    writer = threading.Thread(target=write)
+    writer.start()
+    _PENDING.append(writer)
+
+
+def finish_writes() -> None:
+    """Wait for every write started with ``write_later``."""
+    while _PENDING:
+        _PENDING.pop().join()

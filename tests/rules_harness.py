@@ -30,9 +30,10 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.diagnostics import Diagnostic
-from stratlint.engine import Settings, lint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 BASE = FIXTURES / "_base"

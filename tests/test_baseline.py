@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stratlint.baseline import Baseline, load_baseline, render_baseline
+from stratlint.analysis.baseline import Baseline, load_baseline, render_baseline
 from stratlint.diagnostics import Diagnostic, Severity, Span, fingerprint
 
 from conftest import invoke
@@ -85,7 +85,7 @@ def test_default_location_and_the_configured_baseline(tmp_path: Path) -> None:
 
 
 def _finding(message: str) -> Diagnostic:
-    return Diagnostic("SL201", "dangling-reference", Severity.ERROR, message, "s/a.yaml", Span.at(1, 1), key="k")
+    return Diagnostic("SL201", "dangling-reference", Severity.ERROR, message, "s/a.yaml", Span.at(1, 1), subject="k")
 
 
 def test_counts_accept_only_as_many_findings_as_were_recorded() -> None:
@@ -126,3 +126,23 @@ def test_a_baseline_that_cannot_be_written_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("stratlint: no/such/folder/known.json: the baseline file cannot be written")
     assert not (repo / "no").exists()
+
+
+def test_baselined_yaml_problems_stay_known_when_lines_move(tmp_path: Path) -> None:
+    """A load problem's fingerprint is its rule, file and subject, never its message: the
+    duplicate-key message says on which line the key was first set, and a comment inserted
+    above must not make the two baselined findings new again."""
+    repo, strategy = make_repo(tmp_path)
+    messaging = strategy / "marketing" / "messaging.yaml"
+    text = messaging.read_text(encoding="utf-8")
+    twice = "\n".join(
+        "\n".join([line] * 3) if line.strip().startswith("headline:") else line for line in text.split("\n")
+    )
+    messaging.write_text(twice, encoding="utf-8")
+    assert invoke("baseline", strategy, "--output", "known.json", cwd=repo).exit_code == 0
+    _, before = check(strategy, cwd=repo)
+    assert codes(before).count("SL002") == 2
+    messaging.write_text("# a note at the top\n" + twice, encoding="utf-8")
+    status, after = check(strategy, "--baseline", "known.json", cwd=repo)
+    assert codes(after) == []
+    assert status == 0

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import generate
-from stratlint.engine import Settings
+from stratlint.analysis.settings import Settings
 from stratlint.load.artifact import LoadedArtifact, load_bytes
-from stratlint.load.cache import CACHE_FOLDER, LoadCache, pack, settings_key, unpack
 from stratlint.load.extra_schema import ExtraSchema
+from stratlint.speed.cache import CACHE_FOLDER, LoadCache, pack, settings_key, unpack
 
 from conftest import PROJECT, STRATEGY, invoke
 

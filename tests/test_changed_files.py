@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from gitrepo import commit_all, new_repository, replace_in
 
-from stratlint.comparison import review
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import fingerprint
-from stratlint.engine import Settings, lint
+from stratlint.vcs.compare import check_changes as review
 
 from conftest import invoke
 

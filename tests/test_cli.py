@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stratlint import engine
+from stratlint.analysis.engine import Engine
 from stratlint.rules import RULES
 
 from conftest import PROJECT, invoke, run_stratlint
@@ -72,7 +72,7 @@ def test_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(engine, "run_rules", boom)
+    monkeypatch.setattr(Engine, "check_strategy", boom)
     result = invoke("check", "--no-cache", cwd=PROJECT)
     assert result.exit_code == 2
     assert "internal error: RuntimeError: simulated failure" in result.output

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from gitrepo import commit_all, git, git_env, line_of, new_repository, replace_in
 
-from stratlint.comparison import compare
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import fingerprint
-from stratlint.engine import Settings, lint
+from stratlint.vcs.compare import compare
 
 from conftest import invoke, run_stratlint
 

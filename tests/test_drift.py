@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stratlint.engine import Settings, lint
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
 
 from conftest import invoke, run_stratlint
 from drift_repo import CLAIM_LINE, REWORDED_LINE, artifact_digests, commit_all, edit, git, make_locked_repo, make_repo

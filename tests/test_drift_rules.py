@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from stratlint.engine import Settings, lint
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
 from stratlint.rules import RULES
 
 from conftest import PROJECT

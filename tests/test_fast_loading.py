@@ -13,10 +13,10 @@ import pytest
 
 from benchmarks.generate import CORE_FILES, generate, generate_files
 from stratlint.load.artifact import load_bytes
-from stratlint.load.cache import packed
 from stratlint.load.fastpath import parse_simple
-from stratlint.load.parallel import load_contents
 from stratlint.load.yaml import MAX_DEPTH, parse_yaml
+from stratlint.speed.cache import packed
+from stratlint.speed.parallel import load_contents
 
 from conftest import PROJECT, SHARED, STRATEGY, invoke
 
@@ -186,7 +186,7 @@ def test_loading_stays_in_this_process_while_other_threads_run(tmp_path: Path) -
 def test_files_a_dead_worker_did_not_send_are_loaded_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from stratlint.load import parallel
+    from stratlint.speed import parallel
 
     def dies_after_one_batch(sender: Any) -> None:
         number = parallel._claim(len(parallel._ITEMS))
@@ -210,7 +210,8 @@ def test_a_clean_run_never_builds_positions(strategy_copy: Path, monkeypatch: py
     """Positions of quickly loaded files are built only when a finding needs them. A stage that
     asks for them anyway (as suppression parsing once did for every file) undoes the quick
     path; this catches it without timing anything."""
-    from stratlint.engine import Settings, lint
+    from stratlint.analysis.check import lint
+    from stratlint.analysis.settings import Settings
     from stratlint.load.source_map import SourceMap
 
     built: list[int] = []
@@ -233,8 +234,8 @@ def test_what_the_cache_would_store_loads_back_to_the_same_artifact(tmp_path: Pa
     """Workers leave validation to this process: an entry it accepts as it came must load
     back (as a cache hit) to the very artifact, for valid and invalid files alike, with an
     organisation's schema too."""
-    from stratlint.load.cache import packed, unpack
     from stratlint.load.extra_schema import ExtraSchema
+    from stratlint.speed.cache import packed, unpack
 
     items = _generated(tmp_path)
     extra = {"roadmap": ExtraSchema.build("roadmap", "short.json", {"properties": {"title": {"maxLength": 25}}})}

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from stratlint.drift import MEANINGFUL, node_fingerprint
-from stratlint.engine import Settings, lint
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
+from stratlint.drift.wording import MEANINGFUL
+from stratlint.drift.wording import node_digest as node_fingerprint
 from stratlint.graph import build_graph
 from stratlint.load.artifact import load_bytes
 from stratlint.model import NodeType
 from stratlint.model.common import StrategyNode
+from stratlint.rules.drift import StaleProofPoint
 
 BASE = b"""stratlint: 1
 kind: narrative
@@ -94,7 +97,8 @@ def test_stale_proof_point_follows_the_injected_today_and_max_age(tmp_path: Path
     folder = PROJECT / "tests" / "fixtures" / "rules" / "SL603-stale-proof-point" / "bad"
 
     def stale(today: datetime.date, months: int = 18) -> int:
-        result = lint(Settings(root=folder, repo_root=folder, today=today, max_proof_age_months=months))
+        options = {"SL603": StaleProofPoint.Options(max_age_months=months)}
+        result = lint(Settings(root=folder, repo_root=folder, today=today, rule_options=options))
         return sum(d.code == "SL603" for d in result.diagnostics)
 
     assert stale(datetime.date(2025, 7, 30)) == 0  # as_of 2024-01-31 + 18 months is 2025-07-31

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 
-from stratlint.format_samples import SAMPLE_FILES, begin_marker, build_samples, end_marker
 from stratlint.report import REPORTERS
+from stratlint_dev.samples import SAMPLE_FILES, begin_marker, build_samples, end_marker
 
 from conftest import PROJECT, STRATEGY, needs_shared
 

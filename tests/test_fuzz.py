@@ -17,8 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stratlint.engine import Settings, analyze, load_strategy
+from stratlint.analysis.check import lint_sources
+from stratlint.analysis.settings import Settings
+from stratlint.drift.lockfile import Lock
 from stratlint.load.artifact import LoadedArtifact, load_bytes
+from stratlint.load.loader import Source, StrategySources
+from stratlint.load.read import DEFAULT_MAX_BYTES
+from stratlint.load.strategy import read_strategy
 from stratlint.report import REPORTERS, ReportOptions
 
 from conftest import STRATEGY, run_stratlint
@@ -34,13 +39,17 @@ class Bundled:
 
     def __init__(self) -> None:
         self.settings = Settings(root=STRATEGY)
-        self.loaded, self.repo_root, self.root_path = load_strategy(self.settings)
+        strategy = read_strategy(STRATEGY, None, DEFAULT_MAX_BYTES)
+        self.repo_root, self.root_path = strategy.repo_root, strategy.root_path
+        self.loaded = [source.loaded or load_bytes(source.raw or b"", source.path) for source in strategy.sources]
         self.files = {artifact.path: (self.repo_root / artifact.path).read_bytes() for artifact in self.loaded}
 
     def check(self, path: str, data: bytes) -> dict[str, Any]:
         fuzzed = load_bytes(data, path)
         loaded = [artifact for artifact in self.loaded if artifact.path != path] + [fuzzed]
-        result = analyze(loaded, self.settings, self.repo_root, self.root_path)
+        sources = tuple(Source(artifact.path, None, b"", artifact) for artifact in loaded)
+        strategy = StrategySources(self.repo_root, self.root_path, sources)
+        result = lint_sources(strategy, self.settings, Lock(present=False)).report()
         for name, reporter in REPORTERS.items():
             output = reporter(result, ReportOptions(color=name == "text"))
             assert isinstance(output, str)

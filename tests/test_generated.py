@@ -9,9 +9,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from stratlint.generate import expected_files
 from stratlint.model import KINDS
 from stratlint.model.schema import build_schema
+from stratlint_dev.generate import expected_files
 
 from conftest import PROJECT
 

@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from stratlint import engine
-from stratlint.engine import Settings, lint
-from stratlint.load import artifact as artifact_module
+from stratlint import StratlintError
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
+from stratlint.load import read as read_module
 from stratlint.load.artifact import DEFAULT_MAX_BYTES, read_bounded
 from stratlint.load.yaml import LoadProblem
 
@@ -250,7 +251,7 @@ def test_unreadable_root_exits_2_with_one_line(tmp_path: Path) -> None:  # pragm
 
 def test_unreadable_root_exits_2_with_one_line_simulated(strategy_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
-    with pytest.raises(engine.StratlintError, match="the folder cannot be read"):
+    with pytest.raises(StratlintError, match="the folder cannot be read"):
         lint(Settings(root=strategy_copy))
     result = invoke("check", strategy_copy)
     assert result.exit_code == 2
@@ -369,7 +370,7 @@ def test_a_file_larger_than_it_claims_is_read_to_the_limit_plus_one_byte(
         fields[stat.ST_SIZE] = 10
         return os.stat_result(fields)
 
-    monkeypatch.setattr(artifact_module.os, "fstat", small)
+    monkeypatch.setattr(read_module.os, "fstat", small)
     reads = _ReadCounter(monkeypatch)
     problem = read_bounded(str(grown), DEFAULT_MAX_BYTES)
     assert isinstance(problem, LoadProblem)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import stratlint.impact
-import stratlint.load.git
-from stratlint.engine import Settings, lint
+import stratlint.load.loader
+import stratlint.vcs.impact
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
 from stratlint.model import NodeType
 
 from conftest import invoke, run_stratlint
@@ -77,13 +78,13 @@ def test_impact_parses_only_changed_files_at_base_and_leaves_the_tree_alone(
 ) -> None:
     repo = two_commits
     parsed: list[str] = []
-    real = stratlint.load.git.load_bytes
+    real = stratlint.load.loader.load_bytes
 
     def counting(data: bytes, path: str, **kwargs: object) -> object:
         parsed.append(path)
         return real(data, path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(stratlint.load.git, "load_bytes", counting)
+    monkeypatch.setattr(stratlint.load.loader, "load_bytes", counting)
     edit(repo / "strategy" / "messaging.yaml", "Close in days, not weeks", "Close in days")
     status = git(repo, "status", "--porcelain").stdout
     result = invoke("impact", "strategy", "--diff", "HEAD~1", cwd=repo)

@@ -3,6 +3,7 @@ again only what an edit can affect (stratlint.incremental)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import re
@@ -14,8 +15,9 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import generate
-from stratlint.engine import Settings, lint
-from stratlint.load.cache import CACHE_FOLDER
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
+from stratlint.speed.cache import CACHE_FOLDER
 
 from conftest import STRATEGY, invoke
 
@@ -194,7 +196,7 @@ def test_settings_and_the_lock_are_part_of_the_snapshot_key(bundled: Path) -> No
 def test_a_pre_commit_run_with_findings_only_in_the_changed_file_does_not_lint_the_last_commit(
     bundled: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stratlint import comparison
+    from stratlint.vcs import compare as comparison
 
     subprocess.run(["git", "-C", str(bundled), "add", "-A"], check=True)
     subprocess.run(
@@ -215,22 +217,41 @@ def test_a_pre_commit_run_with_findings_only_in_the_changed_file_does_not_lint_t
     assert json.loads(result.stdout)["diagnostics"] == [], "the bundled strategy is clean"
 
 
-def test_rules_that_look_at_who_references_a_node_are_strategy_wide(bundled: Path) -> None:
-    """The graph an incremental run builds holds only some files, so it refuses to say who
-    references a node; every rule that asks must be strategy-wide (run on full graphs only).
-    Running the others on such a graph of the bundled strategy shows none asks."""
-    from stratlint.engine import load_strategy, run_rules
-    from stratlint.facts import StrategyIndex, facts_of
-    from stratlint.graph import build_graph
-    from stratlint.rules import RULES
+def test_file_rules_conclude_on_a_graph_of_part_of_the_strategy_what_they_conclude_on_all_of_it(
+    generated: Path,
+) -> None:
+    """An incremental run checks a file again on a graph of just that file, the value,
+    narrative, priorities and governance files, and what it references, answering the
+    questions about the whole strategy from every file's facts. A file rule sees only a
+    FileView, which has no way to ask who references a node; so each file's findings on
+    such a graph are the ones it has on the full graph."""
+    from stratlint.analysis.engine import Engine
+    from stratlint.graph import FileView, build_graph, file_views
+    from stratlint.load.loader import SerialLoader
+    from stratlint.load.read import DEFAULT_MAX_BYTES
+    from stratlint.load.strategy import read_strategy
+    from stratlint.rules import CheckContext
+    from stratlint.speed.facts import StrategyIndex, facts_of
+    from stratlint.speed.incremental import STRATEGY_KINDS, PartialLookup
 
-    loaded, _, root_path = load_strategy(Settings(root=bundled / "strategy", repo_root=bundled))
-    full = build_graph(loaded, root_path)
-    artifacts = {artifact.path: artifact for artifact in full.artifacts}
-    index = StrategyIndex([facts_of(item, artifacts.get(item.path)) for item in loaded])
-    part = build_graph(loaded, root_path, whole=index)
-    with pytest.raises(RuntimeError):
-        part.referrers(next(iter(part.nodes.values())))
-    assert run_rules(part, [rule for rule in RULES if not rule.strategy_wide]) == run_rules(
-        full, [rule for rule in RULES if not rule.strategy_wide]
-    )
+    strategy = read_strategy(generated / "strategy", generated, DEFAULT_MAX_BYTES)
+    engine = Engine(SerialLoader())
+    full = engine.build(strategy)
+    facts = {item.path: facts_of(item, full.by_path.get(item.path)) for item in full.loaded}
+    index = StrategyIndex(list(facts.values()))
+    first = index.first_definitions()
+    context = CheckContext(datetime.date(2026, 11, 24))
+    assert not hasattr(FileView, "referrers")
+    in_full = {view.path: engine.check_files([view], context) for view in file_views(full)}
+    for path in facts:
+        wanted = {path} | {other.path for other in facts.values() if other.kind in STRATEGY_KINDS}
+        frontier = set(wanted)
+        while frontier:
+            targets = {target for each in frontier for target in facts[each].targets}
+            frontier = {first[target][1] for target in targets if target in first} - wanted
+            wanted |= frontier
+        part = build_graph([item for item in full.loaded if item.path in wanted], full.root_path)
+        (item,) = [item for item in part.loaded if item.path == path]
+        view = FileView(item, part.by_path.get(path), PartialLookup(part, index))
+        assert engine.check_files([view], context) == in_full[path], path
+    assert any(in_full.values()), "the generated strategy has findings in some files"

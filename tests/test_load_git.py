@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from gitrepo import commit_all, git, new_repository, replace_in
 
-from stratlint.comparison import lint_revision
-from stratlint.engine import Settings, StratlintError, lint
-from stratlint.load.git import load_revision
+from stratlint import StratlintError
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
+from stratlint.vcs.compare import lint_revision
+from stratlint.vcs.git import revision_sources
 
 
 @pytest.fixture
@@ -46,7 +48,7 @@ def test_a_revision_is_read_as_committed_not_as_edited(repo: Path) -> None:
 def test_the_first_revision_is_read_when_the_root_was_elsewhere(repo: Path) -> None:
     git(repo, "mv", "strategy", "gtm")
     commit_all(repo, "Move the strategy")
-    loaded = load_revision(repo, git(repo, "rev-parse", "HEAD~1").strip(), "gtm")
+    loaded = revision_sources(repo, git(repo, "rev-parse", "HEAD~1").strip(), "gtm")
     assert loaded == []
     assert lint_revision(Settings(root=repo / "gtm"), "HEAD~1").summary.files == 0
 

@@ -7,7 +7,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stratlint.load.lockfile import parse_lock, render_lock
+from stratlint.drift.lockfile import parse_lock, render_lock
 from stratlint.rules.drift import months_before
 
 FP_A, FP_B = "0123456789abcdef", "fedcba9876543210"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from stratlint.analysis.policy import Policy
 from stratlint.diagnostics import Diagnostic, Severity, Span
-from stratlint.policy import Policy
 
 DANGLING = ("SL201", "dangling-reference")
 WRONG_KIND = ("SL202", "wrong-kind-reference")

@@ -18,9 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stratlint
+from stratlint.analysis.check import lint
+from stratlint.analysis.result import Report, Summary
+from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span, fingerprint
-from stratlint.engine import LintResult, Settings, Summary, lint
-from stratlint.graph import Graph
 from stratlint.report import REPORTERS, ReportOptions, github, gitlab, junit, markdown, sarif
 from stratlint.rules import RULES
 
@@ -34,8 +35,8 @@ VALUE_FILE = "strategy/value.yaml"
 @dataclasses.dataclass
 class Planted:
     repo: Path
-    base: LintResult
-    result: LintResult
+    base: Report
+    result: Report
     dangling_line: int
 
 
@@ -81,7 +82,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
     return Planted(repo, base, result, line)
 
 
-def render(name: str, result: LintResult) -> str:
+def render(name: str, result: Report) -> str:
     return REPORTERS[name](result, ReportOptions())
 
 
@@ -95,7 +96,7 @@ def test_the_planted_strategy_has_errors_warnings_and_related_locations(planted:
 # -- SARIF ------------------------------------------------------------------------------------
 
 
-def sarif_document(result: LintResult) -> dict[str, Any]:
+def sarif_document(result: Report) -> dict[str, Any]:
     return json.loads(render("sarif", result))
 
 
@@ -195,7 +196,7 @@ def test_sarif_fingerprints_stay_when_unrelated_lines_move(planted: Planted, tmp
         path.write_text("".join([lines[0], *(f"# note {n}\n" for n in range(5)), *lines[1:]]))
     moved = lint(Settings(root=repo / "strategy", repo_root=repo))
 
-    def by_fingerprint(result: LintResult) -> dict[str, int]:
+    def by_fingerprint(result: Report) -> dict[str, int]:
         results = sarif_document(result)["runs"][0]["results"]
         return {
             r["partialFingerprints"][sarif.FINGERPRINT_KEY]: r["locations"][0]["physicalLocation"]["region"][
@@ -209,10 +210,10 @@ def test_sarif_fingerprints_stay_when_unrelated_lines_move(planted: Planted, tmp
     assert all(after[key] == before[key] + 5 for key in before)
 
 
-def synthetic_result(diagnostics: list[Diagnostic], base_summary: Summary | None = None) -> LintResult:
+def synthetic_result(diagnostics: list[Diagnostic], base_summary: Summary | None = None) -> Report:
     counts = {s.label: sum(d.severity is s for d in diagnostics) for s in reversed(Severity)}
     summary = Summary(files=1, counts=counts, alignment=())
-    return LintResult(tuple(diagnostics), summary, Graph(), RULES, Path("/repo"), Severity.ERROR, base_summary)
+    return Report(tuple(diagnostics), summary, Path("/repo"), Severity.ERROR, base_summary)
 
 
 def diagnostic(message: str = "Message 'm' is wrong.", **changes: Any) -> Diagnostic:
@@ -223,7 +224,7 @@ def diagnostic(message: str = "Message 'm' is wrong.", **changes: Any) -> Diagno
         "message": message,
         "path": "strategy/marketing/launch.yaml",
         "span": Span(14, 9, 14, 30),
-        "key": "m",
+        "subject": "m",
     }
     values.update(changes)
     return Diagnostic(**values)
@@ -231,7 +232,7 @@ def diagnostic(message: str = "Message 'm' is wrong.", **changes: Any) -> Diagno
 
 def test_sarif_maps_info_to_note_and_keeps_unknown_codes_without_an_index() -> None:
     result = synthetic_result(
-        [diagnostic(severity=Severity.INFO), diagnostic(code="SL999", name="from-elsewhere", key="x")]
+        [diagnostic(severity=Severity.INFO), diagnostic(code="SL999", name="from-elsewhere", subject="x")]
     )
     found = sarif_document(result)["runs"][0]["results"]
     assert found[0]["level"] == "note"
@@ -240,7 +241,7 @@ def test_sarif_maps_info_to_note_and_keeps_unknown_codes_without_an_index() -> N
 
 
 def test_sarif_stops_at_the_code_scanning_limit_and_says_so() -> None:
-    many = [diagnostic(key=str(n), span=Span(n + 1, 1, n + 1, 5)) for n in range(sarif.MAX_RESULTS + 3)]
+    many = [diagnostic(subject=str(n), span=Span(n + 1, 1, n + 1, 5)) for n in range(sarif.MAX_RESULTS + 3)]
     run = sarif_document(synthetic_result(many))["runs"][0]
     assert len(run["results"]) == sarif.MAX_RESULTS
     (notification,) = run["invocations"][0]["toolExecutionNotifications"]
@@ -259,7 +260,7 @@ def test_sarif_links_to_the_project_when_it_has_an_address(planted: Planted, mon
 
 def test_sarif_help_markdown_puts_examples_in_code_blocks() -> None:
     for rule in RULES:
-        text = sarif.help_markdown(rule)
+        text = sarif.help_markdown(rule.info())
         assert text.count("```") % 2 == 0, rule.code
         if "\n    " in rule.docs():
             assert "```yaml" in text, rule.code
@@ -433,7 +434,7 @@ def test_json_report_field_by_field(planted: Planted) -> None:
     assert document["summary"]["files"] == planted.result.summary.files
 
 
-def compared(planted: Planted) -> LintResult:
+def compared(planted: Planted) -> Report:
     return dataclasses.replace(planted.result, base_summary=planted.base.summary)
 
 
@@ -515,7 +516,7 @@ def test_markdown_cells_escape_pipes_newlines_and_markup() -> None:
 
 
 def test_markdown_caps_the_findings_table() -> None:
-    many = [diagnostic(key=str(n), span=Span(n + 1, 1, n + 1, 5)) for n in range(markdown.MAX_ROWS + 7)]
+    many = [diagnostic(subject=str(n), span=Span(n + 1, 1, n + 1, 5)) for n in range(markdown.MAX_ROWS + 7)]
     text = markdown.render(synthetic_result(many))
     assert sum(line.startswith("| :x:") for line in text.splitlines()) == markdown.MAX_ROWS
     assert "7 more findings not shown" in text

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stratlint.analysis.check import lint
+from stratlint.analysis.result import Result as LintResult
+from stratlint.analysis.suppressions import parse_suppressions
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.diagnostics import Diagnostic
-from stratlint.engine import LintResult, lint
 from stratlint.report import REPORTERS, ReportOptions
-from stratlint.suppressions import parse_suppressions
 
 from conftest import invoke
 from strategy_trees import edit, line_of, make_repo, plant_dangling_priority, plant_orphan_differentiator

@@ -1,4 +1,5 @@
-"""The command line. Thin: parse options into Settings, call the engine, pick an exit code.
+"""The command line. Thin: each command parses its options into a request, calls its
+``run_*(request) -> int``, and that number is the exit status; ``main`` exits once.
 
 Exit status: 0 no finding at or above the fail level; 1 at least one; 2 usage,
 configuration or internal error. One module per command (or two close ones); each
@@ -14,19 +15,18 @@ import importlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
-from stratlint import __version__
-from stratlint.engine import StratlintError
-from stratlint.load.cache import finish_writes
+from stratlint import StratlintError, __version__
+from stratlint.fileio import finish_writes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-T = TypeVar("T")
-
+DEBUG = "stratlint.debug"
+"""The context's meta key under which --debug is kept (see cli.options.debug_option)."""
 
 _NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
@@ -46,8 +46,8 @@ COMMANDS: dict[str, str] = {
 
 
 class _Cli(click.Group):
-    """A click group whose usage errors are one line on stderr, like every other error, and
-    whose commands are imported when asked for (see ``COMMANDS``)."""
+    """A click group whose errors are one line on stderr, whose commands are imported when
+    asked for (see ``COMMANDS``), and whose ``main`` ends with the command's exit status."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -57,6 +57,24 @@ class _Cli(click.Group):
         if module is not None and cmd_name not in self.commands:
             importlib.import_module(f"stratlint.cli.{module}")
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a failure that stops the run is one line on stderr and status 2."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except StratlintError as error:
+            click.echo(f"stratlint: {error}", err=True)
+            return EXIT_ERROR
+        except Exception as error:
+            if ctx.meta.get(DEBUG):
+                traceback.print_exc()
+            click.echo(
+                f"stratlint: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
+                err=True,
+            )
+            return EXIT_ERROR
 
     def main(
         self,
@@ -68,22 +86,26 @@ class _Cli(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        sys.exit(self.status(args, prog_name, complete_var, **extra))
+
+    def status(self, args: Sequence[str] | None, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
+        """Run the command line and give its exit status."""
         try:
             outcome = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as error:
             if isinstance(error, _NO_ARGS_IS_HELP):
                 error.show()  # a bare 'stratlint' prints the help
-                sys.exit(error.exit_code)
+                return int(error.exit_code)
             command = error.ctx.command_path if error.ctx is not None else "stratlint"
             click.echo(f"stratlint: {error.format_message()} (see '{command} --help')", err=True)
-            sys.exit(EXIT_ERROR)
+            return EXIT_ERROR
         except click.ClickException as error:
             error.show()
-            sys.exit(error.exit_code)
+            return error.exit_code
         except click.Abort:
             click.echo("Aborted!", err=True)
-            sys.exit(1)
-        sys.exit(outcome if isinstance(outcome, int) else EXIT_CLEAN)
+            return 1
+        return outcome if isinstance(outcome, int) else EXIT_CLEAN
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,49 +115,19 @@ def cli() -> None:
     trace to the one value definition, the one narrative and the primary priority."""
 
 
-def guarded(action: Callable[[], T], debug: bool) -> T:
-    """Run ``action``; turn failures into a one-line message and exit status 2."""
-    try:
-        return action()
-    except StratlintError as error:
-        click.echo(f"stratlint: {error}", err=True)
-        sys.exit(EXIT_ERROR)
-    except Exception as error:
-        if debug:
-            traceback.print_exc()
-        click.echo(
-            f"stratlint: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
-
-
 def main() -> None:
     """The ``stratlint`` command. It ends the process without Python's teardown: a run holds
     the whole strategy in memory, and freeing it object by object takes longer than the
     system takes to reclaim it (a twentieth of a second at 10,000 files). Output is flushed
     and cache writes are finished first; nothing else waits for the teardown."""
-    try:
-        cli(prog_name="stratlint")
-        code = 0
-    except SystemExit as done:
-        code = _status(done.code)
+    assert isinstance(cli, _Cli)
+    code = cli.status(None, "stratlint", None)
     finish_writes()
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (stratlint check | head) has nobody left to tell.
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    os._exit(code)
+    os._exit(code & 0xFF)
 
 
-def _status(code: object) -> int:
-    """What ``sys.exit(code)`` would end the process with."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    print(code, file=sys.stderr)
-    return 1
-
-
-__all__ = ["COMMANDS", "EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "guarded", "main"]
+__all__ = ["COMMANDS", "EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "main"]

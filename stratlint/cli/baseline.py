@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from stratlint.baseline import DEFAULT_FILENAME, BaselineError, save_baseline
-from stratlint.cli import cli, guarded
+from stratlint import StratlintError
+from stratlint.analysis.baseline import DEFAULT_FILENAME, BaselineError, save_baseline
+from stratlint.analysis.check import lint
+from stratlint.cli import EXIT_CLEAN, cli
 from stratlint.cli.options import config_options, debug_option
 from stratlint.config import CommandLineOptions, resolve_config
-from stratlint.engine import StratlintError, lint
+from stratlint.report.text import plural
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineRequest:
+    path: Path | None
+    output: Path | None
+    options: CommandLineOptions
 
 
 @cli.command("baseline")
@@ -22,22 +32,23 @@ from stratlint.engine import StratlintError, lint
 )
 @config_options(baseline=False)
 @debug_option
-def write_baseline(path: Path | None, output: Path | None, options: CommandLineOptions, debug: bool) -> None:
+def write_baseline(path: Path | None, output: Path | None, options: CommandLineOptions) -> int:
     """Record today's findings in a baseline file, so that 'check --baseline FILE' fails only
     on new ones. Findings are recorded by fingerprint, not line, so moving lines keeps them."""
+    return run_baseline(BaselineRequest(path, output, options))
 
-    def run() -> tuple[Path, int]:
-        effective = resolve_config(path, options)
-        result = lint(effective.settings(use_baseline=False))
-        target = output or effective.baseline or result.repo_root / DEFAULT_FILENAME
-        try:
-            save_baseline(target, result.diagnostics)
-        except BaselineError as error:
-            raise StratlintError(str(error)) from None
-        return target, len(result.diagnostics)
 
-    target, count = guarded(run, debug)
+def run_baseline(request: BaselineRequest) -> int:
+    effective = resolve_config(request.path, request.options)
+    result = lint(effective.settings(use_baseline=False))
+    target = request.output or effective.baseline or result.repo_root / DEFAULT_FILENAME
+    try:
+        save_baseline(target, result.diagnostics)
+    except BaselineError as error:
+        raise StratlintError(str(error)) from None
+    count = len(result.diagnostics)
     click.echo(
-        f"Recorded {count} finding{'' if count == 1 else 's'} in {target}. "
+        f"Recorded {plural(count, 'finding')} in {target}. "
         f"'stratlint check --baseline {target}' now reports only new findings."
     )
+    return EXIT_CLEAN

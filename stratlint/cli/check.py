@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
-from stratlint.cli import EXIT_ERROR, cli, guarded
+from stratlint.cli import EXIT_ERROR, cli
 from stratlint.cli.options import config_options, debug_option
-from stratlint.comparison import review
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.fileio import atomic_write
 from stratlint.load.discover import YAML_SUFFIXES
 from stratlint.report import REPORTERS, ReportOptions
+from stratlint.vcs.compare import check_changes
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    paths: tuple[Path, ...]
+    output_format: str
+    output: Path | None
+    diff_base: str | None
+    options: CommandLineOptions
+    color: bool | None
 
 
 @cli.command()
@@ -65,8 +75,7 @@ def check(
     color: bool | None,
     no_cache: bool,
     jobs: int | None,
-    debug: bool,
-) -> None:
+) -> int:
     """Check the strategy in PATH (default: the configured root, or ./strategy).
 
     PATH may also be strategy files, as a pre-commit hook passes them: the whole strategy
@@ -78,31 +87,37 @@ def check(
     (GitLab Code Quality) and markdown (a pull-request comment); docs/formats.md shows
     each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
-    root, changed = split_paths(paths)
-    settings = guarded(lambda: replace(resolve_settings(root, options), cache=not no_cache, jobs=jobs), debug)
-    result = guarded(lambda: review(settings, diff_base=diff_base, changed_files=changed), debug)
-    use_color = sys.stdout.isatty() if color is None else color
+    options = replace(options, cache=not no_cache, jobs=jobs)
+    return run_check(CheckRequest(paths, output_format, output, diff_base, options, color))
 
-    def render(name: str, colored: bool) -> str:
-        return guarded(lambda: REPORTERS[name](result, ReportOptions(color=colored)), debug)
 
-    if output is None:
-        click.echo(render(output_format, use_color), nl=False, color=use_color)
-        sys.exit(result.exit_code)
-    report = render(output_format, False)
-    click.echo(render("text", use_color), nl=False, color=use_color)
+def run_check(request: CheckRequest) -> int:
+    root, changed = split_paths(request.paths)
+    settings = resolve_settings(root, request.options)
+    report = check_changes(settings, diff_base=request.diff_base, changed_files=changed).report()
+    color = sys.stdout.isatty() if request.color is None else request.color
+    if request.output is None:
+        click.echo(REPORTERS[request.output_format](report, ReportOptions(color)), nl=False, color=color)
+        return report.exit_code
+    written = REPORTERS[request.output_format](report, ReportOptions())
+    click.echo(REPORTERS["text"](report, ReportOptions(color)), nl=False, color=color)
+    problem = write_output(request.output, written)
+    if problem is not None:
+        click.echo(f"stratlint: cannot write {request.output}: {problem}", err=True)
+        return EXIT_ERROR
+    return report.exit_code
+
+
+def write_output(path: Path, text: str) -> str | None:
+    """Write a report file atomically; why it could not be written, or None."""
     try:
-        atomic_write(output, report)
+        atomic_write(path, text)
     except OSError as error:
-        folder = output.parent
-        reason = (
-            f"the folder {folder} does not exist; create it first"
-            if isinstance(error, FileNotFoundError) and not folder.is_dir()
-            else (error.strerror or str(error))
-        )
-        click.echo(f"stratlint: cannot write {output}: {reason}", err=True)
-        sys.exit(EXIT_ERROR)
-    sys.exit(result.exit_code)
+        folder = path.parent
+        if isinstance(error, FileNotFoundError) and not folder.is_dir():
+            return f"the folder {folder} does not exist; create it first"
+        return error.strerror or str(error)
+    return None
 
 
 def split_paths(paths: tuple[Path, ...]) -> tuple[Path | None, tuple[Path, ...]]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from stratlint.cli import cli, guarded
+from stratlint.cli import EXIT_CLEAN, cli
 from stratlint.cli.options import config_options, debug_option, format_option
-from stratlint.config import CommandLineOptions, render_config, resolve_config
+from stratlint.config import CommandLineOptions, resolve_config
+from stratlint.report.config import render_json, render_text
 
 
 @cli.command("config")
@@ -17,11 +17,9 @@ from stratlint.config import CommandLineOptions, render_config, resolve_config
 @format_option()
 @config_options()
 @debug_option
-def show_config(path: Path | None, output_format: str, options: CommandLineOptions, debug: bool) -> None:
+def show_config(path: Path | None, output_format: str, options: CommandLineOptions) -> int:
     """Print the effective configuration for PATH, and where each value came from: the
     default, a configuration file, or the command line."""
-    effective = guarded(lambda: resolve_config(path, options), debug)
-    if output_format == "json":
-        click.echo(json.dumps(effective.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_config(effective), nl=False)
+    effective = resolve_config(path, options)
+    click.echo((render_json if output_format == "json" else render_text)(effective), nl=False)
+    return EXIT_CLEAN

@@ -1,5 +1,5 @@
-"""The configuration flags shared by check, config and baseline, gathered into one
-CommandLineOptions value that stratlint.config resolves."""
+"""The options several commands share: --debug, --format, and the configuration flags,
+gathered into one CommandLineOptions value that stratlint.config resolves."""
 
 from __future__ import annotations
 
@@ -10,15 +10,24 @@ from typing import Any, TypeVar
 
 import click
 
-from stratlint.config import CommandLineOptions
+from stratlint.cli import DEBUG
+from stratlint.config import CommandLineOptions, option_default
 from stratlint.diagnostics import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 SEVERITY_CHOICE = click.Choice([s.label for s in reversed(Severity)], case_sensitive=False)
 
-debug_option = click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-"""--debug, which every command takes (see cli.guarded)."""
+
+def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta[DEBUG] = value  # read by the group when a command fails (stratlint.cli)
+    return value
+
+
+debug_option = click.option(
+    "--debug", is_flag=True, expose_value=False, callback=_remember_debug, help="Show a traceback on internal errors."
+)
+"""--debug, which every command takes."""
 
 
 def format_option(choices: list[str] | None = None) -> Callable[[F], F]:
@@ -92,7 +101,8 @@ def config_options(*, baseline: bool = True) -> Callable[[F], F]:
                 "--max-proof-age-months",
                 type=click.IntRange(min=1),
                 metavar="MONTHS",
-                help="A proof point older than this, still cited, is stale evidence [default: 18].",
+                help="A proof point older than this, still cited, is stale evidence "
+                f"[default: {option_default('max-proof-age-months')}].",
             ),
         ]
         if baseline:

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import difflib
-import functools
-import os
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from stratlint.load.extra_schema import KIND as EXTRA_SCHEMA_KIND
+from stratlint.load.explain import describe_owner, explain, field_names, type_name
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
 from stratlint.load.fastpath import parse_simple
+from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded
 from stratlint.load.source_map import SourceMap, join_pointer
-from stratlint.load.yaml import LoadProblem, parse_yaml, shown
-from stratlint.model import KINDS, ArtifactBase, all_models, types_in
-
-DEFAULT_MAX_BYTES = 1024 * 1024
+from stratlint.load.suppressions import ANY_COMMENT, SuppressionComment, find_comments
+from stratlint.load.yaml import parse_yaml, shown
+from stratlint.model import KINDS, ArtifactBase
+from stratlint.problems import LoadProblem, ProblemKind
 
 
 @dataclass(slots=True)
@@ -42,55 +40,14 @@ class LoadedArtifact:
     """The plain data ``model`` was validated from, while the loader needs it (the cache
     stores it); None otherwise."""
 
-
-def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
-    """Read at most ``max_bytes + 1`` bytes of a regular file, without following it into a
-    FIFO or device, and without hanging."""
-    try:
-        # Links were vetted by discovery (they stay inside the repository); O_NONBLOCK and the
-        # S_ISREG check below keep a FIFO or device from blocking the run.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        return LoadProblem("unreadable-file", f"The file cannot be read: {error.strerror or error}.", 1, 1)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return LoadProblem("unreadable-file", "This is not a regular file; it is not read.", 1, 1)
-        if info.st_size > max_bytes:
-            return too_large(max_bytes)
-        chunks = []
-        remaining = max_bytes + 1
-        # Ask for one byte more than the file's size: a regular file reads short only at its
-        # end, so one read usually says it all (a second one just to see the end doubles the
-        # system calls of a run). A file that grew meanwhile is read on, up to the limit.
-        wanted = min(remaining, info.st_size + 1, 1 << 20)
-        while remaining > 0:
-            chunk = os.read(fd, wanted)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-            if len(chunk) < wanted:
-                break
-            wanted = min(remaining, 1 << 20)
-        data = b"".join(chunks)
-    except OSError as error:
-        return LoadProblem("unreadable-file", f"The file cannot be read: {error.strerror or error}.", 1, 1)
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
-        return too_large(max_bytes)
-    return data
-
-
-def too_large(max_bytes: int) -> LoadProblem:
-    return LoadProblem(
-        "file-too-large",
-        f"The file is larger than {max_bytes:,} bytes, the size limit; it is not read. "
-        "Split it, or raise max-file-size in the configuration.",
-        1,
-        1,
-    )
+    @property
+    def comments(self) -> list[SuppressionComment]:
+        """The file's '# stratlint:' comments: the index the suppression step applies. Most
+        files hold none and are passed over at once; finding them in one that does takes
+        its positions (to tell a comment from text inside a value)."""
+        if ANY_COMMENT.search(self.text) is None:
+            return []
+        return find_comments(self.text, self.source_map.values)
 
 
 def load_artifact(
@@ -135,7 +92,7 @@ def load_bytes(
         if not parsed.problems:
             artifact.problems.append(
                 LoadProblem(
-                    "not-an-artifact",
+                    ProblemKind.NOT_AN_ARTIFACT,
                     "The file is empty or holds only comments. A strategy file starts with "
                     "'stratlint: 1', 'kind:' and 'id:'.",
                     1,
@@ -147,8 +104,8 @@ def load_bytes(
         line, column, *_ = parsed.source_map.values.get("", (1, 1))
         artifact.problems.append(
             LoadProblem(
-                "not-an-artifact",
-                f"The file holds a {_type_name(value)}, not a mapping. A strategy file starts with "
+                ProblemKind.NOT_AN_ARTIFACT,
+                f"The file holds {type_name(value)}, not a mapping. A strategy file starts with "
                 "'stratlint: 1', 'kind:' and 'id:'.",
                 line,
                 column,
@@ -183,13 +140,14 @@ def validate_model(artifact: LoadedArtifact) -> None:
         # A value under an unsupported tag is already reported where it stands; its shape is
         # not a second finding.
         problems = artifact.problems
-        tagged = {(p.line, p.column) for p in problems if p.kind == "unsupported-tag"}
+        tagged = {(p.line, p.column) for p in problems if p.kind == ProblemKind.UNSUPPORTED_TAG}
         found = [
             problem
             for problem in _schema_problems(error, value, artifact.source_map, artifact.kind)
             if (problem.line, problem.column) not in tagged
         ]
-        at = next((index for index, p in enumerate(problems) if p.kind == EXTRA_SCHEMA_KIND), len(problems))
+        extra = ProblemKind.EXTRA_SCHEMA_VIOLATION
+        at = next((index for index, p in enumerate(problems) if p.kind == extra), len(problems))
         problems[at:at] = found
         artifact.declared_ids = _declared_ids(value)
         artifact.data = None
@@ -222,11 +180,13 @@ _BOMS = (
 def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
     for bom, name in _BOMS:
         if data.startswith(bom):
-            problems.append(LoadProblem("invalid-encoding", f"The file is encoded as {name}; save it as UTF-8.", 1, 1))
+            problems.append(
+                LoadProblem(ProblemKind.INVALID_ENCODING, f"The file is encoded as {name}; save it as UTF-8.", 1, 1)
+            )
             return None
     if len(data) >= 2 and (data[0] == 0 or data[1] == 0):
         problems.append(
-            LoadProblem("invalid-encoding", "The file looks like UTF-16 or UTF-32; save it as UTF-8.", 1, 1)
+            LoadProblem(ProblemKind.INVALID_ENCODING, "The file looks like UTF-16 or UTF-32; save it as UTF-8.", 1, 1)
         )
         return None
     try:
@@ -238,7 +198,7 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
         column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         problems.append(
             LoadProblem(
-                "invalid-encoding",
+                ProblemKind.INVALID_ENCODING,
                 f"The file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot start or continue "
                 "a character here. Save the file as UTF-8.",
                 line,
@@ -267,7 +227,9 @@ def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
                 f"The file contains the control character U+{ord(character):04X}, which YAML does not "
                 "allow. Remove it (it is often pasted in by accident)."
             )
-        problems.append(LoadProblem("invalid-encoding", message, line, column))
+        problems.append(
+            LoadProblem(ProblemKind.INVALID_ENCODING, message, line, column, subject=f"U+{ord(character):04X}")
+        )
         return None
     return text
 
@@ -277,18 +239,6 @@ _LINE_SEPARATORS = "\r\x85\u2028\u2029"
 return too): positions would disagree, so they are reported instead of guessed at."""
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
 _LONE_CARRIAGE_RETURN = re.compile("\r(?!\n)")
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false value"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "single text value"
-    if isinstance(value, list):
-        return "list"
-    return type(value).__name__
 
 
 def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
@@ -301,7 +251,9 @@ def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
         guess = difflib.get_close_matches(str(kind), list(KINDS), n=1)
         hint = f" Did you mean '{guess[0]}'?" if guess else ""
         message = f"Unknown kind '{shown(kind)}'.{hint} The kinds are: {known}."
-    return LoadProblem("unknown-kind", message, span.line, span.column, span.end_line, span.end_column)
+    return LoadProblem(
+        ProblemKind.UNKNOWN_KIND, message, span.line, span.column, span.end_line, span.end_column, "/kind", str(kind)
+    )
 
 
 def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, kind: str) -> list[LoadProblem]:
@@ -311,7 +263,7 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
         pointer = join_pointer(*tokens)
         error_type = item["type"]
         field_name = str(item["loc"][-1]) if item["loc"] else ""
-        where = _describe(owner, container, kind)
+        where = describe_owner(owner, container, kind)
         if error_type == "missing":
             if not tokens and field_name == "stratlint":
                 message = "The file has no format version. Add 'stratlint: 1' at the top."
@@ -319,15 +271,24 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
                 message = f"{where} is missing the required field '{shown(field_name)}'."
             span = source_map.span(pointer)
         elif error_type == "extra_forbidden":
-            guess = difflib.get_close_matches(field_name, _field_names(), n=1)
+            guess = difflib.get_close_matches(field_name, field_names(), n=1)
             hint = f" Did you mean '{guess[0]}'?" if guess else ""
             message = f"{where} has an unknown field '{shown(field_name)}'.{hint}"
             span = source_map.span(pointer, key=True)
         else:
-            message = f"{where}: '{shown(field_name)}' {_explain(item)}" if field_name else f"{where}: {_explain(item)}"
+            message = f"{where}: '{shown(field_name)}' {explain(item)}" if field_name else f"{where}: {explain(item)}"
             span = source_map.span(pointer)
         problems.append(
-            LoadProblem("schema-violation", message, span.line, span.column, span.end_line, span.end_column)
+            LoadProblem(
+                ProblemKind.SCHEMA_VIOLATION,
+                message,
+                span.line,
+                span.column,
+                span.end_line,
+                span.end_column,
+                pointer,
+                f"{pointer}:{error_type}",
+            )
         )
     return problems
 
@@ -354,69 +315,3 @@ def _walk(data: Any, loc: tuple[int | str, ...]) -> tuple[list[str | int], Any, 
     owner_path = tokens[:owner_depth]
     container = owner_path[-2] if len(owner_path) >= 2 and isinstance(owner_path[-1], int) else None
     return tokens, owner, container if isinstance(container, str) else None
-
-
-def _describe(owner: Any, container: str | None, kind: str) -> str:
-    ident = owner.get("id") if isinstance(owner, dict) else None
-    noun = _entry_nouns().get(container or "")
-    if noun and isinstance(ident, str):
-        return f"{noun.capitalize()} '{shown(ident)}'"
-    if noun:
-        return f"A {noun} in '{container}'"
-    return f"This {kind} file"
-
-
-def _explain(item: Any) -> str:
-    error_type = item["type"]
-    raw = item.get("input")
-    # Literal and pattern errors are about single values; shown() keeps a long one short.
-    given = shown(raw) if isinstance(raw, (str, int, float)) else ""
-    ctx = item.get("ctx") or {}
-    if error_type == "literal_error":
-        return f"is '{given}', which is not one of {ctx.get('expected', 'the allowed values')}."
-    if error_type == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern", ""))
-        if "Q[1-4]" in pattern:
-            return f"is '{given}', which is not a quarter such as '2027-Q1'."
-        if "[0-9]{4}-" in pattern:
-            return f"is '{given}', which is not a date written as YYYY-MM-DD."
-        return (
-            f"is '{given}', which is not a valid id: use lowercase letters, digits, dots and dashes, "
-            "e.g. 'pillar-speed'."
-        )
-    if error_type == "string_too_short":
-        return "is empty; write something here."
-    if error_type.endswith("_type"):
-        expected = {
-            "string_type": "text",
-            "list_type": "a list",
-            "dict_type": "a mapping",
-            "model_type": "a mapping",
-            "bool_type": "true or false",
-            "int_type": "a whole number",
-        }.get(error_type, error_type.removesuffix("_type"))
-        return f"should be {expected}, not {_type_name(raw) if raw is not None else 'empty'}."
-    if error_type == "value_error" and "error" in ctx:
-        return f"is invalid: {ctx['error']}."
-    return f"is invalid: {item.get('msg', error_type)}."
-
-
-@functools.cache
-def _field_names() -> list[str]:
-    """Every field name of every model, for 'did you mean' on an unknown key."""
-    return sorted({name for model in all_models() for name in model.model_fields})
-
-
-@functools.cache
-def _entry_nouns() -> dict[str, str]:
-    """List fields that hold entries, by name, with what an entry is called: 'items' -> 'roadmap item'."""
-    nouns: dict[str, str] = {}
-    for model in all_models():
-        for name, info in model.model_fields.items():
-            for arg in types_in(info.annotation):
-                node_type = getattr(arg, "node_type", None) if isinstance(arg, type) else None
-                if node_type is not None:
-                    nouns[name] = str(node_type.value)
-    nouns["conflicts"] = "metric conflict"
-    nouns["links"] = "link"
-    return nouns

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from stratlint.load.explain import entry_label
 from stratlint.load.source_map import SourceMap, join_pointer
-from stratlint.load.yaml import LoadProblem
+from stratlint.problems import LoadProblem, ProblemKind
 
 _KEY_KEYWORDS = frozenset({"required", "additionalProperties", "unevaluatedProperties", "dependentRequired"})
-
-KIND = "extra-schema-violation"
-"""The load problem kind, and the name of the rule that reports it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,27 +56,23 @@ def check_extra_schema(data: Any, schema: ExtraSchema, source_map: SourceMap) ->
         # or unexpected field, jsonschema's own message names the field, which says more.
         detail = None if about_keys or not isinstance(error.schema, dict) else error.schema.get("description")
         message = (
-            f"{_describe(data, tokens)} breaks your organisation's rule for {schema.kind} files "
+            f"{entry_label(data, tokens)} breaks your organisation's rule for {schema.kind} files "
             f"({schema.source}): {detail or error.message}"
         ).rstrip()
         if not message.endswith((".", "?", "!")):
             message += "."
-        problems.append(LoadProblem(KIND, message, span.line, span.column, span.end_line, span.end_column))
+        pointer = join_pointer(*tokens)
+        problems.append(
+            LoadProblem(
+                ProblemKind.EXTRA_SCHEMA_VIOLATION,
+                message,
+                span.line,
+                span.column,
+                span.end_line,
+                span.end_column,
+                pointer,
+                f"{pointer}:{error.validator}:{'/'.join(str(part) for part in error.schema_path)}",
+            )
+        )
     problems.sort(key=lambda problem: (problem.line, problem.column, problem.message))
     return problems
-
-
-def _describe(data: Any, tokens: list[str | int]) -> str:
-    """Name the innermost entry with an id that holds the failing value."""
-    label = "This file"
-    current = data
-    for token in tokens:
-        if isinstance(current, dict) and isinstance(current.get("id"), str) and current is not data:
-            label = f"Entry '{current['id']}'"
-        try:
-            current = current[token]
-        except (KeyError, IndexError, TypeError):
-            break
-    if isinstance(current, dict) and isinstance(current.get("id"), str) and current is not data:
-        label = f"Entry '{current['id']}'"
-    return label

@@ -164,7 +164,7 @@ CONTROL_ESCAPES = {
 """str.translate table: control characters and line separators to visible escapes."""
 
 
-def _problem_at(kind: str, message: str, node: Node) -> LoadProblem:
+def _problem_at(kind: ProblemKind, message: str, node: Node) -> LoadProblem:
     start, end = node.start_mark, node.end_mark
     return LoadProblem(kind, message, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
@@ -207,7 +207,7 @@ def _prescan(data: bytes) -> LoadProblem | None:
             if values > MAX_VALUES:
                 line, column = _start(event)
                 return LoadProblem(
-                    "file-too-large",
+                    ProblemKind.FILE_TOO_LARGE,
                     f"The file holds more than {MAX_VALUES:,} values, the limit for one file; it is not "
                     "read. Split it into several files.",
                     line,
@@ -282,7 +282,7 @@ class _Builder:
                 # libyaml reads a lone '-' inside [...] as text; YAML 1.2 does not allow it.
                 self.problems.append(
                     _problem_at(
-                        "invalid-yaml",
+                        ProblemKind.INVALID_YAML,
                         "This file is not valid YAML: a lone '-' inside [...] or {...} is not a value. "
                         "Quote it ('-') or remove it.",
                         node,
@@ -334,7 +334,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
                     _problem_at(
-                        "non-scalar-key",
+                        ProblemKind.NON_SCALAR_KEY,
                         "A key here is a list or mapping; keys must be plain text.",
                         key_node,
                     )
@@ -344,7 +344,7 @@ class _Builder:
             if key_node.tag is _PLAIN and text == "<<":
                 self.problems.append(
                     _problem_at(
-                        "merge-key",
+                        ProblemKind.MERGE_KEY,
                         "Merge keys ('<<') belong to YAML 1.1 and are not read here; write the keys out in full.",
                         key_node,
                     )
@@ -366,7 +366,7 @@ class _Builder:
                 )
                 self.problems.append(
                     _problem_at(
-                        "duplicate-key",
+                        ProblemKind.DUPLICATE_KEY,
                         f"Key '{shown(text)}' appears twice in this mapping; it is already set on line "
                         f"{first.start_mark.line + 1}{same}. Only one value can count: remove or rename one.",
                         key_node,
@@ -404,7 +404,7 @@ class _Builder:
             what = "quoted text" if isinstance(node, ScalarNode) else "list or mapping in brackets"
             self.problems.append(
                 LoadProblem(
-                    "invalid-yaml",
+                    ProblemKind.INVALID_YAML,
                     f"This file is not valid YAML: line {index + 1} continues the {what} that starts "
                     f"on line {node.start_mark.line + 1}, but is not indented more than its key "
                     f"(indent it with at least {indent + 1} space{'s' if indent else ''}, not tabs).",
@@ -434,7 +434,7 @@ class _Builder:
             if indent < first < widest:
                 self.problems.append(
                     LoadProblem(
-                        "invalid-yaml",
+                        ProblemKind.INVALID_YAML,
                         f"This file is not valid YAML: an empty line of the text that starts on line "
                         f"{start.line + 1} holds more spaces than the text's first line ({index + 1}). "
                         "Remove the spaces from the empty lines.",
@@ -464,13 +464,13 @@ class _Builder:
             if type(value) is expected:
                 return value
             self.problems.append(
-                _problem_at("unsupported-tag", f"'{shown(node.value)}' is not a valid !!{short} value.", node)
+                _problem_at(ProblemKind.UNSUPPORTED_TAG, f"'{shown(node.value)}' is not a valid !!{short} value.", node)
             )
             return node.value
         name = f"!!{short}" if short is not None else tag
         self.problems.append(
             _problem_at(
-                "unsupported-tag",
+                ProblemKind.UNSUPPORTED_TAG,
                 f"The tag '{shown(name)}' is not part of YAML's core schema and is never interpreted; "
                 "remove it and write the value as plain text, a list or a mapping.",
                 node,
@@ -552,7 +552,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         version = directive.group(1).decode("ascii", "replace")
         problems.append(
             LoadProblem(
-                "unsupported-yaml-version",
+                ProblemKind.UNSUPPORTED_YAML_VERSION,
                 f"The file declares YAML {version}; stratlint reads YAML 1.2 only, where 'no' and "
                 "'off' stay text. Remove the %YAML line.",
                 line,
@@ -575,10 +575,11 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         return result
     except yaml.reader.ReaderError as error:
         line, column = _position_at(data, error.position)
-        problems.append(LoadProblem("invalid-yaml", f"This file is not valid YAML: {error.reason}.", line, column))
+        message = f"This file is not valid YAML: {error.reason}."
+        problems.append(LoadProblem(ProblemKind.INVALID_YAML, message, line, column))
         return result
     except yaml.YAMLError as error:
-        problems.append(LoadProblem("invalid-yaml", f"This file is not valid YAML: {error}", 1, 1))
+        problems.append(LoadProblem(ProblemKind.INVALID_YAML, f"This file is not valid YAML: {error}", 1, 1))
         return result
     except (RecursionError, MemoryError):
         problems.append(_too_deep(1, 1))
@@ -602,7 +603,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     except _KeysTooLong as long_keys:
         mark = long_keys.node.start_mark
         rejected = LoadProblem(
-            "file-too-large",
+            ProblemKind.FILE_TOO_LARGE,
             "Keys in this file are too long for the number of values under them; the file is not "
             "read. Keys name fields and should be a few words at most.",
             mark.line + 1,
@@ -610,7 +611,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
         )
     except _Budget:
         rejected = LoadProblem(
-            "alias-bomb",
+            ProblemKind.ALIAS_BOMB,
             f"Aliases in this file expand to more than {MAX_ALIAS_EXPANSION:,} values or "
             f"{MAX_ALIAS_CHARS:,} characters (an 'alias bomb'); the file is not read. Write the "
             "values out instead of using aliases.",
@@ -628,7 +629,8 @@ def parse_yaml(data: bytes) -> ParsedYaml:
 
 
 def _parser_failed(error: BaseException) -> LoadProblem:
-    return LoadProblem("invalid-yaml", f"The YAML parser failed on this file ({type(error).__name__}: {error}).", 1, 1)
+    message = f"The YAML parser failed on this file ({type(error).__name__}: {error})."
+    return LoadProblem(ProblemKind.INVALID_YAML, message, 1, 1)
 
 
 def _position_at(data: bytes, offset: int) -> tuple[int, int]:
@@ -695,7 +697,7 @@ def _glued_comments(data: bytes) -> list[LoadProblem]:
 
 def _glued_comment(line: int, column: int) -> LoadProblem:
     return LoadProblem(
-        "invalid-yaml",
+        ProblemKind.INVALID_YAML,
         "This file is not valid YAML: a comment ('#') must have a space before it. Add a space "
         "before '#', or quote the value if the '#' belongs to it.",
         line + 1,
@@ -705,7 +707,7 @@ def _glued_comment(line: int, column: int) -> LoadProblem:
 
 def _too_deep(line: int, column: int) -> LoadProblem:
     return LoadProblem(
-        "nesting-too-deep",
+        ProblemKind.NESTING_TOO_DEEP,
         f"Values here are nested more than {MAX_DEPTH} levels deep; the file is not read. "
         "Strategy files need only a few levels.",
         line,
@@ -723,7 +725,7 @@ def _libyaml_depth_limit(data: bytes, error: yaml.MarkedYAMLError) -> LoadProble
     mark = error.problem_mark
     if mark is not None and 0 < mark.index < len(data):
         found = _prescan(data[: mark.index])
-        if found is not None and found.kind == "nesting-too-deep":
+        if found is not None and found.kind == ProblemKind.NESTING_TOO_DEEP:
             return found
     return _too_deep(*((mark.line + 1, mark.column + 1) if mark is not None else (1, 1)))
 
@@ -736,7 +738,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, data: bytes = b"") -> LoadProbl
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if isinstance(error, yaml.composer.ComposerError) and "single document" in (error.context or ""):
         return LoadProblem(
-            "multiple-documents",
+            ProblemKind.MULTIPLE_DOCUMENTS,
             "This file holds more than one YAML document ('---'); stratlint reads one artifact per "
             "file. Split it into separate files.",
             line,
@@ -745,7 +747,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, data: bytes = b"") -> LoadProbl
     problem = error.problem or "unexpected content"
     context = f" {error.context}" if error.context else ""
     return LoadProblem(
-        "invalid-yaml",
+        ProblemKind.INVALID_YAML,
         f"This file is not valid YAML:{context} {problem}. Check the indentation and quoting on this line.",
         line,
         column,

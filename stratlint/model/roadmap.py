@@ -6,10 +6,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import ArtifactBase, Function, Id, NodeType, Text
+from stratlint.model.common import QUARTER_PATTERN, ArtifactBase, Function, Id, NodeType, Text
 from stratlint.model.initiative import SEGMENT_REF, Initiative
-
-HORIZON_PATTERN = r"^[0-9]{4}-Q[1-4]$"
 
 
 class RoadmapItem(Initiative):
@@ -22,7 +20,7 @@ class RoadmapItem(Initiative):
     """What it does for the customer, in one or two sentences."""
     status: Literal["idea", "planned", "in-progress", "shipped", "paused", "cancelled"]
     """Where the item stands: idea, planned, in-progress, shipped, paused or cancelled."""
-    horizon: Annotated[str, Field(pattern=HORIZON_PATTERN)]
+    horizon: Annotated[str, Field(pattern=QUARTER_PATTERN)]
     """The quarter it ships in, e.g. '2027-Q1'."""
     owner: Text
     """Who answers for this item: a person, a role or a team."""

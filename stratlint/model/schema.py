@@ -1,6 +1,6 @@
 """The published JSON Schemas (draft 2020-12), generated from the pydantic models.
 
-``python -m stratlint.generate`` writes them to schemas/; a test fails when the committed
+``python -m stratlint_dev.generate`` writes them to schemas/; a test fails when the committed
 files and the models differ.
 """
 

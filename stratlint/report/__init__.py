@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stratlint.engine import LintResult
+from stratlint.analysis.result import Report
 from stratlint.report import github, gitlab, junit, markdown, sarif
 from stratlint.report import json as json_report
 from stratlint.report import text as text_report
@@ -16,7 +16,7 @@ class ReportOptions:
     color: bool = False
 
 
-Reporter = Callable[[LintResult, ReportOptions], str]
+Reporter = Callable[[Report, ReportOptions], str]
 
 REPORTERS: dict[str, Reporter] = {
     "text": lambda result, options: text_report.render(result, color=options.color),

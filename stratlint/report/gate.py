@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from stratlint.release import Checklist, ChecklistEntry
+from stratlint.drift.gate import Checklist, ChecklistEntry
 
 
 def _mark(ready: bool) -> str:
@@ -23,6 +23,9 @@ def _entry_lines(entry: ChecklistEntry, *, with_companions: bool) -> list[str]:
 
 
 def render_text(checklist: Checklist) -> str:
+    if not checklist.readable:
+        lines = [f"Release file {checklist.path} cannot be read, so the release cannot go out.", "NO-GO:"]
+        return "\n".join([*lines, *(f"  {blocker}" for blocker in checklist.blockers)]) + "\n"
     owner = f", owner {checklist.owner}" if checklist.owner else ""
     parts = [*checklist.items, *checklist.messages, *checklist.plays]
     blocked = sum(not part.ready for part in parts) + len(checklist.blockers)

@@ -8,8 +8,8 @@ property value, also ``:`` and ``,``.
 
 from __future__ import annotations
 
+from stratlint.analysis.result import Report
 from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.engine import LintResult
 from stratlint.report.text import render_headline
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -39,7 +39,7 @@ def annotation(diagnostic: Diagnostic) -> str:
     return f"::{COMMANDS[diagnostic.severity]} {joined}::{escape_data(diagnostic.message)}"
 
 
-def render(result: LintResult) -> str:
+def render(result: Report) -> str:
     lines = [annotation(diagnostic) for diagnostic in result.diagnostics]
     # A plain line for the log: annotations are capped per step, the headline is not.
     lines.append(render_headline(result))

@@ -11,8 +11,8 @@ import hashlib
 import json
 from typing import Any
 
-from stratlint.diagnostics import Diagnostic, Severity, fingerprint
-from stratlint.engine import LintResult
+from stratlint.analysis.result import Report
+from stratlint.diagnostics import Diagnostic, Severity
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -21,7 +21,7 @@ def unique_fingerprints(diagnostics: tuple[Diagnostic, ...]) -> list[str]:
     seen: dict[str, int] = {}
     unique = []
     for diagnostic in diagnostics:
-        shared = fingerprint(diagnostic)
+        shared = diagnostic.fingerprint
         occurrence = seen.get(shared, 0)
         seen[shared] = occurrence + 1
         if occurrence:
@@ -44,7 +44,7 @@ def issue(diagnostic: Diagnostic, print_fingerprint: str) -> dict[str, Any]:
     }
 
 
-def render(result: LintResult) -> str:
+def render(result: Report) -> str:
     prints = unique_fingerprints(result.diagnostics)
     issues = [issue(diagnostic, value) for diagnostic, value in zip(result.diagnostics, prints, strict=True)]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

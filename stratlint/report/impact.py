@@ -6,8 +6,8 @@ import json
 from collections import defaultdict
 
 from stratlint.diagnostics import Diagnostic
-from stratlint.impact import Dependent, Impact
 from stratlint.report.text import format_diagnostic
+from stratlint.vcs.impact import Dependent, Impact
 
 NO_OWNER = "(no owner)"
 

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from stratlint import __version__
-from stratlint.engine import LintResult
+from stratlint.analysis.result import Report
 from stratlint.report.score_change import score_changes
 
 
-def render(result: LintResult) -> str:
+def render(result: Report) -> str:
     document: dict[str, Any] = {
         "version": __version__,
         "diagnostics": [diagnostic.as_dict() for diagnostic in result.diagnostics],

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from stratlint.analysis.result import Report
 from stratlint.diagnostics import Diagnostic
-from stratlint.engine import LintResult
 from stratlint.report.text import format_diagnostic
 
 # XML 1.0 cannot carry most control characters, even escaped.
@@ -42,7 +42,7 @@ def _testcase(suite: ET.Element, path: str, name: str, line: int) -> ET.Element:
     )
 
 
-def render(result: LintResult) -> str:
+def render(result: Report) -> str:
     by_path: dict[str, list[Diagnostic]] = {path: [] for path in result.files}
     for diagnostic in result.diagnostics:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)

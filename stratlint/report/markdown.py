@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from stratlint.analysis.result import Report
 from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.engine import LintResult
 from stratlint.report.score_change import score_changes
 from stratlint.report.text import plural, severity_counts
 
@@ -31,7 +31,7 @@ def cell(text: str) -> str:
     return "<br>".join(line for line in escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
-def headline(result: LintResult) -> str:
+def headline(result: Report) -> str:
     files = plural(result.summary.files, "file")
     if not result.diagnostics:
         return f"## :white_check_mark: stratlint: all checks passed ({files}, no findings)"
@@ -42,7 +42,7 @@ def headline(result: LintResult) -> str:
     return text + (f" ({plural(result.summary.waived, 'finding')} waived)" if result.summary.waived else "")
 
 
-def alignment_table(result: LintResult) -> list[str]:
+def alignment_table(result: Report) -> list[str]:
     changes = {change.function: change for change in score_changes(result)}
     header = "| Function | Aligned | Traced | Value | Narrative | Primary priority |"
     rule = "|---|---:|---:|---:|---:|---:|"
@@ -77,7 +77,7 @@ def _where(diagnostic: Diagnostic) -> str:
     return f"[{cell(text)}]({quote(target, safe='/#')})"
 
 
-def findings_table(result: LintResult) -> list[str]:
+def findings_table(result: Report) -> list[str]:
     if not result.diagnostics:
         return []
     ordered = sorted(result.diagnostics, key=lambda item: (-item.severity, *item.sort_key()))
@@ -97,7 +97,7 @@ def findings_table(result: LintResult) -> list[str]:
     return rows
 
 
-def render(result: LintResult) -> str:
+def render(result: Report) -> str:
     lines = [headline(result), "", *alignment_table(result)]
     findings = findings_table(result)
     if findings:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from stratlint.drift import Suspect, describe_changes
+from stratlint.drift.review import Suspect
+from stratlint.drift.wording import describe_changes
 
 NO_FUNCTION = "strategy"
 NO_OWNER = "(no owner)"

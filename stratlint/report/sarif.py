@@ -14,9 +14,8 @@ import textwrap
 from typing import Any
 
 import stratlint
-from stratlint.diagnostics import Diagnostic, Severity, Span, fingerprint
-from stratlint.engine import LintResult
-from stratlint.rules.base import Rule
+from stratlint.analysis.result import Report
+from stratlint.diagnostics import Diagnostic, RuleInfo, Severity, Span
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -34,7 +33,7 @@ def _paragraphs(text: str) -> list[str]:
     return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
 
 
-def help_markdown(rule: type[Rule]) -> str:
+def help_markdown(rule: RuleInfo) -> str:
     """The rule's explanation as Markdown: indented example lines become YAML code blocks."""
     out: list[str] = [f"**{rule.summary}**", ""]
     code: list[str] = []
@@ -44,7 +43,7 @@ def help_markdown(rule: type[Rule]) -> str:
             out.extend(["```yaml", *textwrap.dedent("\n".join(code)).splitlines(), "```"])
             code.clear()
 
-    for line in rule.docs().splitlines():
+    for line in rule.explanation.splitlines():
         if line.startswith((" ", "\t")) and line.strip():
             code.append(line)
             continue
@@ -54,17 +53,17 @@ def help_markdown(rule: type[Rule]) -> str:
     return "\n".join(out).strip()
 
 
-def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
-    paragraphs = _paragraphs(rule.docs())
-    family = rule.__module__.rsplit(".", 1)[-1]
+def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
+    paragraphs = _paragraphs(rule.explanation)
+    family = rule.family
     descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": paragraphs[0] if paragraphs else rule.summary},
-        "help": {"text": rule.docs() or rule.summary, "markdown": help_markdown(rule)},
-        "defaultConfiguration": {"level": LEVELS[rule.default_severity]},
-        "properties": {"tags": ["strategy", family], "problem.severity": PROBLEM_SEVERITY[rule.default_severity]},
+        "help": {"text": rule.explanation or rule.summary, "markdown": help_markdown(rule)},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": ["strategy", family], "problem.severity": PROBLEM_SEVERITY[rule.severity]},
     }
     if stratlint.PROJECT_URL:
         descriptor["helpUri"] = f"{stratlint.PROJECT_URL}#rules"
@@ -101,11 +100,11 @@ def sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str
             {"id": number, **_location(item.path, item.span), "message": {"text": item.message}}
             for number, item in enumerate(diagnostic.related, start=1)
         ]
-    found["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(diagnostic)}
+    found["partialFingerprints"] = {FINGERPRINT_KEY: diagnostic.fingerprint}
     return found
 
 
-def document(result: LintResult) -> dict[str, Any]:
+def document(result: Report) -> dict[str, Any]:
     rules = list(result.rules)
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
     driver: dict[str, Any] = {"name": "stratlint", "version": stratlint.__version__}
@@ -143,5 +142,5 @@ def document(result: LintResult) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render(result: LintResult) -> str:
+def render(result: Report) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stratlint.alignment import AlignmentScore
-from stratlint.engine import LintResult
+from stratlint.analysis.alignment import AlignmentScore
+from stratlint.analysis.result import Report
 
 ARROW = "\u2192"
 
@@ -46,7 +46,7 @@ class ScoreChange:
         return {"base": score(self.before), "head": score(self.after), "points": self.points}
 
 
-def score_changes(result: LintResult) -> list[ScoreChange]:
+def score_changes(result: Report) -> list[ScoreChange]:
     """One change per function, in the current summary's order; empty without a base summary."""
     if result.base_summary is None:
         return []

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.engine import LintResult, Summary
-from stratlint.load.yaml import CONTROL_ESCAPES
+from stratlint.analysis.result import Report, Summary
+from stratlint.diagnostics import CONTROL_ESCAPES, Diagnostic, Severity
 from stratlint.report.score_change import score_changes
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -38,7 +37,7 @@ def severity_counts(summary: Summary) -> str:
     return ", ".join(plural(counts[s.label], s.label) for s in reversed(Severity) if counts.get(s.label))
 
 
-def render_headline(result: LintResult) -> str:
+def render_headline(result: Report) -> str:
     """One line: what was found, in how many files."""
     summary = result.summary
     compared = result.base_summary is not None  # --diff: the findings are the new ones
@@ -59,7 +58,7 @@ def render_headline(result: LintResult) -> str:
     return headline
 
 
-def render_summary(result: LintResult, *, color: bool = False) -> str:
+def render_summary(result: Report, *, color: bool = False) -> str:
     summary = result.summary
     headline = render_headline(result)
     if color:
@@ -87,7 +86,7 @@ def render_summary(result: LintResult, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def render(result: LintResult, *, color: bool = False) -> str:
+def render(result: Report, *, color: bool = False) -> str:
     lines = [format_diagnostic(diagnostic, color=color) for diagnostic in result.diagnostics]
     if lines:
         lines.append("")

@@ -5,7 +5,11 @@ Codes are public API: never reuse one, and keep a renamed rule's old code workin
 
 from __future__ import annotations
 
-from stratlint.rules.base import Rule
+import functools
+
+from stratlint.diagnostics import RuleInfo
+from stratlint.rules.base import FileRule, GateEffect, LoadRule, Rule, StrategyRule, SuppressionRule
+from stratlint.rules.context import CheckContext
 from stratlint.rules.decision import AlmostAligned
 from stratlint.rules.drift import (
     InvalidLockFile,
@@ -84,8 +88,19 @@ RULES: tuple[type[Rule], ...] = (
     *SUPPRESSION_RULES,
 )
 
+FILE_RULES: tuple[type[FileRule], ...] = tuple(rule for rule in RULES if issubclass(rule, FileRule))
+"""Rules that check one file and what it references (LoadRule included)."""
+STRATEGY_RULES: tuple[type[StrategyRule], ...] = tuple(rule for rule in RULES if issubclass(rule, StrategyRule))
+"""Rules that conclude from the strategy as a whole."""
+
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}
+
+
+@functools.cache
+def rule_infos() -> tuple[RuleInfo, ...]:
+    """Every rule's metadata, in registry order: what reporters know of the rules."""
+    return tuple(rule.info() for rule in RULES)
 
 
 def lookup(code_or_name: str) -> type[Rule] | None:
@@ -93,4 +108,19 @@ def lookup(code_or_name: str) -> type[Rule] | None:
     return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
 
 
-__all__ = ["BY_CODE", "BY_NAME", "RULES", "Rule", "lookup"]
+__all__ = [
+    "BY_CODE",
+    "BY_NAME",
+    "FILE_RULES",
+    "RULES",
+    "STRATEGY_RULES",
+    "CheckContext",
+    "FileRule",
+    "GateEffect",
+    "LoadRule",
+    "Rule",
+    "StrategyRule",
+    "SuppressionRule",
+    "lookup",
+    "rule_infos",
+]

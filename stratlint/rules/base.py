@@ -1,68 +1,110 @@
-"""The Rule class: metadata plus one ``check(graph)`` method."""
+"""Rules: metadata, and one ``check`` whose argument says what the rule may look at.
+
+- ``FileRule.check(view)`` sees one file and what its entries reference (a FileView: no
+  ``referrers``). Its findings in a file follow from that file alone, so an incremental run
+  or an editor can check one file again without the rest.
+- ``StrategyRule.check(graph)`` sees the whole strategy: who references a node, how many
+  files of a kind there are, ids defined twice anywhere.
+- ``LoadRule`` is a file rule that reports one kind of the loader's problems.
+- ``SuppressionRule`` declares a finding about a '# stratlint:' comment; the engine's
+  suppression step reports them, after every other rule has run.
+
+``code`` is public API: never reused, never changed. ``name`` is kebab-case and names the
+bad pattern. ``explanation`` says what the rule does, why it matters, shows a bad example
+and the fix. The engine, not the rule, applies severity overrides and suppressions: rules
+always report at ``default_severity``.
+"""
 
 from __future__ import annotations
 
+import enum
 import textwrap
 from collections.abc import Iterator
 from typing import ClassVar
 
-from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span
-from stratlint.graph import Graph, Node, ReferenceEdge
+from stratlint.diagnostics import Diagnostic, OptionInfo, RelatedLocation, RuleInfo, Severity, Span
+from stratlint.graph import FileView, Graph, Node, ReferenceEdge
+from stratlint.problems import LoadProblem, ProblemKind
+from stratlint.rules.context import CheckContext
+from stratlint.rules.options import NoOptions, RuleOptions
+
+
+class GateEffect(enum.Enum):
+    """How a rule's findings count for a release's go/no-go (stratlint gate)."""
+
+    BY_SEVERITY = "by severity"
+    """Errors block the release; warnings and infos do not."""
+    BLOCKS = "blocks"
+    """Every finding blocks, whatever its severity."""
+    RESTATES = "restates"
+    """The finding restates what the gate lists from the entry itself: not listed again."""
 
 
 class Rule:
-    """A rule. Subclasses set the metadata and implement ``check``.
-
-    ``code`` is public API: never reused, never changed. ``name`` is kebab-case and names
-    the bad pattern. ``explanation`` says what the rule does, why it matters, shows a bad
-    example and the fix. The engine, not the rule, applies severity overrides and
-    suppressions: rules always report at ``default_severity``.
-    """
+    """A rule's metadata. Subclass FileRule, StrategyRule, LoadRule or SuppressionRule."""
 
     code: ClassVar[str]
     name: ClassVar[str]
     summary: ClassVar[str]
     explanation: ClassVar[str]
     default_severity: ClassVar[Severity]
-    strategy_wide: ClassVar[bool] = False
-    """False (most rules): the findings in a file follow from that file, the nodes its
-    entries reference (and what those reference), the value, narrative, priorities and
-    governance files, and strategy-wide facts the graph answers (which ids exist, which
-    files loaded). Such a rule never looks at who references a node. An incremental run
-    checks again only the files an edit can affect, on a graph of just those files and what
-    they reference, and relies on this.
+    gate: ClassVar[GateEffect] = GateEffect.BY_SEVERITY
+    Options: ClassVar[type[RuleOptions]] = NoOptions
+    """The rule's options, with their defaults (see stratlint.rules.options)."""
 
-    True: the rule concludes from the strategy as a whole (who references a node, how many
-    files of a kind there are, ids defined twice anywhere). Its findings are computed again
-    whenever any file's nodes or references change."""
+    options: RuleOptions
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        raise NotImplementedError
+    def __init__(self, context: CheckContext) -> None:
+        self.context = context
+        found = context.options.get(self.code)
+        self.options = found if isinstance(found, self.Options) else self.Options()
 
     @classmethod
     def docs(cls) -> str:
         return textwrap.dedent(cls.explanation).strip()
 
+    @classmethod
+    def info(cls) -> RuleInfo:
+        """What reporters and ``stratlint rules`` show of the rule."""
+        options = tuple(
+            OptionInfo(
+                (info.alias or name).replace("_", "-"), repr(info.default), info.description or "", str(info.annotation)
+            )
+            for name, info in cls.Options.model_fields.items()
+        )
+        return RuleInfo(
+            cls.code,
+            cls.name,
+            cls.default_severity,
+            cls.summary,
+            cls.docs(),
+            cls.__module__.rsplit(".", 1)[-1],
+            options,
+        )
+
     # -- building diagnostics --------------------------------------------------------
+    @classmethod
     def at(
-        self,
+        cls,
         path: str,
         span: Span,
         message: str,
         *,
         pointer: str = "",
-        key: str = "",
+        subject: str = "",
         related: tuple[RelatedLocation, ...] = (),
     ) -> Diagnostic:
+        """A finding at ``span`` in ``path``. ``subject`` names what it is about, for the
+        fingerprint (ids, never positions); the pointer stands in when there is none."""
         return Diagnostic(
-            code=self.code,
-            name=self.name,
-            severity=self.default_severity,
+            code=cls.code,
+            name=cls.name,
+            severity=cls.default_severity,
             message=message,
             path=path,
             span=span,
             pointer=pointer,
-            key=key or pointer,
+            subject=subject or pointer,
             related=related,
         )
 
@@ -72,7 +114,7 @@ class Rule:
         message: str,
         *,
         field: str | None = None,
-        key: str | None = None,
+        subject: str | None = None,
         related: tuple[RelatedLocation, ...] = (),
     ) -> Diagnostic:
         """Report at a node; with ``field``, at that field of the node (or the node when absent)."""
@@ -82,7 +124,7 @@ class Rule:
         else:
             pointer = f"{node.pointer}/{field}"
             span = source_map.span(pointer, key=True)
-        return self.at(node.artifact.path, span, message, pointer=pointer, key=key or node.id, related=related)
+        return self.at(node.artifact.path, span, message, pointer=pointer, subject=subject or node.id, related=related)
 
     def at_edge(self, edge: ReferenceEdge, message: str, *, related: tuple[RelatedLocation, ...] = ()) -> Diagnostic:
         return self.at(
@@ -90,9 +132,48 @@ class Rule:
             edge.span,
             message,
             pointer=edge.pointer,
-            key=f"{edge.source.id}:{edge.field}:{edge.target_id}",
+            subject=f"{edge.source.id}:{edge.field}:{edge.target_id}",
             related=related,
         )
+
+
+class FileRule(Rule):
+    """A rule whose findings in a file follow from that file and what it references."""
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+class StrategyRule(Rule):
+    """A rule that concludes from the strategy as a whole."""
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+class LoadRule(FileRule):
+    """Reports the loader's problems of one kind (``problem``), where the loader found them."""
+
+    problem: ClassVar[ProblemKind]
+    default_severity = Severity.ERROR
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for problem in view.problems:
+            if problem.kind == self.problem:
+                yield self.at_problem(view.path, problem)
+
+    def at_problem(self, path: str, problem: LoadProblem) -> Diagnostic:
+        span = Span(
+            problem.line, problem.column, problem.end_line or problem.line, problem.end_column or problem.column
+        )
+        return self.at(
+            path, span, problem.message, pointer=problem.pointer, subject=problem.subject or str(problem.kind)
+        )
+
+
+class SuppressionRule(Rule):
+    """A finding about a suppression comment. The engine's suppression step, which sees
+    every other rule's findings, reports these (stratlint.analysis.suppressions)."""
 
 
 def defined_here(node: Node, message: str = "defined here") -> RelatedLocation:

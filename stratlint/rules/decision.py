@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.graph import Graph
+from stratlint.graph import FileView
 from stratlint.model.initiative import Initiative
-from stratlint.rules.base import Rule, capitalized
+from stratlint.rules.base import FileRule, capitalized
 
 
-class AlmostAligned(Rule):
+class AlmostAligned(FileRule):
     code = "SL501"
     name = "almost-aligned"
     summary = "An initiative that names the primary priority but gives no rationale linking it to value."
@@ -30,11 +30,11 @@ class AlmostAligned(Rule):
                 value: Mid-market controllers export to Excel to close; this keeps them in the product.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        primary = graph.primary_priority()
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        primary = view.primary_priority()
         if primary is None:
             return
-        for node in graph.initiatives():
+        for node in view.initiatives():
             entry = node.entry
             if not isinstance(entry, Initiative) or entry.priority != primary.id:
                 continue

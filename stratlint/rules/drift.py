@@ -5,29 +5,27 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import Annotated
+
+from pydantic import Field
 
 from stratlint.diagnostics import Diagnostic, Severity, Span
-from stratlint.drift import describe_changes, suspects
-from stratlint.graph import Graph, Node
+from stratlint.drift.wording import describe_changes
+from stratlint.graph import FileView, Graph, Node
 from stratlint.model import NodeType
 from stratlint.model.common import StrategyNode
 from stratlint.model.narrative import ProofPoint
-from stratlint.rules.base import Rule, capitalized, defined_here
+from stratlint.rules.base import FileRule, GateEffect, StrategyRule, capitalized, defined_here
+from stratlint.rules.options import RuleOptions
 
 
 def owned_by(node: Node) -> str:
-    """The entry's owner, else the nearest enclosing owner (an objection's play, then the file's)."""
-    owner = node.owner
-    probe = node.parent
-    while owner is None and probe is not None:
-        owner, probe = probe.owner, probe.parent
-    if owner is None:
-        file_owner = getattr(node.artifact.model, "owner", None)
-        owner = file_owner if isinstance(file_owner, str) else None
+    """The entry's effective owner, for a message."""
+    owner = node.effective_owner
     return f"owner: {owner}" if owner else "no owner named"
 
 
-class SuspectReference(Rule):
+class SuspectReference(FileRule):
     code = "SL601"
     name = "suspect-reference"
     summary = "A reference to a strategy node that changed since the entry was last reviewed."
@@ -47,8 +45,10 @@ class SuspectReference(Rule):
         'stratlint review --accept <entry-id>' (only stratlint.lock changes).
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for suspect in suspects(graph):
+    gate = GateEffect.BLOCKS
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for suspect in self.context.review.suspects(view.edges()):
             edge = suspect.edge
             changed = describe_changes(list(suspect.changes))
             yield self.at_edge(
@@ -60,7 +60,7 @@ class SuspectReference(Rule):
             )
 
 
-class RetiredReference(Rule):
+class RetiredReference(FileRule):
     code = "SL602"
     name = "retired-reference"
     summary = "A reference to a strategy node that has been retired."
@@ -80,11 +80,14 @@ class RetiredReference(Rule):
         Fix: reference the replacement ('replaced_by'), or the node that carries the idea now.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        retired = [node for node in graph.nodes.values() if node.retired]
-        for edge in (edge for node in retired for edge in graph.edges_to.get(node.id, ())):
+    gate = GateEffect.BLOCKS
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for edge in view.edges():
             target = edge.target
-            if target is None or not edge.resolves or not isinstance(target.entry, StrategyNode):
+            if target is None or not target.retired or not edge.resolves:
+                continue
+            if not isinstance(target.entry, StrategyNode):
                 continue
             if edge.source.retired:
                 continue
@@ -119,12 +122,11 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 _CITERS = frozenset({NodeType.MESSAGE, NodeType.PLAY, NodeType.OBJECTION})
 
 
-class StaleProofPoint(Rule):
+class StaleProofPoint(StrategyRule):
     code = "SL603"
     name = "stale-proof-point"
     summary = "A proof point older than the allowed age that messaging or a playbook still cites."
     default_severity = Severity.WARNING
-    strategy_wide = True
     explanation = """
         Evidence ages: a customer result from three years ago no longer proves what the
         product does today. A proof point whose 'as_of' is older than the allowed age
@@ -140,10 +142,17 @@ class StaleProofPoint(Rule):
         retire it.
         """
 
+    class Options(RuleOptions):
+        max_age_months: Annotated[int, Field(ge=1, le=1200)] = Field(
+            default=18,
+            description="How old a proof point may be, in months, before citing it counts as stale evidence.",
+        )
+
+    options: Options
+
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        if graph.today is None:
-            return
-        cutoff = months_before(graph.today, graph.max_proof_age_months)
+        months = self.options.max_age_months
+        cutoff = months_before(self.context.today, months)
         for node in graph.of_type(NodeType.PROOF_POINT):
             entry = node.entry
             if not isinstance(entry, ProofPoint) or entry.as_of is None:
@@ -160,18 +169,17 @@ class StaleProofPoint(Rule):
             yield self.at_node(
                 node,
                 f"{capitalized(node.label)} is evidence as of {entry.as_of}, older than "
-                f"{graph.max_proof_age_months} months, and is still cited by {', '.join(citers)}. Refresh it "
+                f"{months} months, and is still cited by {', '.join(citers)}. Refresh it "
                 "(new statement and 'as_of'), or stop citing it.",
                 field="as_of",
             )
 
 
-class InvalidLockFile(Rule):
+class InvalidLockFile(StrategyRule):
     code = "SL604"
     name = "invalid-lock-file"
     summary = "The review lock (stratlint.lock) has a line that cannot be read, or merge-conflict markers."
     default_severity = Severity.ERROR
-    strategy_wide = True
     explanation = """
         stratlint.lock is written by 'stratlint lock' and 'stratlint review --accept'. A line
         that is neither an 'edge' nor a 'node' stamp, a reference stamped twice with different
@@ -187,13 +195,11 @@ class InvalidLockFile(Rule):
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        lock = graph.lock
-        if lock is None:
-            return
+        lock = self.context.lock
         for problem in lock.problems:
             yield self.at(
                 lock.path,
                 Span(problem.line, 1, problem.line, 1),
                 problem.message,
-                key=f"lock:{problem.line}:{problem.message}",
+                subject=f"lock:{problem.line}:{problem.message}",
             )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.graph import Graph, Node
+from stratlint.graph import FileView, Graph, Node
 from stratlint.model import Function, NodeType
-from stratlint.rules.base import Rule, capitalized, referenced_here
-from stratlint.rules.references import did_you_mean
+from stratlint.rules.base import StrategyRule, capitalized, referenced_here
+from stratlint.rules.references import SuggestingRule
 
 _TOLD_BY = (Function.MARKETING, Function.SALES)
 _SEGMENTS = frozenset({NodeType.SEGMENT})
@@ -34,12 +34,11 @@ def _names(nodes: list[Node], limit: int = 3) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-class UnbackedClaim(Rule):
+class UnbackedClaim(StrategyRule):
     code = "SL301"
     name = "unbacked-claim"
     summary = "A claim marketing or sales tells that no roadmap item backs."
     default_severity = Severity.WARNING
-    strategy_wide = True
     explanation = """
         When messaging or a sales play tells a claim that no roadmap item builds toward, the
         story is ahead of the product: customers are promised what nobody is building.
@@ -69,12 +68,11 @@ class UnbackedClaim(Rule):
                 )
 
 
-class UnprovenClaim(Rule):
+class UnprovenClaim(StrategyRule):
     code = "SL302"
     name = "unproven-claim"
     summary = "A claim marketing or sales tells that has no proof point."
     default_severity = Severity.WARNING
-    strategy_wide = True
     explanation = """
         A claim in market without evidence is an assertion. Buyers ask for proof, and sellers
         improvise it.
@@ -101,12 +99,11 @@ class UnprovenClaim(Rule):
                 )
 
 
-class PillarCoverageGap(Rule):
+class PillarCoverageGap(StrategyRule):
     code = "SL303"
     name = "pillar-coverage-gap"
     summary = "A pillar that product, marketing or sales never touches."
     default_severity = Severity.WARNING
-    strategy_wide = True
     explanation = """
         Each pillar of the narrative needs all three functions: product reinforces it,
         marketing amplifies it, sales delivers it. A pillar one function never references
@@ -135,7 +132,7 @@ class PillarCoverageGap(Rule):
                     yield self.at_node(
                         pillar,
                         f"No {function.value} work references {pillar.label} or its claims. {_COVERAGE_HINT[function]}",
-                        key=f"{pillar.id}:{function.value}",
+                        subject=f"{pillar.id}:{function.value}",
                     )
 
 
@@ -160,12 +157,11 @@ _ORPHAN_TYPES = (
 )
 
 
-class OrphanNode(Rule):
+class OrphanNode(StrategyRule):
     code = "SL304"
     name = "orphan-node"
     summary = "A part of the value definition or narrative that nothing references."
     default_severity = Severity.WARNING
-    strategy_wide = True
     explanation = """
         A segment, reason we win, differentiator, belief, pillar, claim or proof point that no
         roadmap item, message, play or claim references is strategy on paper only. A pillar
@@ -193,7 +189,7 @@ class OrphanNode(Rule):
             )
 
 
-class SegmentDrift(Rule):
+class SegmentDrift(SuggestingRule):
     code = "SL305"
     name = "segment-drift"
     summary = "Work aimed at a segment that is not in 'who we serve'."
@@ -208,17 +204,17 @@ class SegmentDrift(Rule):
         Fix: target a segment we serve, or add the segment to the value definition first.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for edge in graph.edges:
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for edge in view.edges():
             if edge.ref.targets != _SEGMENTS or edge.resolves:
                 continue
-            if edge.target is None and not graph.unresolved(edge):
+            if edge.target is None and not view.unresolved(edge):
                 continue
             fix = "Target a segment we serve, or add it to the value definition first."
             if edge.target is not None:
                 what = f"{edge.target.label}, which is not a segment. {fix}"
             else:
-                hint = did_you_mean(graph, edge)
+                hint = self.did_you_mean(view, edge)
                 what = f"'{edge.target_id}', which is not a segment in who we serve" + (
                     f"{hint}" if hint != "." else f". {fix}"
                 )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.graph import Graph
+from stratlint.graph import FileView
 from stratlint.model import NodeType
 from stratlint.model.governance import DecisionRight, Handoff, Metric
-from stratlint.rules.base import Rule, capitalized
+from stratlint.rules.base import FileRule, capitalized
 
 
-class DecisionWithoutOwner(Rule):
+class DecisionWithoutOwner(FileRule):
     code = "SL401"
     name = "decision-without-owner"
     summary = "A decision domain with nobody who owns the call."
@@ -28,8 +28,8 @@ class DecisionWithoutOwner(Rule):
               decides: product
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for node in graph.of_type(NodeType.DECISION_RIGHT):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for node in view.of_type(NodeType.DECISION_RIGHT):
             entry = node.entry
             if isinstance(entry, DecisionRight) and not (entry.decides or "").strip():
                 yield self.at_node(
@@ -39,7 +39,7 @@ class DecisionWithoutOwner(Rule):
                 )
 
 
-class DecisionWithoutTieBreak(Rule):
+class DecisionWithoutTieBreak(FileRule):
     code = "SL402"
     name = "decision-without-tie-break"
     summary = "A decision domain with no tie-break for disagreements."
@@ -52,8 +52,8 @@ class DecisionWithoutTieBreak(Rule):
               tie_break: The CRO decides within five working days, on the primary priority's metric.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for node in graph.of_type(NodeType.DECISION_RIGHT):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for node in view.of_type(NodeType.DECISION_RIGHT):
             entry = node.entry
             if isinstance(entry, DecisionRight) and not (entry.tie_break or "").strip():
                 yield self.at_node(
@@ -63,7 +63,7 @@ class DecisionWithoutTieBreak(Rule):
                 )
 
 
-class HandoffWithoutEntryCriteria(Rule):
+class HandoffWithoutEntryCriteria(FileRule):
     code = "SL403"
     name = "handoff-without-entry-criteria"
     summary = "A handoff between functions with no entry criteria."
@@ -78,8 +78,8 @@ class HandoffWithoutEntryCriteria(Rule):
                 - A named executive sponsor
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for node in graph.of_type(NodeType.HANDOFF):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for node in view.of_type(NodeType.HANDOFF):
             entry = node.entry
             if isinstance(entry, Handoff) and not any(item.strip() for item in entry.entry_criteria):
                 yield self.at_node(
@@ -89,7 +89,7 @@ class HandoffWithoutEntryCriteria(Rule):
                 )
 
 
-class MetricWithoutPriority(Rule):
+class MetricWithoutPriority(FileRule):
     code = "SL404"
     name = "metric-without-priority"
     summary = "A shared metric that serves no growth priority."
@@ -102,8 +102,8 @@ class MetricWithoutPriority(Rule):
               serves: prio-mid-market-leadership
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for node in graph.of_type(NodeType.METRIC):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for node in view.of_type(NodeType.METRIC):
             entry = node.entry
             if isinstance(entry, Metric) and not entry.serves:
                 yield self.at_node(
@@ -113,7 +113,7 @@ class MetricWithoutPriority(Rule):
                 )
 
 
-class MetricConflictWithoutWinner(Rule):
+class MetricConflictWithoutWinner(FileRule):
     code = "SL405"
     name = "metric-conflict-without-winner"
     summary = "Two metrics marked as conflicting, with no stated winner."
@@ -131,8 +131,8 @@ class MetricConflictWithoutWinner(Rule):
                   reason: Win rate serves the primary priority.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for node in graph.of_type(NodeType.METRIC):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for node in view.of_type(NodeType.METRIC):
             entry = node.entry
             if not isinstance(entry, Metric):
                 continue
@@ -156,5 +156,5 @@ class MetricConflictWithoutWinner(Rule):
                     node.artifact.source_map.span(pointer),
                     message,
                     pointer=pointer,
-                    key=f"{node.id}:{conflict.metric}",
+                    subject=f"{node.id}:{conflict.metric}",
                 )

@@ -1,40 +1,20 @@
 """SL0xx: files that cannot be read as strategy artifacts.
 
 The loader finds these problems while reading; each rule here owns one kind of problem
-and reports what the loader found, so severity, selection and suppressions work the
+(``problem``) and reports what the loader found, so severity, selection and suppressions work the
 same for them as for every other rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from stratlint.diagnostics import Diagnostic, Severity, Span
-from stratlint.graph import Graph
-from stratlint.rules.base import Rule
-
-
-class LoadRule(Rule):
-    """A rule whose findings come from the loader. ``name`` is the loader's problem kind."""
-
-    default_severity = Severity.ERROR
-
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for loaded in graph.loaded:
-            for problem in loaded.problems:
-                if problem.kind == self.name:
-                    span = Span(
-                        problem.line,
-                        problem.column,
-                        problem.end_line or problem.line,
-                        problem.end_column or problem.column,
-                    )
-                    yield self.at(loaded.path, span, problem.message, key=f"{problem.message}")
+from stratlint.problems import ProblemKind
+from stratlint.rules.base import LoadRule
 
 
 class InvalidYaml(LoadRule):
     code = "SL001"
     name = "invalid-yaml"
+    problem = ProblemKind.INVALID_YAML
     summary = "The file is not valid YAML."
     explanation = """
         The file cannot be parsed as YAML 1.2, so nothing in it counts: its entries vanish from
@@ -53,6 +33,7 @@ class InvalidYaml(LoadRule):
 class DuplicateKey(LoadRule):
     code = "SL002"
     name = "duplicate-key"
+    problem = ProblemKind.DUPLICATE_KEY
     summary = "A key appears twice in the same mapping."
     explanation = """
         When a key appears twice, only one value can count, and which one depends on the tool.
@@ -70,6 +51,7 @@ class DuplicateKey(LoadRule):
 class SchemaViolation(LoadRule):
     code = "SL003"
     name = "schema-violation"
+    problem = ProblemKind.SCHEMA_VIOLATION
     summary = "The file does not match the schema for its kind."
     explanation = """
         Every kind has a published JSON Schema (schemas/). A missing required field, an unknown
@@ -89,6 +71,7 @@ class SchemaViolation(LoadRule):
 class UnknownKind(LoadRule):
     code = "SL004"
     name = "unknown-kind"
+    problem = ProblemKind.UNKNOWN_KIND
     summary = "The file's kind is missing or not one stratlint knows."
     explanation = """
         'kind:' says what a file is: value, narrative, priorities, roadmap, messaging, playbook
@@ -105,6 +88,7 @@ class UnknownKind(LoadRule):
 class NotAnArtifact(LoadRule):
     code = "SL005"
     name = "not-an-artifact"
+    problem = ProblemKind.NOT_AN_ARTIFACT
     summary = "The file is empty or is not a mapping."
     explanation = """
         A strategy file is a mapping that starts with 'stratlint: 1', 'kind:' and 'id:'. An
@@ -122,6 +106,7 @@ class NotAnArtifact(LoadRule):
 class InvalidEncoding(LoadRule):
     code = "SL006"
     name = "invalid-encoding"
+    problem = ProblemKind.INVALID_ENCODING
     summary = "The file is not UTF-8 text, or holds control characters."
     explanation = """
         Strategy files are UTF-8. UTF-16 and UTF-32 files, bytes that are not UTF-8, and
@@ -137,6 +122,7 @@ class InvalidEncoding(LoadRule):
 class UnsupportedTag(LoadRule):
     code = "SL007"
     name = "unsupported-tag"
+    problem = ProblemKind.UNSUPPORTED_TAG
     summary = "A YAML tag outside the core schema."
     explanation = """
         Tags such as '!!python/object/apply' or '!Ref' ask a YAML loader to build objects or
@@ -154,6 +140,7 @@ class UnsupportedTag(LoadRule):
 class AliasBomb(LoadRule):
     code = "SL008"
     name = "alias-bomb"
+    problem = ProblemKind.ALIAS_BOMB
     summary = "Aliases expand to an unreasonable number of values."
     explanation = """
         YAML anchors and aliases let a small file expand into billions of values (the
@@ -167,6 +154,7 @@ class AliasBomb(LoadRule):
 class NestingTooDeep(LoadRule):
     code = "SL009"
     name = "nesting-too-deep"
+    problem = ProblemKind.NESTING_TOO_DEEP
     summary = "Values are nested deeper than any strategy file needs."
     explanation = """
         Deeply nested lists or mappings can crash YAML parsers. stratlint measures the depth
@@ -179,6 +167,7 @@ class NestingTooDeep(LoadRule):
 class FileTooLarge(LoadRule):
     code = "SL010"
     name = "file-too-large"
+    problem = ProblemKind.FILE_TOO_LARGE
     summary = "The file is larger than the size limit."
     explanation = """
         Files over the size limit (1 MiB unless configured), or holding more than 200,000
@@ -192,6 +181,7 @@ class FileTooLarge(LoadRule):
 class MultipleDocuments(LoadRule):
     code = "SL011"
     name = "multiple-documents"
+    problem = ProblemKind.MULTIPLE_DOCUMENTS
     summary = "The file holds more than one YAML document."
     explanation = """
         stratlint reads one artifact per file. A second document after '---' would be
@@ -204,6 +194,7 @@ class MultipleDocuments(LoadRule):
 class UnsupportedYamlVersion(LoadRule):
     code = "SL012"
     name = "unsupported-yaml-version"
+    problem = ProblemKind.UNSUPPORTED_YAML_VERSION
     summary = "The file asks for a YAML version other than 1.2."
     explanation = """
         A '%YAML 1.1' directive would bring back YAML 1.1's surprises, where 'no' means false
@@ -222,6 +213,7 @@ class UnsupportedYamlVersion(LoadRule):
 class MergeKey(LoadRule):
     code = "SL013"
     name = "merge-key"
+    problem = ProblemKind.MERGE_KEY
     summary = "A '<<' merge key, which YAML 1.2 does not have."
     explanation = """
         Merge keys are a YAML 1.1 extension. Different tools apply them differently, so the
@@ -238,6 +230,7 @@ class MergeKey(LoadRule):
 class NonScalarKey(LoadRule):
     code = "SL014"
     name = "non-scalar-key"
+    problem = ProblemKind.NON_SCALAR_KEY
     summary = "A mapping key that is a list or a mapping."
     explanation = """
         Keys must be plain text. A list or mapping used as a key ('? [a, b]') cannot name a
@@ -250,6 +243,7 @@ class NonScalarKey(LoadRule):
 class UnreadableFile(LoadRule):
     code = "SL015"
     name = "unreadable-file"
+    problem = ProblemKind.UNREADABLE_FILE
     summary = "A file that cannot be read."
     explanation = """
         The file exists but cannot be opened: permissions, or it is not a regular file (a
@@ -264,6 +258,7 @@ class UnreadableFile(LoadRule):
 class ExtraSchemaViolation(LoadRule):
     code = "SL016"
     name = "extra-schema-violation"
+    problem = ProblemKind.EXTRA_SCHEMA_VIOLATION
     summary = "The file breaks a rule of the organisation's own schema for its kind."
     explanation = """
         An organisation can add a JSON Schema per kind on top of the built-in one, in the

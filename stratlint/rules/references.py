@@ -7,10 +7,11 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.graph import Graph, Node, ReferenceEdge
+from stratlint.graph import FileView, Node, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.initiative import Initiative
-from stratlint.rules.base import Rule, capitalized, defined_here
+from stratlint.rules.base import FileRule, capitalized, defined_here
+from stratlint.rules.context import CheckContext
 
 # Segment references have a rule of their own (segment-drift), with a message about who we serve.
 _SEGMENT_ONLY = frozenset({NodeType.SEGMENT})
@@ -42,12 +43,20 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return None if best is None else best[1]
 
 
-def did_you_mean(graph: Graph, edge: ReferenceEdge) -> str:
-    key = (edge.target_id, edge.ref.targets)
-    if key not in graph.suggestions:
-        graph.suggestions[key] = closest(edge.target_id, graph.ids_of_types(edge.ref.targets))
-    suggestion = graph.suggestions[key]
-    return f"; did you mean '{suggestion}'?" if suggestion else "."
+class SuggestingRule(FileRule):
+    """A file rule that suggests the nearest existing id for one that names nothing. The
+    same typo recurs across files, so each suggestion is looked for once per run."""
+
+    def __init__(self, context: CheckContext) -> None:
+        super().__init__(context)
+        self._suggestions: dict[tuple[str, frozenset[NodeType]], str | None] = {}
+
+    def did_you_mean(self, view: FileView, edge: ReferenceEdge) -> str:
+        key = (edge.target_id, edge.ref.targets)
+        if key not in self._suggestions:
+            self._suggestions[key] = closest(edge.target_id, view.ids_of_types(edge.ref.targets))
+        suggestion = self._suggestions[key]
+        return f"; did you mean '{suggestion}'?" if suggestion else "."
 
 
 def _takes(edge: ReferenceEdge) -> str:
@@ -56,7 +65,7 @@ def _takes(edge: ReferenceEdge) -> str:
     return f"{listed} ids"
 
 
-class DanglingReference(Rule):
+class DanglingReference(SuggestingRule):
     code = "SL201"
     name = "dangling-reference"
     summary = "A reference to an id that does not exist."
@@ -71,17 +80,17 @@ class DanglingReference(Rule):
         Fix: correct the id (stratlint suggests the nearest one), or restore the node.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for edge in graph.edges:
-            if graph.unresolved(edge) and edge.ref.targets != _SEGMENT_ONLY:
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for edge in view.edges():
+            if view.unresolved(edge) and edge.ref.targets != _SEGMENT_ONLY:
                 yield self.at_edge(
                     edge,
                     f"{capitalized(edge.source.label)} cites {edge.ref.describe()} '{edge.target_id}' in "
-                    f"'{edge.field}', which does not exist{did_you_mean(graph, edge)}",
+                    f"'{edge.field}', which does not exist{self.did_you_mean(view, edge)}",
                 )
 
 
-class WrongKindReference(Rule):
+class WrongKindReference(FileRule):
     code = "SL202"
     name = "wrong-kind-reference"
     summary = "A reference to an existing node of the wrong kind."
@@ -97,8 +106,8 @@ class WrongKindReference(Rule):
         Fix: move the id to the field that takes it ('segments' or 'value' here).
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for edge in graph.edges:
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for edge in view.edges():
             if (
                 edge.target is not None
                 and edge.target.type not in edge.ref.targets
@@ -112,15 +121,15 @@ class WrongKindReference(Rule):
                 )
 
 
-class _MissingTrace(Rule):
+class _MissingTrace(FileRule):
     """An initiative whose field is empty. Subclasses name the field and what it traces to."""
 
     field: str
     traces_to: str
     fix: str
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for node in self.subjects(graph):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for node in self.subjects(view):
             if not getattr(node.entry, self.field):
                 yield self.at_node(
                     node,
@@ -128,8 +137,8 @@ class _MissingTrace(Rule):
                     field=self.field,
                 )
 
-    def subjects(self, graph: Graph) -> list[Node]:
-        return [node for node in graph.initiatives() if isinstance(node.entry, Initiative)]
+    def subjects(self, view: FileView) -> Iterator[Node]:
+        return (node for node in view.initiatives() if isinstance(node.entry, Initiative))
 
 
 class MissingValueReference(_MissingTrace):
@@ -196,5 +205,5 @@ class MissingPriority(_MissingTrace):
               priority: prio-mid-market-leadership
         """
 
-    def subjects(self, graph: Graph) -> list[Node]:
-        return graph.of_type(NodeType.ROADMAP_ITEM)
+    def subjects(self, view: FileView) -> Iterator[Node]:
+        return view.of_type(NodeType.ROADMAP_ITEM)

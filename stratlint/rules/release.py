@@ -7,14 +7,13 @@ import datetime
 from collections.abc import Iterator
 
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity
-from stratlint.drift import suspects
-from stratlint.graph import Graph, Node, ReferenceEdge
+from stratlint.drift.release import narrative_ids, quarter_of, release_nodes, release_parts, shared_narrative
+from stratlint.graph import FileView, Node
 from stratlint.model import NodeType
 from stratlint.model.governance import Metric
 from stratlint.model.release import Release
 from stratlint.model.roadmap import RoadmapItem
-from stratlint.release import narrative_ids, quarter_of, release_nodes, release_parts, shared_narrative
-from stratlint.rules.base import Rule, defined_here
+from stratlint.rules.base import FileRule, GateEffect, Rule, defined_here
 
 
 def _at_part(
@@ -28,25 +27,25 @@ def _at_part(
 ) -> Diagnostic:
     pointer = f"{release.pointer}/{field_name}/{index}"
     span = release.artifact.source_map.span(pointer)
-    return rule.at(release.artifact.path, span, message, pointer=pointer, key=key, related=related)
+    return rule.at(release.artifact.path, span, message, pointer=pointer, subject=key, related=related)
 
 
-class _MissingCompanion(Rule):
+class _MissingCompanion(FileRule):
     """A shipped item with no release entry of a given kind that shares a narrative node with it."""
 
     companion_field: str
     companion: str
     fix: str
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for release in release_nodes(graph):
-            companions = [node for _, _, node in release_parts(graph, release, self.companion_field) if node]
-            for index, item_id, item in release_parts(graph, release, "ships"):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for release in release_nodes(view.nodes):
+            companions = [node for _, _, node in release_parts(view, release, self.companion_field) if node]
+            for index, item_id, item in release_parts(view, release, "ships"):
                 if item is None or item.type is not NodeType.ROADMAP_ITEM:
                     continue
-                if any(shared_narrative(graph, item, other) for other in companions):
+                if any(shared_narrative(view, item, other) for other in companions):
                     continue
-                told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(graph, item))) or "none"
+                told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(item))) or "none"
                 yield _at_part(
                     self,
                     release,
@@ -100,11 +99,12 @@ class ShippedItemWithoutEnablementPlay(_MissingCompanion):
         """
 
 
-class ReleaseItemNotReady(Rule):
+class ReleaseItemNotReady(FileRule):
     code = "SL703"
     name = "release-item-suspect"
     summary = "A release includes an entry with a suspect or retired reference."
     default_severity = Severity.ERROR
+    gate = GateEffect.RESTATES
     explanation = """
         A release must not go out on a stale story. When a shipped roadmap item, a launch
         message or an enablement play references a strategy node that changed since it was
@@ -118,17 +118,18 @@ class ReleaseItemNotReady(Rule):
         for a retired node, reference its replacement.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        suspect_edges: dict[int, list[ReferenceEdge]] = {}
-        for suspect in suspects(graph):
-            suspect_edges.setdefault(id(suspect.function_node), []).append(suspect.edge)
-        for release in release_nodes(graph):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        review = self.context.review
+        for release in release_nodes(view.nodes):
             for field_name in ("ships", "launch_messages", "enablement_plays"):
-                for index, node_id, node in release_parts(graph, release, field_name):
+                for index, node_id, node in release_parts(view, release, field_name):
                     if node is None:
                         continue
-                    reasons = [f"'{edge.target_id}' changed since review" for edge in suspect_edges.get(id(node), [])]
-                    reasons += [f"'{edge.target_id}' is retired" for edge in _retired_edges(graph, node)]
+                    edges = [edge for source in (node, *node.descendants()) for edge in source.refs]
+                    reasons = [f"'{suspect.edge.target_id}' changed since review" for suspect in review.suspects(edges)]
+                    reasons += [
+                        f"'{edge.target_id}' is retired" for edge in edges if edge.target and edge.target.retired
+                    ]
                     if reasons:
                         yield _at_part(
                             self,
@@ -142,16 +143,7 @@ class ReleaseItemNotReady(Rule):
                         )
 
 
-def _retired_edges(graph: Graph, node: Node) -> list[ReferenceEdge]:
-    found = []
-    for source in (node, *(child for child in graph.nodes_in(node.artifact) if node in child.ancestors())):
-        for edge in graph.references(source):
-            if edge.target is not None and edge.target.retired:
-                found.append(edge)
-    return found
-
-
-class ReleaseMetricWithoutPriority(Rule):
+class ReleaseMetricWithoutPriority(FileRule):
     code = "SL704"
     name = "release-metric-without-priority"
     summary = "A release is judged by a metric that serves no growth priority."
@@ -167,12 +159,12 @@ class ReleaseMetricWithoutPriority(Rule):
         by a metric that has one.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for release in release_nodes(graph):
-            for index, metric_id, node in release_parts(graph, release, "metrics"):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for release in release_nodes(view.nodes):
+            for index, metric_id, node in release_parts(view, release, "metrics"):
                 if node is None or not isinstance(node.entry, Metric):
                     continue
-                serves = [edge for edge in graph.references(node, "serves") if edge.resolves]
+                serves = [edge for edge in node.refs if edge.field == "serves" and edge.resolves]
                 if not serves:
                     yield _at_part(
                         self,
@@ -186,7 +178,7 @@ class ReleaseMetricWithoutPriority(Rule):
                     )
 
 
-class ReleaseDateOutsideHorizon(Rule):
+class ReleaseDateOutsideHorizon(FileRule):
     code = "SL705"
     name = "release-date-outside-horizon"
     summary = "A release's target date falls outside the quarter of an item it ships."
@@ -202,15 +194,15 @@ class ReleaseDateOutsideHorizon(Rule):
         Fix: move the target date into the item's quarter, or move the item's horizon.
         """
 
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        for release in release_nodes(graph):
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for release in release_nodes(view.nodes):
             entry = release.entry
             assert isinstance(entry, Release)
             try:
                 quarter = quarter_of(datetime.date.fromisoformat(entry.target_date))
             except ValueError:
                 continue
-            for index, item_id, node in release_parts(graph, release, "ships"):
+            for index, item_id, node in release_parts(view, release, "ships"):
                 if node is None or not isinstance(node.entry, RoadmapItem) or node.entry.horizon == quarter:
                     continue
                 yield _at_part(

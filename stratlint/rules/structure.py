@@ -7,15 +7,14 @@ from typing import ClassVar
 
 from stratlint.diagnostics import FILE_START, Diagnostic, RelatedLocation, Severity
 from stratlint.graph import Graph
-from stratlint.rules.base import Rule, capitalized, defined_here
+from stratlint.rules.base import StrategyRule, capitalized, defined_here
 
 
-class DuplicateId(Rule):
+class DuplicateId(StrategyRule):
     code = "SL101"
     name = "duplicate-id"
     summary = "Two entries share one id."
     default_severity = Severity.ERROR
-    strategy_wide = True
     explanation = """
         Ids are unique across the whole strategy repository, because every reference is a
         plain id. When two entries share one, references silently point at whichever was
@@ -37,12 +36,12 @@ class DuplicateId(Rule):
                 node,
                 f"The id '{node.id}' of this {node.type.value} is already used by the {first.label} "
                 f"in {first.artifact.path}:{first.id_span.line}. Ids must be unique; rename one.",
-                key=f"{node.id}:{node.artifact.path}",
+                subject=f"{node.id}:{node.artifact.path}",
                 related=(defined_here(first, "first defined here"),),
             )
 
 
-class _MissingSingleton(Rule):
+class _MissingSingleton(StrategyRule):
     """There must be one file of ``kind``; report at the strategy root when there is none.
 
     A file of the kind that fails to load does not count as missing: its own errors say
@@ -51,20 +50,18 @@ class _MissingSingleton(Rule):
     kind: ClassVar[str]
     message: ClassVar[str]
     default_severity = Severity.ERROR
-    strategy_wide = True
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         if graph.loaded and not graph.has_kind(self.kind):
-            yield self.at(graph.root_path, FILE_START, self.message, key=self.kind)
+            yield self.at(graph.root_path, FILE_START, self.message, subject=self.kind)
 
 
-class _ExtraSingleton(Rule):
+class _ExtraSingleton(StrategyRule):
     """There must be only one file of ``kind``; report every file after the first."""
 
     kind: ClassVar[str]
     noun: ClassVar[str]
     default_severity = Severity.ERROR
-    strategy_wide = True
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         found = graph.artifacts_of_kind(self.kind)
@@ -77,7 +74,7 @@ class _ExtraSingleton(Rule):
                 f"This is a second {self.noun}; the first is {first.path}. There must be exactly one "
                 f"{self.noun}: merge them.",
                 pointer="/kind",
-                key=extra.model.id,
+                subject=extra.model.id,
                 related=(RelatedLocation(first.path, first.source_map.span("/kind"), f"first {self.noun}"),),
             )
 
@@ -145,12 +142,11 @@ class MultipleNarratives(_ExtraSingleton):
         """
 
 
-class MissingPrimaryPriority(Rule):
+class MissingPrimaryPriority(StrategyRule):
     code = "SL106"
     name = "missing-primary-priority"
     summary = "No growth priority is marked primary."
     default_severity = Severity.ERROR
-    strategy_wide = True
     explanation = """
         Every initiative must serve the primary growth priority, so exactly one priority is
         marked 'primary: true'. Without one, there is no tie-break between competing
@@ -178,7 +174,7 @@ class MissingPrimaryPriority(Rule):
                 FILE_START,
                 "The strategy has no priorities file (a file with 'kind: priorities'), so there is no primary "
                 "growth priority for initiatives to serve; add one.",
-                key="priorities",
+                subject="priorities",
             )
             return
         for artifact in files:
@@ -188,16 +184,15 @@ class MissingPrimaryPriority(Rule):
                 "No growth priority is marked 'primary: true'. Mark exactly one, so every initiative knows "
                 "what wins when priorities compete.",
                 pointer="/priorities",
-                key=artifact.model.id,
+                subject=artifact.model.id,
             )
 
 
-class MultiplePrimaryPriorities(Rule):
+class MultiplePrimaryPriorities(StrategyRule):
     code = "SL107"
     name = "multiple-primary-priorities"
     summary = "More than one growth priority is marked primary."
     default_severity = Severity.ERROR
-    strategy_wide = True
     explanation = """
         Two primary priorities are no primary priority: when they compete, nobody knows which
         wins.

@@ -1,24 +1,14 @@
 """SL9xx: the suppression comments themselves.
 
-Suppressions are applied by the engine after every other rule has run (see
-stratlint/suppressions.py), so these rules find nothing in the graph: the engine's
-suppression step reports their findings, at the comment, through the same policy.
+Suppressions are applied by the engine after every other rule has run
+(stratlint.analysis.suppressions): only that step knows which findings a comment
+silenced, so it reports these findings, at the comment, through the same policy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.graph import Graph
-from stratlint.rules.base import Rule
-
-
-class SuppressionRule(Rule):
-    """A rule whose findings come from the engine's suppression step."""
-
-    def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        return iter(())
+from stratlint.diagnostics import Severity
+from stratlint.rules.base import SuppressionRule
 
 
 class UnusedSuppression(SuppressionRule):

@@ -31,17 +31,18 @@ import hmac
 import marshal
 import os
 import sys
-import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from stratlint import __version__
-from stratlint.fileio import atomic_write
+from stratlint.fileio import atomic_write, write_later
 from stratlint.load.artifact import LoadedArtifact, validate_model
+from stratlint.load.loader import Ready, Source
 from stratlint.load.source_map import SourceMap
-from stratlint.load.yaml import LoadProblem
 from stratlint.model import KINDS
+from stratlint.problems import LoadProblem, ProblemKind
 
 LOAD_SETTINGS = ("max_file_size", "extra_schemas")
 """The Settings attributes that change what loading produces. A setting that changes load
@@ -57,14 +58,6 @@ _PROBLEM_FIELDS = tuple(item.name for item in fields(LoadProblem))
 Entry = tuple[Any, Any, tuple[tuple[Any, ...], ...], str | int, Any, tuple[str, ...]]
 
 
-def content_key(relpath: str, data: bytes) -> bytes:
-    """The key of one file's entry: its bytes, and its path (a load result names its file)."""
-    key = hashlib.blake2b(relpath.encode("utf-8", "surrogateescape"), digest_size=16)
-    key.update(b"\0")
-    key.update(data)
-    return key.digest()
-
-
 def settings_key(settings: object) -> str:
     """Everything besides a file's content that decides its load result."""
     import pydantic
@@ -73,13 +66,13 @@ def settings_key(settings: object) -> str:
         f"stratlint={__version__}",
         f"python={sys.version_info[0]}.{sys.version_info[1]}",
         f"pydantic={pydantic.VERSION}",
-        f"source={_source_fingerprint()}",
+        f"source={source_stamp()}",
     ]
     parts += [f"{name}={getattr(settings, name)!r}" for name in LOAD_SETTINGS]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def _source_fingerprint(folders: tuple[str, ...] = ("load", "model")) -> str:
+def source_stamp(folders: tuple[str, ...] = ("load", "model")) -> str:
     """Size and modification time of the named folders' source files (the loader's and the
     model's by default), so a changed checkout of stratlint never reads entries an older
     version wrote. ``""`` names the package's own folder."""
@@ -93,11 +86,11 @@ def _source_fingerprint(folders: tuple[str, ...] = ("load", "model")) -> str:
     return stamp.hexdigest()
 
 
-def package_fingerprint() -> str:
-    """``_source_fingerprint`` over every source file of stratlint."""
+def package_stamp() -> str:
+    """``source_stamp`` over every source file of stratlint."""
     package = Path(__file__).resolve().parent.parent
     folders = ("", *sorted(item.name for item in package.iterdir() if item.is_dir() and item.name != "__pycache__"))
-    return _source_fingerprint(folders)
+    return source_stamp(folders)
 
 
 # -- packing ----------------------------------------------------------------------------
@@ -112,7 +105,10 @@ def pack(artifact: LoadedArtifact, raw: bytes) -> Entry:
     """The load result of ``raw`` in plain values; the path is left out (it is part of the key)."""
     source_map = artifact.source_map
     positions = None if source_map.is_deferred else (source_map.values, source_map.keys)
-    problems = tuple(tuple(getattr(problem, name) for name in _PROBLEM_FIELDS) for problem in artifact.problems)
+    # marshal holds plain values only: the kind as its text.
+    problems = tuple(
+        (str(problem.kind), *(getattr(problem, name) for name in _PROBLEM_FIELDS[1:])) for problem in artifact.problems
+    )
     text: str | int = artifact.text
     if text and text == raw.decode("utf-8", "replace"):
         text = _DECODED
@@ -138,7 +134,7 @@ def unpack(entry: Entry, relpath: str, raw: bytes, *, validated: bool = True) ->
         relpath,
         kind=kind,
         source_map=source_map,
-        problems=[LoadProblem(*problem) for problem in problems],
+        problems=[LoadProblem(ProblemKind(kind), *rest) for kind, *rest in problems],
         text=text,
         declared_ids=frozenset(declared_ids),
     )
@@ -186,14 +182,13 @@ def cache_secret() -> bytes | None:
 
 @dataclass
 class LoadCache:
-    """The entries for one strategy root, read once at the start of a run and written
-    once at the end (only when something changed)."""
+    """The entries for one strategy root, read once when first needed and written once at
+    the end (only when something changed)."""
 
     path: Path
     key: str
     secret: bytes
-    entries: dict[bytes, bytes] = field(default_factory=dict)
-    """Content key -> the packed entry, marshalled."""
+    _entries: dict[bytes, bytes] | None = None
     used: set[bytes] = field(default_factory=set)
     added: int = 0
 
@@ -203,9 +198,19 @@ class LoadCache:
         secret = cache_secret()
         if secret is None:
             return None
-        cache = cls(cache_file(folder, root, "cache"), key, secret)
-        cache.entries = cache._read()
-        return cache
+        return cls(cache_file(folder, root, "cache"), key, secret)
+
+    @property
+    def entries(self) -> dict[bytes, bytes]:
+        """Content key -> the packed entry, marshalled; read from the file when first needed
+        (a run answered by the incremental snapshot never needs it)."""
+        if self._entries is None:
+            self._entries = self._read()
+        return self._entries
+
+    @entries.setter
+    def entries(self, entries: dict[bytes, bytes]) -> None:
+        self._entries = entries
 
     def _read(self) -> dict[bytes, bytes]:
         payload = read_signed(self.path, self.secret)
@@ -241,10 +246,12 @@ class LoadCache:
     def save(self, *, background: bool = False) -> None:
         """Write the entries this run used, when enough changed. With ``background``, the
         signing and writing (which let other threads run) go on in a thread while the run
-        goes on; ``finish_writes`` waits for it. Rewriting the whole file for
+        goes on; ``stratlint.fileio.finish_writes`` waits for it. Rewriting the whole file for
         a handful of new entries costs more than loading those files again next time, so a
         run that added under 1% of the entries, and found under a quarter of them stale,
         leaves the file as it is. Failures to write are ignored: the next run loads anew."""
+        if self._entries is None:
+            return  # nothing was asked of the cache
         stale = len(self.entries) - len(self.used)
         if not self.added and not stale:
             return
@@ -254,20 +261,9 @@ class LoadCache:
         with contextlib.suppress(ValueError):
             payload = marshal.dumps((self.key, kept))
             if background:
-                writer = threading.Thread(target=write_signed, args=(self.path, self.secret, payload))
-                writer.start()
-                _WRITERS.append(writer)
+                write_later(lambda: write_signed(self.path, self.secret, payload))
             else:
                 write_signed(self.path, self.secret, payload)
-
-
-_WRITERS: list[threading.Thread] = []
-
-
-def finish_writes() -> None:
-    """Wait for cache files being written in the background (see ``LoadCache.save``)."""
-    while _WRITERS:
-        _WRITERS.pop().join()
 
 
 def cache_file(folder: Path, root: Path, suffix: str) -> Path:
@@ -320,3 +316,41 @@ def _mark_folder(folder: Path) -> None:
         if not path.exists():
             with contextlib.suppress(OSError):
                 atomic_write(path, content, sync=False, mode=0o644)
+
+
+class EntryLoader(Protocol):
+    """A loader that can also give each result's packed form (what the cache stores)."""
+
+    def load_entries(
+        self, sources: Sequence[Source], ready: Callable[[Source, LoadedArtifact, bytes | None], object]
+    ) -> None: ...
+
+
+@dataclass(slots=True)
+class CachedLoader:
+    """A Loader that takes unchanged files from the cache and loads the rest with ``inner``,
+    storing what it loaded. The cache file is written once, in a thread, at the end."""
+
+    cache: LoadCache
+    inner: EntryLoader
+
+    def load(self, sources: Sequence[Source], ready: Ready) -> None:
+        cache = self.cache
+        resolved: list[Source] = []
+        for source in sources:
+            if source.loaded is None and source.raw is not None:
+                hit = cache.get(source.key, source.path, source.raw)
+                resolved.append(source if hit is None else Source(source.path, source.raw, source.key, hit))
+            else:
+                resolved.append(source)
+
+        def store(source: Source, artifact: LoadedArtifact, entry: bytes | None) -> None:
+            if source.loaded is None:  # loaded now, not taken from the cache
+                cache.put(source.key, entry if entry is not None else packed(artifact, source.raw or b""))
+                artifact.data = None
+            ready(source, artifact)
+
+        try:
+            self.inner.load_entries(resolved, store)
+        finally:
+            cache.save(background=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stratlint.diagnostics import Diagnostic, fingerprint, mark_known
+from stratlint.diagnostics import Diagnostic, mark_known
 from stratlint.fileio import atomic_write
 
 FORMAT = 1
@@ -52,7 +52,7 @@ def render_baseline(diagnostics: Iterable[Diagnostic]) -> str:
     counts: Counter[str] = Counter()
     first: dict[str, Diagnostic] = {}
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
-        key = fingerprint(diagnostic)
+        key = diagnostic.fingerprint
         counts[key] += 1
         first.setdefault(key, diagnostic)
     entries = sorted(

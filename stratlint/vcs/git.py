@@ -1,8 +1,8 @@
 """Reading the strategy as it is at a git revision, without touching the working tree.
 
 ``git ls-tree`` lists the files under the strategy root at the revision and one
-``git cat-file --batch`` process streams their contents into the same loader the working
-tree uses (``load_bytes``). Nothing is checked out and nothing is written.
+``git cat-file --batch`` process streams their contents, as sources for the same loader the
+working tree uses. Nothing is checked out and nothing is written.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from stratlint.load.artifact import DEFAULT_MAX_BYTES, LoadedArtifact, load_bytes, too_large
+from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.discover import YAML_SUFFIXES
-from stratlint.load.extra_schema import ExtraSchema
-from stratlint.load.yaml import LoadProblem
+from stratlint.load.loader import Source
+from stratlint.load.read import DEFAULT_MAX_BYTES, too_large
+from stratlint.problems import LoadProblem, ProblemKind
 
 _TIMEOUT = 120
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
@@ -146,18 +147,17 @@ def working_blobs(repo_root: Path, paths: Iterable[str]) -> dict[str, str]:
     return dict(zip(present, completed.stdout.decode().split(), strict=True))
 
 
-def load_revision(
+def revision_sources(
     repo_root: Path,
     commit: str,
     root_path: str,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    extra_schemas: Mapping[str, ExtraSchema] | None = None,
     reuse: Iterable[LoadedArtifact] = (),
-) -> list[LoadedArtifact]:
+) -> list[Source]:
     """Every strategy file under ``root_path`` (relative to the repository root) as it is at
-    ``commit``, loaded like the working tree's files. Folders starting with a dot are left
-    out, as in the working tree; links are followed within the revision's tree.
+    ``commit``, as sources to load like the working tree's files. Folders starting with a
+    dot are left out, as in the working tree; links are followed within the revision's tree.
 
     ``reuse`` holds artifacts already loaded from the working tree with the same settings:
     a file whose content is the same at ``commit`` is taken from there instead of being
@@ -165,9 +165,9 @@ def load_revision(
     blobs = tree_blobs(repo_root, commit, root_path)
     loaded_now = {item.path: item for item in reuse}
     current = working_blobs(repo_root, [path for path in blobs if path in loaded_now])
-    same = {path: loaded_now[path] for path, blob in blobs.items() if current.get(path) == blob}
-    fresh = _read_blobs(repo_root, commit, sorted(set(blobs) - set(same)), max_bytes, extra_schemas)
-    return sorted([*same.values(), *fresh], key=lambda item: item.path)
+    same = [Source(path, None, b"", loaded_now[path]) for path, blob in blobs.items() if current.get(path) == blob]
+    fresh = _read_blobs(repo_root, commit, sorted(set(blobs) - {source.path for source in same}), max_bytes)
+    return sorted([*same, *fresh], key=lambda source: source.path)
 
 
 def _is_strategy_file(path: str, root_path: str) -> bool:
@@ -179,12 +179,10 @@ def _is_strategy_file(path: str, root_path: str) -> bool:
     return not any(part.startswith(".") for part in relative.parts[:-1])
 
 
-def _read_blobs(
-    repo_root: Path, commit: str, paths: list[str], max_bytes: int, extra_schemas: Mapping[str, ExtraSchema] | None
-) -> list[LoadedArtifact]:
+def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) -> list[Source]:
     if not paths:
         return []
-    loaded: list[LoadedArtifact] = []
+    loaded: list[Source] = []
     try:
         process = subprocess.Popen(
             ["git", "-C", str(repo_root), "cat-file", "--batch", "--follow-symlinks"],
@@ -203,7 +201,7 @@ def _read_blobs(
                 continue
             process.stdin.write(f"{commit}:{path}\n".encode("utf-8", errors="surrogateescape"))
             process.stdin.flush()
-            loaded.append(_read_one(process.stdout, path, max_bytes, extra_schemas))
+            loaded.append(_read_one(process.stdout, path, max_bytes))
     except (OSError, ValueError) as error:
         raise GitError(f"cannot read the files of {commit[:12]}: {error}") from None
     finally:
@@ -213,9 +211,7 @@ def _read_blobs(
     return loaded
 
 
-def _read_one(
-    out: IO[bytes], path: str, max_bytes: int, extra_schemas: Mapping[str, ExtraSchema] | None
-) -> LoadedArtifact:
+def _read_one(out: IO[bytes], path: str, max_bytes: int) -> Source:
     header = out.readline().decode(errors="replace").split()
     if not header:
         raise ValueError("git stopped answering")
@@ -223,10 +219,10 @@ def _read_one(
         size = int(header[2])
         if size > max_bytes:
             _skip(out, size + 1)
-            return LoadedArtifact(path, problems=[too_large(max_bytes)])
+            return Source.of_artifact(LoadedArtifact(path, problems=[too_large(max_bytes)]))
         data = _read_exactly(out, size)
         out.read(1)  # the newline after the contents
-        return load_bytes(data, path, extra_schemas=extra_schemas)
+        return Source.of_bytes(path, data)
     if header[0] == "missing":
         return _unreadable(path, "it cannot be found in the revision")
     # symlink / dangling / loop / notdir: a size line, then the target or the name. The
@@ -257,8 +253,9 @@ def _skip(out: IO[bytes], size: int) -> None:
         remaining -= len(chunk)
 
 
-def _unreadable(path: str, reason: str) -> LoadedArtifact:
-    return LoadedArtifact(path, problems=[LoadProblem("unreadable-file", f"This file is not read: {reason}.", 1, 1)])
+def _unreadable(path: str, reason: str) -> Source:
+    problem = LoadProblem(ProblemKind.UNREADABLE_FILE, f"This file is not read: {reason}.", 1, 1, subject=reason)
+    return Source.of_artifact(LoadedArtifact(path, problems=[problem]))
 
 
 def _first_line(data: bytes) -> str:

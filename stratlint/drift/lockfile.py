@@ -15,12 +15,14 @@ suspect reference can show what changed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from stratlint.load.read import read_bounded
+
 LOCK_FILENAME = "stratlint.lock"
-LOCK_RULE = "invalid-lock-file"
 
 HEADER = (
     "# stratlint.lock -- review stamps. Written by 'stratlint lock' and 'stratlint review --accept';\n"
@@ -133,10 +135,6 @@ def render_lock(edges: dict[EdgeKey, str], snapshots: dict[tuple[str, str], dict
 
 def read_lock(path: str, relpath: str, *, max_bytes: int = 16 * 1024 * 1024) -> Lock:
     """Read the lock file at ``path``. A missing file is an absent lock, not a problem. Never raises."""
-    import os
-
-    from stratlint.load.artifact import read_bounded
-
     if not os.path.lexists(path):
         return Lock(path=relpath, present=False)
     raw = read_bounded(path, max_bytes)

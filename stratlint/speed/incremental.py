@@ -1,7 +1,7 @@
 """Incremental checks: after an edit, look again only at what the edit can change.
 
 ``stratlint check`` keeps a snapshot of its last result, per strategy root, next to the
-load cache: for every file, its content key, its facts (stratlint.facts), its findings
+load cache: for every file, its content key, its facts (stratlint.speed.facts), its findings
 (after the policy and its suppressions), its waived count and its alignment counts; and
 the findings of the strategy-wide rules. The next run reads every file and compares:
 
@@ -30,10 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stratlint.alignment import Counts
+from stratlint.analysis.alignment import Counts, combine, file_counts
+from stratlint.analysis.engine import Analysis, Engine, collector_paused
+from stratlint.analysis.suppressions import apply_suppressions
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span
-from stratlint.facts import FileFacts, StrategyIndex
-from stratlint.load.cache import cache_file, cache_secret, package_fingerprint, read_signed, write_signed
+from stratlint.graph import FileView, Graph, GraphBuilder, Node, file_views
+from stratlint.load.artifact import LoadedArtifact
+from stratlint.load.loader import Loader, Source, StrategySources
+from stratlint.model import NodeType
+from stratlint.rules import CheckContext
+from stratlint.speed.cache import cache_file, cache_secret, package_stamp, read_signed, write_signed
+from stratlint.speed.facts import FileFacts, StrategyIndex, facts_of
 
 STRATEGY_KINDS = frozenset({"value", "narrative", "priorities", "governance"})
 """Kinds whose content strategy-wide rules read beyond their interface (a claim's proof
@@ -54,11 +61,11 @@ def _span(span: Span) -> tuple[int, int, int, int]:
 
 def pack_diagnostic(d: Diagnostic) -> tuple[Any, ...]:
     related = tuple((r.path, _span(r.span), r.message) for r in d.related)
-    return (d.code, d.name, int(d.severity), d.message, d.path, _span(d.span), d.pointer, d.key, related)
+    return (d.code, d.name, int(d.severity), d.message, d.path, _span(d.span), d.pointer, d.subject, related)
 
 
 def unpack_diagnostic(packed: Sequence[Any]) -> Diagnostic:
-    code, name, severity, message, path, span, pointer, key, related = packed
+    code, name, severity, message, path, span, pointer, subject, related = packed
     return Diagnostic(
         code=code,
         name=name,
@@ -67,7 +74,7 @@ def unpack_diagnostic(packed: Sequence[Any]) -> Diagnostic:
         path=path,
         span=Span(*span),
         pointer=pointer,
-        key=key,
+        subject=subject,
         related=tuple(RelatedLocation(r_path, Span(*r_span), r_message) for r_path, r_span, r_message in related),
     )
 
@@ -185,7 +192,7 @@ def analysis_key(load_key: str, parts: Iterable[object]) -> str:
     (``load_key``), the rules' code, and the run's settings and review lock (``parts``,
     by their repr)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{load_key}\n{package_fingerprint()}\n".encode())
+    digest.update(f"{load_key}\n{package_stamp()}\n".encode())
     for part in parts:
         digest.update(repr(part).encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
@@ -237,4 +244,144 @@ def plan(snapshot: Snapshot, changed: Mapping[str, FileFacts]) -> Plan | None:
         recheck=[path for path in order if path in recheck],
         graph_files=[path for path in order if path in wanted],
         index=index,
+    )
+
+
+# -- the analyzer ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PartialLookup:
+    """What file rules ask about the rest of the strategy, on a graph of part of it: nodes
+    from the graph (it holds everything the checked files reference), and the facts about
+    the whole from every file's facts."""
+
+    graph: Graph
+    index: StrategyIndex
+
+    def node(self, node_id: str) -> Node | None:
+        return self.graph.node(node_id)
+
+    def ids_of_types(self, types: frozenset[NodeType]) -> Sequence[str]:
+        return self.index.ids_of_types(types)
+
+    def unloaded_ids(self) -> frozenset[str]:
+        return self.index.unloaded_ids()
+
+    def primary_priority(self) -> Node | None:
+        return self.graph.primary_priority()
+
+
+@dataclass(frozen=True, slots=True)
+class IncrementalAnalyzer:
+    """The engine's analysis, from the last run's snapshot and the files that changed since
+    (see the module docstring); a full run, which writes the snapshot, otherwise."""
+
+    engine: Engine
+    store: SnapshotStore
+    quick: Loader
+    """Loads the few files an incremental run looks at (the load cache is not worth reading for them)."""
+
+    def analyze(self, strategy: StrategySources, context: CheckContext) -> Analysis:
+        with collector_paused():
+            snapshot = self.store.read()
+            if snapshot is not None:
+                again = self._again(snapshot, strategy, context)
+                if again is not None:
+                    return again
+            engine = self.engine
+            graph = engine.build(strategy)
+            strategy_found = engine.check_strategy(graph, context)
+            analysis = engine.conclude(
+                graph, [*engine.check_files(file_views(graph), context), *strategy_found], context
+            )
+            facts = {item.path: facts_of(item, graph.by_path.get(item.path)) for item in graph.loaded}
+            self.store.write(_snapshot_of(analysis, strategy, strategy_found, facts))
+            return analysis
+
+    def _again(self, snapshot: Snapshot, strategy: StrategySources, context: CheckContext) -> Analysis | None:
+        records = snapshot.files
+        sources = strategy.sources
+        if len(records) != len(sources) or any(path != s.path for path, s in zip(records, sources, strict=True)):
+            return None  # a file added, removed or renamed
+        changed = [source for source in sources if records[source.path].content != source.key]
+        if not changed:
+            return _analysis_of(snapshot, Graph(root_path=strategy.root_path))
+        if len(changed) > max(1, int(len(sources) * MAX_RECHECK_SHARE)):
+            return None
+        # The changed files' facts, from their own nodes (a builder that is never finished:
+        # facts need no resolved references).
+        alone = GraphBuilder(strategy.root_path)
+        loaded: dict[str, LoadedArtifact] = {}
+
+        def take(source: Source, item: LoadedArtifact) -> None:
+            loaded[item.path] = item
+
+        self.quick.load(changed, take)
+        new_facts = {path: facts_of(item, alone.add(item)) for path, item in loaded.items()}
+        work = plan(snapshot, new_facts)
+        if work is None:
+            return None
+        by_path = {source.path: source for source in sources}
+        parts = [by_path[path] for path in work.graph_files]
+        builder = GraphBuilder(strategy.root_path)
+        self.quick.load(
+            [Source(s.path, s.raw, s.key, loaded[s.path]) if s.path in loaded else s for s in parts],
+            lambda source, item: builder.add(item),
+        )
+        graph = builder.finish()
+        lookup = PartialLookup(graph, work.index)
+        recheck = set(work.recheck)
+        views = [FileView(item, graph.by_path.get(item.path), lookup) for item in graph.loaded if item.path in recheck]
+        found: dict[str, list[Diagnostic]] = {path: [] for path in work.recheck}
+        for diagnostic in (*self.engine.check_files(views, context), *snapshot.strategy_findings):
+            if diagnostic.path in found:
+                found[diagnostic.path].append(diagnostic)
+        for view in views:
+            suppressed = apply_suppressions(found[view.path], [view.loaded], self.engine.policy, context.today)
+            records[view.path] = FileRecord(
+                by_path[view.path].key,
+                new_facts.get(view.path) or records[view.path].facts,
+                tuple(sorted(suppressed.kept, key=Diagnostic.sort_key)),
+                suppressed.waived,
+                None if view.artifact is None else file_counts(lookup, view.artifact),
+            )
+        self.store.write(snapshot)
+        return _analysis_of(snapshot, graph)
+
+
+def _snapshot_of(
+    analysis: Analysis,
+    strategy: StrategySources,
+    strategy_found: Sequence[Diagnostic],
+    facts: Mapping[str, FileFacts],
+) -> Snapshot:
+    by_path: dict[str, list[Diagnostic]] = {source.path: [] for source in strategy.sources}
+    elsewhere: list[Diagnostic] = []
+    for diagnostic in analysis.findings:
+        by_path.get(diagnostic.path, elsewhere).append(diagnostic)
+    files = {
+        source.path: FileRecord(
+            source.key,
+            facts[source.path],
+            tuple(by_path[source.path]),
+            analysis.waived_in.get(source.path, 0),
+            analysis.counts.get(source.path),
+        )
+        for source in strategy.sources
+    }
+    return Snapshot(files, tuple(strategy_found), tuple(elsewhere), analysis.notes)
+
+
+def _analysis_of(snapshot: Snapshot, graph: Graph) -> Analysis:
+    records = snapshot.files
+    counts = {path: record.alignment for path, record in records.items() if record.alignment is not None}
+    return Analysis(
+        graph,
+        tuple(sorted(snapshot.diagnostics(), key=Diagnostic.sort_key)),
+        tuple(records),
+        combine(counts.values()),
+        {path: record.waived for path, record in records.items() if record.waived},
+        counts,
+        snapshot.notes,
     )

@@ -14,50 +14,39 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from stratlint.diagnostics import Diagnostic, fingerprint, mark_known
-from stratlint.engine import (
-    LintResult,
-    Settings,
-    StratlintError,
-    analyze,
-    count_severities,
-    lint,
-    lock_path,
-    relative_path,
-)
+from stratlint import StratlintError
+from stratlint.analysis.check import lint, lint_sources, lock_path
+from stratlint.analysis.result import Result, count_severities
+from stratlint.analysis.settings import Settings
+from stratlint.diagnostics import Diagnostic, mark_known
+from stratlint.drift.lockfile import Lock, lock_from_bytes
 from stratlint.load.artifact import LoadedArtifact
-from stratlint.load.discover import find_repository_root
-from stratlint.load.git import GitError, has_revision, load_revision, read_blob, resolve_revision
-from stratlint.load.lockfile import Lock, lock_from_bytes
+from stratlint.load.loader import StrategySources
+from stratlint.load.strategy import relative_path, repository_root
+from stratlint.vcs.git import GitError, has_revision, read_blob, resolve_revision, revision_sources
 
 
-def lint_revision(settings: Settings, revision: str, *, reuse: Sequence[LoadedArtifact] = ()) -> LintResult:
+def lint_revision(settings: Settings, revision: str, *, reuse: Sequence[LoadedArtifact] = ()) -> Result:
     """The strategy under ``settings.root`` as it is at a git ``revision``, read through git:
     nothing is checked out and the working tree is not touched. Files whose content is the
     same as in ``reuse`` (the working tree's artifacts) are not parsed again."""
-    repo_root = (settings.repo_root or find_repository_root(settings.root) or Path.cwd()).resolve()
+    repo_root = repository_root(settings.root, settings.repo_root)
     root_path = relative_path(settings.root.resolve(), repo_root)
     try:
         commit = resolve_revision(repo_root, revision)
         if root_path == ".." or root_path.startswith("../"):
             raise GitError(f"cannot compare with '{revision}': {settings.root} is outside the git repository.")
-        loaded = load_revision(
-            repo_root,
-            commit,
-            root_path,
-            max_bytes=settings.max_file_size,
-            extra_schemas=settings.extra_schemas,
-            reuse=reuse,
-        )
+        sources = revision_sources(repo_root, commit, root_path, max_bytes=settings.max_file_size, reuse=reuse)
         lock_bytes = read_blob(repo_root, commit, lock_path(root_path))
     except GitError as error:
         raise StratlintError(str(error)) from None
     # The lock as it was at the revision, so a reference suspect then is not new now.
     lock = lock_from_bytes(lock_bytes, lock_path(root_path)) if lock_bytes is not None else None
-    return analyze(loaded, settings, repo_root, root_path, lock=lock or Lock(path=lock_path(root_path), present=False))
+    strategy = StrategySources(repo_root, root_path, tuple(sources))
+    return lint_sources(strategy, settings, lock or Lock(path=lock_path(root_path), present=False))
 
 
-def compare(current: LintResult, base: LintResult) -> LintResult:
+def compare(current: Result, base: Result) -> Result:
     """``current`` with only the findings that ``base`` does not have, and ``base``'s summary.
 
     Findings are matched by fingerprint, which leaves out lines and columns, so a finding
@@ -72,13 +61,11 @@ def compare(current: LintResult, base: LintResult) -> LintResult:
 def newness(current: Sequence[Diagnostic], base: Sequence[Diagnostic]) -> list[tuple[Diagnostic, bool]]:
     """Each finding of ``current``, and whether it is new: not matched, by fingerprint, to a
     finding of ``base`` that no earlier finding has matched (a multiset comparison)."""
-    known = Counter(fingerprint(diagnostic) for diagnostic in base)
+    known = Counter(diagnostic.fingerprint for diagnostic in base)
     return [(diagnostic, not matched) for diagnostic, matched in mark_known(current, known)]
 
 
-def attribute(
-    current: LintResult, base: LintResult, changed: Collection[str], *, since: str = "the last commit"
-) -> LintResult:
+def attribute(current: Result, base: Result, changed: Collection[str], *, since: str = "the last commit") -> Result:
     """Explain findings that appear outside the changed files: every finding that is new since
     ``base`` and lies in a file not among ``changed`` (paths relative to the repository root)
     gets a note naming the changed files it follows from. Fingerprints do not change."""
@@ -95,9 +82,7 @@ def attribute(
     for diagnostic, is_new in newness(current.diagnostics, base.diagnostics):
         if is_new and diagnostic.path not in changed:
             note = _cause_note(causes, since, in_file=diagnostic.path in current_texts)
-            diagnostic = replace(
-                diagnostic, message=f"{diagnostic.message} {note}", key=diagnostic.key or diagnostic.message
-            )
+            diagnostic = replace(diagnostic, message=f"{diagnostic.message} {note}")
         noted.append(diagnostic)
     return replace(current, diagnostics=tuple(noted))
 
@@ -117,7 +102,7 @@ def _changed_paths(changed_files: Sequence[Path], repo_root: Path) -> set[str]:
     return {relative_path(Path(os.path.realpath(path.parent)) / path.name, repo_root) for path in changed_files}
 
 
-def review(settings: Settings, *, diff_base: str | None = None, changed_files: Sequence[Path] = ()) -> LintResult:
+def check_changes(settings: Settings, *, diff_base: str | None = None, changed_files: Sequence[Path] = ()) -> Result:
     """``check``: lint the whole strategy root, whichever files were named.
 
     With ``diff_base``, report only the findings that are new since that revision. With

@@ -20,13 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stratlint.comparison import lint_revision, newness
-from stratlint.diagnostics import Diagnostic, fingerprint
-from stratlint.drift import FieldChange, field_changes, is_tracked, snapshot
-from stratlint.engine import LintResult, Settings, StratlintError, analyze, load_lock, load_strategy
+from stratlint import StratlintError
+from stratlint.analysis.check import lint
+from stratlint.analysis.result import Result
+from stratlint.analysis.settings import Settings
+from stratlint.diagnostics import Diagnostic
+from stratlint.drift.wording import FieldChange, field_changes, is_tracked, wording
 from stratlint.graph import Graph, Node, initiative_of
-from stratlint.load.git import GitError, resolve_revision, tree_blobs, working_blobs
 from stratlint.model import NodeType
+from stratlint.vcs.compare import lint_revision, newness
+from stratlint.vcs.git import GitError, resolve_revision, tree_blobs, working_blobs
 
 _LIFECYCLE = ("status", "replaced_by")
 
@@ -36,14 +39,15 @@ _LIFECYCLE = ("status", "replaced_by")
 
 @dataclass(slots=True)
 class Sides:
-    base: LintResult
-    head: LintResult
+    base: Result
+    head: Result
     changed_files: list[str]
 
 
 def load_sides(settings: Settings, base: str) -> Sides:
     """The strategy now and at ``base``. At ``base`` only the files that differ are parsed."""
-    loaded_head, repo_root, root_path = load_strategy(settings)
+    head = lint(settings)
+    loaded_head, repo_root, root_path = head.graph.loaded, head.repo_root, head.graph.root_path
     if not (repo_root / ".git").exists():
         raise StratlintError(f"{settings.root} is not inside a git repository; impact --diff compares commits.")
     try:
@@ -56,7 +60,6 @@ def load_sides(settings: Settings, base: str) -> Sides:
         {path for path, blob in at_base.items() if current.get(path) != blob}
         | {item.path for item in loaded_head if item.path not in at_base}
     )
-    head = analyze(loaded_head, settings, repo_root, root_path, lock=load_lock(settings, root_path))
     base_result = lint_revision(settings, commit, reuse=loaded_head)
     return Sides(base_result, head, changed)
 
@@ -115,7 +118,7 @@ class Impact:
 
     def as_dict(self) -> dict[str, Any]:
         def finding(diagnostic: Diagnostic) -> dict[str, Any]:
-            return {**diagnostic.as_dict(), "fingerprint": fingerprint(diagnostic)}
+            return {**diagnostic.as_dict(), "fingerprint": diagnostic.fingerprint}
 
         return {
             "base": self.base,
@@ -127,7 +130,7 @@ class Impact:
 
 
 def _state(node: Node) -> dict[str, Any]:
-    state = snapshot(node)
+    state = wording(node)
     for name in _LIFECYCLE:
         state[name] = node.entry.model_dump(mode="json").get(name)
     return state

@@ -23,12 +23,15 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from multiprocessing import connection
 from typing import Any
 
+from stratlint.fileio import finish_writes
 from stratlint.load.artifact import LoadedArtifact, load_bytes
-from stratlint.load.cache import finish_writes, packed, unpack
 from stratlint.load.extra_schema import ExtraSchema
+from stratlint.load.loader import Ready, Source
+from stratlint.speed.cache import packed, unpack
 
 PARALLEL_MIN_FILES = 2000
 """Measured on a 2-core machine with the benchmark generator's files: below about 2,000
@@ -58,15 +61,58 @@ def choose_jobs(files: int, jobs: int | None) -> int:
     return max(1, min(available_cores(), MAX_JOBS))
 
 
-Ready = Callable[[int, LoadedArtifact, "bytes | None"], None]
+Arrived = Callable[[int, LoadedArtifact, "bytes | None"], None]
 """Told each result as soon as it is there: (index in ``items``, artifact, packed form)."""
+
+EntryReady = Callable[[Source, LoadedArtifact, "bytes | None"], object]
+"""Told each source's artifact in order, with its packed form when a worker made one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForkedLoader:
+    """A Loader that loads on ``jobs`` processes (this one and forked workers), in chunks."""
+
+    jobs: int | None = None
+    """None: one process per core from PARALLEL_MIN_FILES files (see ``choose_jobs``)."""
+    extra_schemas: Mapping[str, ExtraSchema] = field(default_factory=dict)
+
+    def load(self, sources: Sequence[Source], ready: Ready) -> None:
+        self.load_entries(sources, lambda source, artifact, entry: ready(source, artifact))
+
+    def load_entries(self, sources: Sequence[Source], ready: EntryReady) -> None:
+        """As ``load``, also giving each artifact's packed form when a worker sent one (a
+        cache can store it as it is)."""
+        pending = [source for source in sources if source.loaded is None]
+        done: dict[int, tuple[LoadedArtifact, bytes | None]] = {}
+        position = 0
+
+        def advance() -> None:
+            nonlocal position
+            while position < len(sources):
+                source = sources[position]
+                if source.loaded is not None:
+                    ready(source, source.loaded, None)
+                elif id(source) in done:
+                    ready(source, *done.pop(id(source)))
+                else:
+                    return
+                position += 1
+
+        def arrived(index: int, artifact: LoadedArtifact, entry: bytes | None) -> None:
+            done[id(pending[index])] = (artifact, entry)
+            advance()
+
+        advance()
+        items = [(source.path, source.raw or b"") for source in pending]
+        load_contents(items, choose_jobs(len(items), self.jobs), self.extra_schemas, arrived)
+        advance()
 
 
 def load_contents(
     items: Sequence[tuple[str, bytes]],
     jobs: int,
     extra_schemas: Mapping[str, ExtraSchema] | None = None,
-    ready: Ready | None = None,
+    ready: Arrived | None = None,
 ) -> list[tuple[LoadedArtifact, bytes | None]]:
     """Load each (relative path, bytes), in order, with ``jobs`` processes: this one and
     ``jobs - 1`` forked workers. Returns each artifact and, when it came from a worker, its
@@ -184,7 +230,7 @@ def _ignore(index: int, artifact: LoadedArtifact, entry: bytes | None) -> None:
     pass
 
 
-def _tell(tell: Ready, number: int, loaded: list[tuple[LoadedArtifact, bytes | None]]) -> None:
+def _tell(tell: Arrived, number: int, loaded: list[tuple[LoadedArtifact, bytes | None]]) -> None:
     for offset, (artifact, entry) in enumerate(loaded):
         tell(number * _CHUNK + offset, artifact, entry)
 

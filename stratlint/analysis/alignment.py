@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stratlint.graph import INITIATIVE_TYPES, Artifact, Graph
+from stratlint.graph import INITIATIVE_TYPES, Artifact, Graph, Lookup
 from stratlint.model import Function
 
 
@@ -45,13 +45,13 @@ Counts = tuple[int, int, int, int, int]
 """Entries, traced to all three, to value, to narrative, to the primary priority."""
 
 
-def artifact_counts(graph: Graph, artifact: Artifact) -> Counts | None:
+def artifact_counts(lookup: Lookup, artifact: Artifact) -> Counts | None:
     """The alignment counts of one file's entries (None for a file that is no function's
     plan). A file's counts depend on its own entries and what they reference, so they can
     be kept per file and added up."""
     if artifact.function is None:
         return None
-    primary = graph.primary_priority()
+    primary = lookup.primary_priority()
     counts = [0, 0, 0, 0, 0]
     for node in artifact.nodes:
         if node.type not in INITIATIVE_TYPES:
@@ -85,9 +85,9 @@ def combine(per_file: Iterable[tuple[str, Counts]]) -> tuple[AlignmentScore, ...
     return (*scores, AlignmentScore("overall", *overall))
 
 
-def file_counts(graph: Graph, artifact: Artifact) -> tuple[str, Counts] | None:
+def file_counts(lookup: Lookup, artifact: Artifact) -> tuple[str, Counts] | None:
     """(function, counts) of a function's plan file; None for any other file."""
-    counts = artifact_counts(graph, artifact)
+    counts = artifact_counts(lookup, artifact)
     return None if counts is None or artifact.function is None else (artifact.function.value, counts)
 
 

@@ -1,0 +1,1 @@
+"""Analysis: the engine, the policy, suppressions, the baseline and alignment."""

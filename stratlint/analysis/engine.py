@@ -1,0 +1,127 @@
+"""The pipeline: sources -> load -> graph -> rules -> policy -> suppressions -> analysis.
+
+The engine takes a Loader and does not know which one it got (serial, cached, forked:
+stratlint.speed). Its steps are public so that a faster way to the same analysis (the
+incremental run) can compose them: build the graph, check files, check the strategy,
+conclude.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from stratlint.analysis.alignment import AlignmentScore, Counts, combine, counts_by_file
+from stratlint.analysis.policy import Policy
+from stratlint.analysis.suppressions import apply_suppressions
+from stratlint.diagnostics import Diagnostic
+from stratlint.graph import FileView, Graph, GraphBuilder, file_views
+from stratlint.load.loader import Loader, StrategySources
+from stratlint.rules import FILE_RULES, STRATEGY_RULES, CheckContext, FileRule, StrategyRule
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the rules, the policy and the suppressions concluded about a strategy."""
+
+    graph: Graph
+    """The graph the rules checked (an incremental run's holds only the files it checked again)."""
+    findings: tuple[Diagnostic, ...]
+    """After the policy and the suppressions, in report order."""
+    files: tuple[str, ...]
+    """Every file of the strategy, relative to the repository root, in load order."""
+    alignment: tuple[AlignmentScore, ...]
+    waived_in: Mapping[str, int] = field(default_factory=dict)
+    """Findings silenced by an unexpired waiver, by file."""
+    counts: Mapping[str, tuple[str, Counts]] = field(default_factory=dict)
+    """(function, alignment counts) of each function's plan file, by path."""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def waived(self) -> int:
+        return sum(self.waived_in.values())
+
+
+class Analyzer(Protocol):
+    """Anything that analyzes a strategy as the engine does: the engine, or a faster way to
+    the same result (stratlint.speed)."""
+
+    def analyze(self, strategy: StrategySources, context: CheckContext) -> Analysis: ...
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Loading creates millions of objects that all stay alive; the cyclic garbage
+    collector would walk them again and again for nothing. Pause it meanwhile; afterwards,
+    freeze what is alive (the loaded strategy, mostly), or the first collection after the
+    pause walks all of it at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    loader: Loader
+    policy: Policy = field(default_factory=Policy)
+    file_rules: Sequence[type[FileRule]] = FILE_RULES
+    strategy_rules: Sequence[type[StrategyRule]] = STRATEGY_RULES
+
+    def analyze(self, strategy: StrategySources, context: CheckContext) -> Analysis:
+        with collector_paused():
+            graph = self.build(strategy)
+            found = [*self.check_files(file_views(graph), context), *self.check_strategy(graph, context)]
+            return self.conclude(graph, found, context)
+
+    def build(self, strategy: StrategySources) -> Graph:
+        """Load every source and build the graph, file by file as each is loaded."""
+        builder = GraphBuilder(strategy.root_path)
+        self.loader.load(strategy.sources, lambda source, artifact: builder.add(artifact))
+        return builder.finish()
+
+    def check_files(self, views: Iterable[FileView], context: CheckContext) -> list[Diagnostic]:
+        """The file rules' findings in these files, as the policy chooses them."""
+        rules = [rule(context) for rule in self.file_rules]
+        return self.policy.apply(finding for view in views for rule in rules for finding in rule.check(view))
+
+    def check_strategy(self, graph: Graph, context: CheckContext) -> list[Diagnostic]:
+        """The strategy rules' findings, as the policy chooses them."""
+        return self.policy.apply(finding for rule in self.strategy_rules for finding in rule(context).check(graph))
+
+    def conclude(self, graph: Graph, found: Iterable[Diagnostic], context: CheckContext) -> Analysis:
+        """Apply the suppressions, and measure alignment."""
+        outcome = apply_suppressions(found, graph.loaded, self.policy, context.today)
+        counts = counts_by_file(graph)
+        return Analysis(
+            graph,
+            tuple(sorted(outcome.kept, key=Diagnostic.sort_key)),
+            tuple(item.path for item in graph.loaded),
+            combine(counts.values()),
+            outcome.waived_in,
+            counts,
+            notes(graph, context),
+        )
+
+
+def notes(graph: Graph, context: CheckContext) -> tuple[str, ...]:
+    """What the user should know that is not a finding."""
+    found = []
+    unread = sum(1 for item in graph.loaded if item.model is None)
+    if unread:
+        found.append(
+            f"{unread} file{'s' if unread != 1 else ''} could not be read (see the errors above). Until "
+            f"{'they are' if unread != 1 else 'it is'} fixed, the alignment scores leave out "
+            f"{'their' if unread != 1 else 'its'} entries, and rules that look for what is missing hold back."
+        )
+    lock_note = context.review.missing_lock_note(graph.edges)
+    if lock_note is not None:
+        found.append(lock_note)
+    return tuple(found)

@@ -1,0 +1,85 @@
+"""What a run concludes: the findings, the summary, and what reporters receive."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stratlint.analysis.alignment import AlignmentScore
+from stratlint.diagnostics import Diagnostic, RuleInfo, Severity
+from stratlint.drift.lockfile import Lock
+from stratlint.graph import Graph
+from stratlint.rules import rule_infos
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    counts: dict[str, int]
+    alignment: tuple[AlignmentScore, ...]
+    waived: int = 0
+    """Findings silenced by a waiver that has not expired (a suppression with until=)."""
+    baselined: int = 0
+    """Findings left out because the baseline records them."""
+    notes: tuple[str, ...] = ()
+    """Things the user should know that are not findings, e.g. that there is no review lock yet."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "counts": dict(self.counts),
+            "waived": self.waived,
+            "baselined": self.baselined,
+            "alignment": {score.function: score.as_dict() for score in self.alignment},
+            "notes": list(self.notes),
+        }
+
+
+def count_severities(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+    counts = Counter(diagnostic.severity.label for diagnostic in diagnostics)
+    return {severity.label: counts.get(severity.label, 0) for severity in reversed(Severity)}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a reporter receives: the findings, the summary and the rules' metadata. Never
+    the graph: a reporter formats what was found, it does not look for more."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    summary: Summary
+    repo_root: Path
+    fail_on: Severity = Severity.ERROR
+    base_summary: Summary | None = None
+    """The summary at a base revision, when the run compares against one (``--diff``);
+    reporters then show each alignment score's change."""
+    files: tuple[str, ...] = ()
+    """Every file of the run, relative to the repository root."""
+    rules: tuple[RuleInfo, ...] = field(default_factory=rule_infos)
+    """Every rule's metadata, from the registry."""
+
+    @property
+    def failed(self) -> bool:
+        return any(diagnostic.severity >= self.fail_on for diagnostic in self.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Result(Report):
+    """A run's outcome: its report, and the graph the rules checked, for the commands that
+    go on from it (gate, lock, review). ``graph`` holds only the files an incremental run
+    checked again."""
+
+    graph: Graph = field(default_factory=Graph)
+    lock: Lock = field(default_factory=Lock)
+    """The review stamps the run judged suspects by (absent when there is no lock file)."""
+
+    def report(self) -> Report:
+        """The report alone, for a reporter."""
+        return Report(
+            self.diagnostics, self.summary, self.repo_root, self.fail_on, self.base_summary, self.files, self.rules
+        )
