@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from stratlint.diagnostics import Span
+
 
 class ProblemKind(enum.StrEnum):
     """Every kind of problem the loader finds. Each has one load rule."""
@@ -52,3 +54,8 @@ class LoadProblem:
     end_column: int = 0
     pointer: str = ""
     subject: str = ""
+
+    @classmethod
+    def spanning(cls, kind: ProblemKind, message: str, span: Span, pointer: str, subject: str) -> LoadProblem:
+        """A problem at ``span`` (from a source map), about the value at ``pointer``."""
+        return cls(kind, message, span.line, span.column, span.end_line, span.end_column, pointer, subject)

@@ -10,7 +10,7 @@ A waiver (a suppression with until=) silences nothing after its date, and is rep
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from stratlint.analysis.policy import Policy
@@ -34,42 +34,13 @@ class SuppressedCode:
 
 
 @dataclass(frozen=True, slots=True)
-class Suppression:
-    """One '# stratlint:' comment, its codes resolved to rules."""
+class Suppression(SuppressionComment):
+    """One '# stratlint:' comment of a file, its codes resolved to rules."""
 
-    path: str
-    comment: SuppressionComment
+    path: str = ""
     codes: tuple[SuppressedCode, ...] = ()
     unknown: tuple[tuple[str, int], ...] = ()
     """Codes that name no rule, with their column."""
-
-    @property
-    def span(self) -> Span:
-        return self.comment.span
-
-    @property
-    def text(self) -> str:
-        return self.comment.text
-
-    @property
-    def target(self) -> int | None:
-        return self.comment.target
-
-    @property
-    def file_wide(self) -> bool:
-        return self.comment.file_wide
-
-    @property
-    def until(self) -> date | None:
-        return self.comment.until
-
-    @property
-    def owner(self) -> str | None:
-        return self.comment.owner
-
-    @property
-    def problem(self) -> str | None:
-        return self.comment.problem
 
     def active(self, today: date) -> bool:
         return self.problem is None and (self.until is None or today <= self.until)
@@ -88,7 +59,8 @@ def resolve(path: str, comment: SuppressionComment) -> Suppression:
             unknown.append((token, column))
         elif all(c.code != rule.code for c in codes):
             codes.append(SuppressedCode(rule.code, rule.name))
-    return Suppression(path, comment, tuple(codes), tuple(unknown))
+    written = {item.name: getattr(comment, item.name) for item in fields(comment)}
+    return Suppression(**written, path=path, codes=tuple(codes), unknown=tuple(unknown))
 
 
 def parse_suppressions(path: str, text: str, values: Mapping[str, RawSpan] | None = None) -> list[Suppression]:

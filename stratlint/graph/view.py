@@ -22,7 +22,7 @@ from stratlint.problems import LoadProblem
 
 @dataclass(frozen=True, slots=True)
 class FileView:
-    """One file and what its entries reference; a Lookup itself, for helpers that take one."""
+    """One file, and through ``lookup`` what its entries reference."""
 
     loaded: LoadedArtifact
     """The file as loaded: its path, problems, text and source map."""
@@ -54,21 +54,9 @@ class FileView:
         """Every reference the file's entries make, in file order."""
         return (edge for node in self.nodes for edge in node.refs)
 
-    def node(self, node_id: str) -> Node | None:
-        return self.lookup.node(node_id)
-
-    def ids_of_types(self, types: frozenset[NodeType]) -> Sequence[str]:
-        return self.lookup.ids_of_types(types)
-
-    def unloaded_ids(self) -> frozenset[str]:
-        return self.lookup.unloaded_ids()
-
     def unresolved(self, edge: ReferenceEdge) -> bool:
         """The reference names no node, and not because the file declaring it failed to load."""
         return edge.target is None and edge.target_id not in self.lookup.unloaded_ids()
-
-    def primary_priority(self) -> Node | None:
-        return self.lookup.primary_priority()
 
 
 def file_views(graph: Graph) -> Iterator[FileView]:

@@ -251,9 +251,7 @@ def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
         guess = difflib.get_close_matches(str(kind), list(KINDS), n=1)
         hint = f" Did you mean '{guess[0]}'?" if guess else ""
         message = f"Unknown kind '{shown(kind)}'.{hint} The kinds are: {known}."
-    return LoadProblem(
-        ProblemKind.UNKNOWN_KIND, message, span.line, span.column, span.end_line, span.end_column, "/kind", str(kind)
-    )
+    return LoadProblem.spanning(ProblemKind.UNKNOWN_KIND, message, span, "/kind", str(kind))
 
 
 def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, kind: str) -> list[LoadProblem]:
@@ -278,18 +276,8 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
         else:
             message = f"{where}: '{shown(field_name)}' {explain(item)}" if field_name else f"{where}: {explain(item)}"
             span = source_map.span(pointer)
-        problems.append(
-            LoadProblem(
-                ProblemKind.SCHEMA_VIOLATION,
-                message,
-                span.line,
-                span.column,
-                span.end_line,
-                span.end_column,
-                pointer,
-                f"{pointer}:{error_type}",
-            )
-        )
+        subject = f"{pointer}:{error_type}"
+        problems.append(LoadProblem.spanning(ProblemKind.SCHEMA_VIOLATION, message, span, pointer, subject))
     return problems
 
 

@@ -62,17 +62,7 @@ def check_extra_schema(data: Any, schema: ExtraSchema, source_map: SourceMap) ->
         if not message.endswith((".", "?", "!")):
             message += "."
         pointer = join_pointer(*tokens)
-        problems.append(
-            LoadProblem(
-                ProblemKind.EXTRA_SCHEMA_VIOLATION,
-                message,
-                span.line,
-                span.column,
-                span.end_line,
-                span.end_column,
-                pointer,
-                f"{pointer}:{error.validator}:{'/'.join(str(part) for part in error.schema_path)}",
-            )
-        )
+        subject = f"{pointer}:{error.validator}:{'/'.join(str(part) for part in error.schema_path)}"
+        problems.append(LoadProblem.spanning(ProblemKind.EXTRA_SCHEMA_VIOLATION, message, span, pointer, subject))
     problems.sort(key=lambda problem: (problem.line, problem.column, problem.message))
     return problems

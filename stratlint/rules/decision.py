@@ -31,7 +31,7 @@ class AlmostAligned(FileRule):
         """
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
-        primary = view.primary_priority()
+        primary = view.lookup.primary_priority()
         if primary is None:
             return
         for node in view.initiatives():

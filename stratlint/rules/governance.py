@@ -7,11 +7,32 @@ from collections.abc import Iterator
 from stratlint.diagnostics import Diagnostic, Severity
 from stratlint.graph import FileView
 from stratlint.model import NodeType
-from stratlint.model.governance import DecisionRight, Handoff, Metric
+from stratlint.model.governance import Metric
 from stratlint.rules.base import FileRule, capitalized
 
 
-class DecisionWithoutOwner(FileRule):
+def _empty(value: object) -> bool:
+    """Nothing written: no value, blank text, or a list of blank texts."""
+    if isinstance(value, list):
+        return not any(str(item).strip() for item in value)
+    return not (str(value).strip() if value is not None else "")
+
+
+class _EmptyField(FileRule):
+    """An entry of ``node_type`` whose ``field`` says nothing. ``message`` says what to add,
+    with the entry's fields in braces ('{domain}')."""
+
+    node_type: NodeType
+    field: str
+    message: str
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for node in view.of_type(self.node_type):
+            if _empty(getattr(node.entry, self.field, None)):
+                yield self.at_node(node, self.message.format_map(vars(node.entry)))
+
+
+class DecisionWithoutOwner(_EmptyField):
     code = "SL401"
     name = "decision-without-owner"
     summary = "A decision domain with nobody who owns the call."
@@ -28,18 +49,16 @@ class DecisionWithoutOwner(FileRule):
               decides: product
         """
 
-    def check(self, view: FileView) -> Iterator[Diagnostic]:
-        for node in view.of_type(NodeType.DECISION_RIGHT):
-            entry = node.entry
-            if isinstance(entry, DecisionRight) and not (entry.decides or "").strip():
-                yield self.at_node(
-                    node,
-                    f"Nobody owns the call for the decision domain '{entry.domain}'. Add 'decides:' with the "
-                    "function or role that decides.",
-                )
+    node_type = NodeType.DECISION_RIGHT
+    field = "decides"
+
+    message = (
+        "Nobody owns the call for the decision domain '{domain}'. Add 'decides:' with the "
+        "function or role that decides."
+    )
 
 
-class DecisionWithoutTieBreak(FileRule):
+class DecisionWithoutTieBreak(_EmptyField):
     code = "SL402"
     name = "decision-without-tie-break"
     summary = "A decision domain with no tie-break for disagreements."
@@ -52,18 +71,16 @@ class DecisionWithoutTieBreak(FileRule):
               tie_break: The CRO decides within five working days, on the primary priority's metric.
         """
 
-    def check(self, view: FileView) -> Iterator[Diagnostic]:
-        for node in view.of_type(NodeType.DECISION_RIGHT):
-            entry = node.entry
-            if isinstance(entry, DecisionRight) and not (entry.tie_break or "").strip():
-                yield self.at_node(
-                    node,
-                    f"The decision domain '{entry.domain}' has no tie-break. Add 'tie_break:' saying how a "
-                    "disagreement between functions is settled, and by whom.",
-                )
+    node_type = NodeType.DECISION_RIGHT
+    field = "tie_break"
+
+    message = (
+        "The decision domain '{domain}' has no tie-break. Add 'tie_break:' saying how a "
+        "disagreement between functions is settled, and by whom."
+    )
 
 
-class HandoffWithoutEntryCriteria(FileRule):
+class HandoffWithoutEntryCriteria(_EmptyField):
     code = "SL403"
     name = "handoff-without-entry-criteria"
     summary = "A handoff between functions with no entry criteria."
@@ -78,18 +95,16 @@ class HandoffWithoutEntryCriteria(FileRule):
                 - A named executive sponsor
         """
 
-    def check(self, view: FileView) -> Iterator[Diagnostic]:
-        for node in view.of_type(NodeType.HANDOFF):
-            entry = node.entry
-            if isinstance(entry, Handoff) and not any(item.strip() for item in entry.entry_criteria):
-                yield self.at_node(
-                    node,
-                    f"The handoff '{entry.name}' from {entry.from_function} to {entry.to_function} has no entry "
-                    "criteria. List what must be true before the receiving function accepts the work.",
-                )
+    node_type = NodeType.HANDOFF
+    field = "entry_criteria"
+
+    message = (
+        "The handoff '{name}' from {from_function} to {to_function} has no entry "
+        "criteria. List what must be true before the receiving function accepts the work."
+    )
 
 
-class MetricWithoutPriority(FileRule):
+class MetricWithoutPriority(_EmptyField):
     code = "SL404"
     name = "metric-without-priority"
     summary = "A shared metric that serves no growth priority."
@@ -102,15 +117,10 @@ class MetricWithoutPriority(FileRule):
               serves: prio-mid-market-leadership
         """
 
-    def check(self, view: FileView) -> Iterator[Diagnostic]:
-        for node in view.of_type(NodeType.METRIC):
-            entry = node.entry
-            if isinstance(entry, Metric) and not entry.serves:
-                yield self.at_node(
-                    node,
-                    f"The metric '{entry.name}' serves no growth priority. Add 'serves:' with the id of the "
-                    "priority it measures.",
-                )
+    node_type = NodeType.METRIC
+    field = "serves"
+
+    message = "The metric '{name}' serves no growth priority. Add 'serves:' with the id of the priority it measures."
 
 
 class MetricConflictWithoutWinner(FileRule):

@@ -54,7 +54,7 @@ class SuggestingRule(FileRule):
     def did_you_mean(self, view: FileView, edge: ReferenceEdge) -> str:
         key = (edge.target_id, edge.ref.targets)
         if key not in self._suggestions:
-            self._suggestions[key] = closest(edge.target_id, view.ids_of_types(edge.ref.targets))
+            self._suggestions[key] = closest(edge.target_id, view.lookup.ids_of_types(edge.ref.targets))
         suggestion = self._suggestions[key]
         return f"; did you mean '{suggestion}'?" if suggestion else "."
 

@@ -39,11 +39,11 @@ class _MissingCompanion(FileRule):
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
-            companions = [node for _, _, node in release_parts(view, release, self.companion_field) if node]
-            for index, item_id, item in release_parts(view, release, "ships"):
+            companions = [node for _, _, node in release_parts(view.lookup, release, self.companion_field) if node]
+            for index, item_id, item in release_parts(view.lookup, release, "ships"):
                 if item is None or item.type is not NodeType.ROADMAP_ITEM:
                     continue
-                if any(shared_narrative(view, item, other) for other in companions):
+                if any(shared_narrative(view.lookup, item, other) for other in companions):
                     continue
                 told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(item))) or "none"
                 yield _at_part(
@@ -122,7 +122,7 @@ class ReleaseItemNotReady(FileRule):
         review = self.context.review
         for release in release_nodes(view.nodes):
             for field_name in ("ships", "launch_messages", "enablement_plays"):
-                for index, node_id, node in release_parts(view, release, field_name):
+                for index, node_id, node in release_parts(view.lookup, release, field_name):
                     if node is None:
                         continue
                     edges = [edge for source in (node, *node.descendants()) for edge in source.refs]
@@ -161,7 +161,7 @@ class ReleaseMetricWithoutPriority(FileRule):
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
-            for index, metric_id, node in release_parts(view, release, "metrics"):
+            for index, metric_id, node in release_parts(view.lookup, release, "metrics"):
                 if node is None or not isinstance(node.entry, Metric):
                     continue
                 serves = [edge for edge in node.refs if edge.field == "serves" and edge.resolves]
@@ -202,7 +202,7 @@ class ReleaseDateOutsideHorizon(FileRule):
                 quarter = quarter_of(datetime.date.fromisoformat(entry.target_date))
             except ValueError:
                 continue
-            for index, item_id, node in release_parts(view, release, "ships"):
+            for index, item_id, node in release_parts(view.lookup, release, "ships"):
                 if node is None or not isinstance(node.entry, RoadmapItem) or node.entry.horizon == quarter:
                     continue
                 yield _at_part(
