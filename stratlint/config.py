@@ -83,6 +83,7 @@ class ConfigModel(BaseModel):
     fail_on: Level | None = None
     max_file_size: Annotated[int, Field(gt=0)] | None = None
     max_proof_age_months: int | None = None
+    min_primary_share: float | None = None
     extra_schemas: dict[str, str] | None = None
     baseline: str | None = None
     rules: dict[str, dict[str, Any]] | None = None
@@ -406,8 +407,11 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     )
 
 
-_OPTION_ALIASES = {"max-proof-age-months": ("SL603", "max_age_months")}
-"""Top-level keys (and flags) that set one rule's option, kept from before rules had tables."""
+_OPTION_ALIASES = {
+    "max-proof-age-months": ("SL603", "max_age_months"),
+    "min-primary-share": ("SL306", "min_primary_share"),
+}
+"""Top-level keys (the first also a flag) that set one rule's option, as shorthand for its table."""
 
 
 def option_default(alias: str) -> Any:
@@ -432,7 +436,8 @@ def _rule_options(
         for name in table:
             where[(rule.code, name.replace("-", "_"))] = _key_path(("rules", selector, name))
     for key, (code, name) in _OPTION_ALIASES.items():
-        cli, file = (options.max_proof_age_months, model.max_proof_age_months)
+        attribute = key.replace("-", "_")
+        cli, file = getattr(options, attribute, None), getattr(model, attribute)
         value = merge.replace(key, cli, file, option_default(key))
         if cli is not None or file is not None:
             tables.setdefault(code, {})[name] = value

@@ -87,6 +87,10 @@ class Diagnostic:
     pointer: str = ""
     subject: str = ""
     related: tuple[RelatedLocation, ...] = field(default=())
+    about: tuple[str, ...] = ()
+    """Ids of the roadmap items, messages and plays the finding also stands on, beyond the
+    one it is reported in (an unbacked claim stands on the messages that tell it): the
+    alignment score counts it against them too."""
 
     @property
     def line(self) -> int:
@@ -149,6 +153,26 @@ def mark_known(diagnostics: Iterable[Diagnostic], known: Mapping[str, int]) -> l
     return marked
 
 
+class Stage(enum.Enum):
+    """The stage of the Misalignment Cascade a finding belongs to: how strategy breaks in
+    translation, from definitions nobody agrees on to execution that drifts apart."""
+
+    AMBIGUITY = "ambiguity"
+    """Missing or forked definitions, and decision questions left unanswered."""
+    FRAGMENTED_INTERPRETATION = "fragmented interpretation"
+    """Each function reads the strategy its own way: dangling, wrong-kind and missing references."""
+    CONFLICTING_EXECUTION = "conflicting execution"
+    """The functions act on different stories: unbacked claims, segment drift, coverage gaps."""
+    DRIFT = "drift"
+    """The strategy moved and the work did not: suspect, retired and stale references."""
+    GOVERNANCE = "governance"
+    """Who decides, handoffs, which metric wins, and the exceptions a team has granted itself."""
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True, slots=True)
 class OptionInfo:
     """One option of a rule, as ``stratlint explain`` shows it."""
@@ -170,4 +194,5 @@ class RuleInfo:
     explanation: str
     family: str
     """The rule family's module name (references, drift, ...), for grouping and tags."""
+    stage: Stage
     options: tuple[OptionInfo, ...] = ()

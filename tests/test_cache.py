@@ -241,6 +241,8 @@ def test_packing_keeps_every_field_of_a_load_result() -> None:
         "text",
         "data",
         "declared_ids",
+        "partial",
+        "renumbered",
     }
     samples = [
         b"stratlint: 1\nkind: value\nid: value\nsegments:\n  - id: seg-a\n    name: A\n",

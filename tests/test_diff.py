@@ -121,8 +121,8 @@ def test_text_shows_each_alignment_score_change(tmp_path: Path) -> None:
     repo = new_repository(tmp_path / "repo")
     commit_all(repo, "Clean strategy")
     base = lint(Settings(root=repo / "strategy"))
-    # The play stops serving the primary priority: sales alignment drops.
-    replace_in(repo / PLAY, "priority: prio.win-multi-entity", "priority: prio.expand-installed-base")
+    # The play names a priority that does not exist: it no longer traces, and sales alignment drops.
+    replace_in(repo / PLAY, "priority: prio.win-multi-entity", "priority: prio.no-such-priority")
     result = invoke("check", "--diff", "HEAD", cwd=repo)
     before = {s.function: s.percent() for s in base.summary.alignment}
     now = {s.function: s.percent() for s in lint(Settings(root=repo / "strategy")).summary.alignment}

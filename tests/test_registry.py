@@ -46,3 +46,11 @@ def test_every_rule_has_fixtures() -> None:
         folder = fixtures / f"{rule.code}-{rule.name}"
         assert (folder / "bad").is_dir(), f"no triggering fixture for {rule.code}: {folder}/bad"
         assert (folder / "good").is_dir(), f"no clean fixture for {rule.code}: {folder}/good"
+
+
+def test_every_rule_declares_its_stage_of_the_misalignment_cascade() -> None:
+    from stratlint.diagnostics import Stage
+
+    for rule in RULES:
+        assert isinstance(rule.stage, Stage), rule.code
+    assert {rule.stage for rule in RULES} == set(Stage), "every stage has a rule"

@@ -37,14 +37,18 @@ class Baseline:
     path: Path
     counts: Mapping[str, int] = field(default_factory=dict)
 
-    def filter(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
-        """The findings that are not in the baseline, and how many were hidden by it.
+    def split(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        """The findings that are not in the baseline, and those it hides.
 
         ``diagnostics`` should be in report order: when a fingerprint has more findings than
         the baseline accepts, the later ones are new."""
         marked = mark_known(diagnostics, self.counts)
-        kept = [diagnostic for diagnostic, known in marked if not known]
-        return kept, len(marked) - len(kept)
+        return [d for d, known in marked if not known], [d for d, known in marked if known]
+
+    def filter(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
+        """The findings that are not in the baseline, and how many it hid."""
+        kept, hidden = self.split(diagnostics)
+        return kept, len(hidden)
 
 
 def render_baseline(diagnostics: Iterable[Diagnostic]) -> str:

@@ -11,15 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from stratlint import speed
+from stratlint.analysis.alignment import Standing, score
 from stratlint.analysis.engine import Analysis, Analyzer, Engine
 from stratlint.analysis.result import Result, Summary, count_severities
 from stratlint.analysis.settings import Settings
+from stratlint.diagnostics import Diagnostic
 from stratlint.drift.lockfile import LOCK_FILENAME, Lock, read_lock
 from stratlint.drift.review import Review
 from stratlint.fileio import finish_writes
 from stratlint.load.loader import SerialLoader, StrategySources
 from stratlint.load.strategy import read_strategy
-from stratlint.rules import CheckContext
+from stratlint.rules import STAGE_OF, CheckContext
 
 
 def lock_path(root_path: str) -> str:
@@ -64,16 +66,17 @@ def run(analyzer: Analyzer, strategy: StrategySources, settings: Settings, lock:
 
 def result_of(analysis: Analysis, settings: Settings, repo_root: Path, lock: Lock) -> Result:
     """The run's result: the analysis's findings less the baseline's, and the summary."""
-    diagnostics = list(analysis.findings)
-    baselined = 0
+    diagnostics, baselined = list(analysis.findings), list[Diagnostic]()
     if settings.baseline is not None:
-        diagnostics, baselined = settings.baseline.filter(diagnostics)
+        diagnostics, baselined = settings.baseline.split(diagnostics)
+    traces = [trace for found in analysis.traces.values() for trace in found]
+    standing = Standing(diagnostics, analysis.waived, baselined)
     summary = Summary(
         files=len(analysis.files),
         counts=count_severities(diagnostics),
-        alignment=analysis.alignment,
-        waived=analysis.waived,
-        baselined=baselined,
+        alignment=score(traces, standing, STAGE_OF, incomplete=analysis.incomplete),
+        waived=len(analysis.waived),
+        baselined=len(baselined),
         notes=analysis.notes,
     )
     return Result(

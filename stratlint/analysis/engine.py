@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from stratlint.analysis.alignment import AlignmentScore, Counts, combine, counts_by_file
+from stratlint.analysis.alignment import EntryTrace, entry_traces, unread_functions
 from stratlint.analysis.policy import Policy
 from stratlint.analysis.suppressions import apply_suppressions
 from stratlint.diagnostics import Diagnostic
@@ -33,16 +33,13 @@ class Analysis:
     """After the policy and the suppressions, in report order."""
     files: tuple[str, ...]
     """Every file of the strategy, relative to the repository root, in load order."""
-    alignment: tuple[AlignmentScore, ...]
-    waived_in: Mapping[str, int] = field(default_factory=dict)
-    """Findings silenced by an unexpired waiver, by file."""
-    counts: Mapping[str, tuple[str, Counts]] = field(default_factory=dict)
-    """(function, alignment counts) of each function's plan file, by path."""
+    waived: tuple[Diagnostic, ...] = ()
+    """Findings an unexpired waiver silences: not reported, but they count against alignment."""
+    traces: Mapping[str, tuple[EntryTrace, ...]] = field(default_factory=dict)
+    """What each entry of each function's plan file traces to, by path."""
+    incomplete: tuple[str, ...] = ()
+    """Functions with a plan file that could not be read."""
     notes: tuple[str, ...] = ()
-
-    @property
-    def waived(self) -> int:
-        return sum(self.waived_in.values())
 
 
 class Analyzer(Protocol):
@@ -97,16 +94,15 @@ class Engine:
         return self.policy.apply(finding for rule in self.strategy_rules for finding in rule(context).check(graph))
 
     def conclude(self, graph: Graph, found: Iterable[Diagnostic], context: CheckContext) -> Analysis:
-        """Apply the suppressions, and measure alignment."""
+        """Apply the suppressions, and gather what alignment is measured from."""
         outcome = apply_suppressions(found, graph.loaded, self.policy, context.today)
-        counts = counts_by_file(graph)
         return Analysis(
             graph,
             tuple(sorted(outcome.kept, key=Diagnostic.sort_key)),
             tuple(item.path for item in graph.loaded),
-            combine(counts.values()),
-            outcome.waived_in,
-            counts,
+            tuple(outcome.waived),
+            {artifact.path: traces for artifact in graph.artifacts if (traces := entry_traces(graph, artifact))},
+            unread_functions(graph.loaded),
             notes(graph, context),
         )
 
@@ -114,12 +110,22 @@ class Engine:
 def notes(graph: Graph, context: CheckContext) -> tuple[str, ...]:
     """What the user should know that is not a finding."""
     found = []
-    unread = sum(1 for item in graph.loaded if item.model is None)
+    unread = sum(1 for item in graph.loaded if item.model is None or item.partial)
     if unread:
         found.append(
-            f"{unread} file{'s' if unread != 1 else ''} could not be read (see the errors above). Until "
-            f"{'they are' if unread != 1 else 'it is'} fixed, the alignment scores leave out "
-            f"{'their' if unread != 1 else 'its'} entries, and rules that look for what is missing hold back."
+            f"{unread} file{'s' if unread != 1 else ''} could not be read in full (see the errors above). Until "
+            f"{'they are' if unread != 1 else 'it is'} fixed, alignment is incomplete, and rules that look "
+            "for what is missing hold back."
+        )
+    into: dict[str, int] = {}
+    declared_by = {node_id: item.path for item in graph.loaded for node_id in item.declared_ids}
+    for edge in graph.edges:
+        if edge.target is None and edge.target_id in declared_by:
+            into[declared_by[edge.target_id]] = into.get(declared_by[edge.target_id], 0) + 1
+    for path, count in into.items():
+        found.append(
+            f"{count} reference{'s' if count != 1 else ''} point into {path}, which could not be read; "
+            "fix it first: until then, nothing that depends on what it holds is reported."
         )
     lock_note = context.review.missing_lock_note(graph.edges)
     if lock_note is not None:

@@ -72,10 +72,9 @@ def parse_suppressions(path: str, text: str, values: Mapping[str, RawSpan] | Non
 class SuppressionOutcome:
     kept: list[Diagnostic]
     """The findings that still count, including those about the suppressions themselves."""
-    waived: int = 0
-    """Findings silenced by an unexpired waiver (a suppression with until=)."""
-    waived_in: dict[str, int] = field(default_factory=dict)
-    """``waived``, by file."""
+    waived: list[Diagnostic] = field(default_factory=list)
+    """Findings silenced by an unexpired waiver (a suppression with until=): they still
+    count against the alignment score."""
 
 
 def apply_suppressions(
@@ -91,7 +90,7 @@ def apply_suppressions(
     # findings about unreadable or unknown codes may be silenced before that count is made.
     kept += [d for d in policy.apply(step.broken()) if not step.silence(d)]
     kept += [d for d in policy.apply(step.unused(policy)) if not step.silence(d)]
-    return SuppressionOutcome(kept, step.waived, step.waived_in)
+    return SuppressionOutcome(kept, step.waived)
 
 
 class _Step:
@@ -104,8 +103,7 @@ class _Step:
             if found:
                 self.by_path[path] = found
         self.used: set[tuple[int, str]] = set()
-        self.waived = 0
-        self.waived_in: dict[str, int] = {}
+        self.waived: list[Diagnostic] = []
 
     def silence(self, diagnostic: Diagnostic) -> bool:
         candidates = [s for s in self.by_path.get(diagnostic.path, ()) if s.active(self.today) and s.covers(diagnostic)]
@@ -115,8 +113,7 @@ class _Step:
         chosen = min(candidates, key=lambda s: s.file_wide)
         self.used.add((id(chosen), diagnostic.code))
         if chosen.until is not None:
-            self.waived += 1
-            self.waived_in[diagnostic.path] = self.waived_in.get(diagnostic.path, 0) + 1
+            self.waived.append(diagnostic)
         return True
 
     def broken(self) -> list[Diagnostic]:

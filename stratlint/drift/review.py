@@ -22,7 +22,7 @@ def tracked_edges(edges: Iterable[ReferenceEdge]) -> Iterator[ReferenceEdge]:
     (dependent, field, target): these are stamped in the lock."""
     seen: set[EdgeKey] = set()
     for edge in edges:
-        if edge.resolves and edge.target is not None and is_tracked(edge.target):
+        if edge.ref.tracked and edge.resolves and edge.target is not None and is_tracked(edge.target):
             key = edge_key(edge)
             if key not in seen:
                 seen.add(key)
@@ -97,7 +97,9 @@ class Review:
     def suspect(self, edge: ReferenceEdge) -> Suspect | None:
         """The suspect that ``edge`` is (a tracked, stamped reference whose target changed), or None."""
         lock = self.lock
-        if not lock.present or edge.target is None or not edge.resolves or not is_tracked(edge.target):
+        if not lock.present or edge.target is None or not edge.resolves or not edge.ref.tracked:
+            return None
+        if not is_tracked(edge.target):
             return None
         locked = lock.edges.get(edge_key(edge))
         if locked is None:

@@ -69,7 +69,7 @@ class GraphBuilder:
         self.loaded.append(item)
         if item.model is None or item.kind is None:
             return None
-        artifact = Artifact(item.path, item.kind, item.model, item.source_map)
+        artifact = Artifact(item.path, item.kind, item.model, item.source_map, item.renumbered)
         self.artifacts.append(artifact)
         self._add(artifact, item.model, "", None, NodeType.ARTIFACT)
         return artifact
@@ -98,7 +98,7 @@ class GraphBuilder:
                 refs, edges = owner.refs, self.edges
                 if isinstance(value, list):
                     base = f"{pointer}/{name}/"
-                    for index, target in enumerate(value):
+                    for index, target in self._indexed(artifact, base, value):
                         edge = ReferenceEdge(owner, target, plan.ref, name, f"{base}{index}", None)
                         refs.append(edge)
                         edges.append(edge)
@@ -108,11 +108,18 @@ class GraphBuilder:
                     edges.append(edge)
             elif isinstance(value, list):
                 base = f"{pointer}/{name}/"
-                for index, item in enumerate(value):
+                for index, item in self._indexed(artifact, base, value):
                     if isinstance(item, BaseModel):
                         self._add(artifact, item, f"{base}{index}", owner, _node_type(type(item)))
             elif isinstance(value, BaseModel):
                 self._add(artifact, value, f"{pointer}/{name}", owner, _node_type(type(value)))
+
+    @staticmethod
+    def _indexed(artifact: Artifact, base: str, items: list[Any]) -> Iterable[tuple[int, Any]]:
+        """Each item with its index in the file (the model may hold fewer items than the
+        file, when some did not fit: see Artifact.renumbered)."""
+        indices = artifact.renumbered.get(base[:-1]) if artifact.renumbered else None
+        return zip(indices, items, strict=True) if indices is not None else enumerate(items)
 
     def finish(self) -> Graph:
         """Resolve every reference and return the frozen graph; add nothing afterwards."""
@@ -131,7 +138,7 @@ class GraphBuilder:
             edges=tuple(self.edges),
             edges_to={target: tuple(found) for target, found in edges_to.items()},
             by_type={node_type: tuple(found) for node_type, found in self.by_type.items()},
-            unloaded=frozenset().union(*(item.declared_ids for item in self.loaded if item.model is None)),
+            unloaded=frozenset().union(*(item.declared_ids for item in self.loaded)),
             primaries=tuple(node for node in priorities if isinstance(node.entry, Priority) and node.entry.primary),
             by_path={artifact.path: artifact for artifact in self.artifacts},
         )

@@ -18,6 +18,7 @@ from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.source_map import SourceMap
 from stratlint.model import ArtifactBase, Function, NodeType
 from stratlint.model.common import Lifecycle, Ref
+from stratlint.model.lifecycle import Standing, standing_of
 
 # Nodes, artifacts and edges are read-only by convention, not frozen: a graph holds tens of
 # thousands of them, and a frozen dataclass costs several times as much to build.
@@ -35,6 +36,9 @@ class Artifact:
     kind: str
     model: ArtifactBase
     source_map: SourceMap
+    renumbered: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Lists that lost items the model could not hold, by pointer: the index in the file of
+    each item left (see LoadedArtifact.renumbered)."""
     function: Function | None = field(init=False)
     """The function whose plan this is (product, marketing, sales), or None."""
     nodes: list[Node] = field(init=False, default_factory=list)
@@ -77,9 +81,21 @@ class Node:
         return file_owner if isinstance(file_owner, str) and file_owner else None
 
     @property
+    def standing(self) -> Standing:
+        """Whether the node is live work, paused, or a record (stratlint.model.lifecycle)."""
+        return standing_of(self.entry)
+
+    @property
     def retired(self) -> bool:
-        """A part of the value definition or narrative marked 'status: retired'."""
-        return getattr(self.entry, "status", None) is Lifecycle.RETIRED
+        """Marked 'status: retired' (a strategy node, a message or a play)."""
+        status = getattr(self.entry, "status", None)
+        return str(getattr(status, "value", status)) == Lifecycle.RETIRED.value
+
+    @property
+    def record(self) -> bool:
+        """Retired or cancelled, itself or the entry it belongs to (an objection's play): a
+        record, not a plan."""
+        return any(node.standing is Standing.RECORD for node in (self, *self.ancestors()))
 
     @property
     def label(self) -> str:
@@ -117,9 +133,14 @@ class ReferenceEdge:
     target: Node | None
 
     @property
+    def accepts(self) -> frozenset[NodeType]:
+        """The node types this reference may point at."""
+        return frozenset({self.source.type}) if self.ref.same_kind else self.ref.targets
+
+    @property
     def resolves(self) -> bool:
         """The target exists and is of a type the field allows."""
-        return self.target is not None and self.target.type in self.ref.targets
+        return self.target is not None and self.target.type in self.accepts
 
     @property
     def span(self) -> Span:
@@ -221,10 +242,12 @@ class Graph:
         return any(item.kind == kind for item in self.loaded)
 
     def complete(self, *kinds: str) -> bool:
-        """Every file that could be of one of ``kinds`` loaded. Rules that conclude something
+        """Every file that could be of one of ``kinds`` loaded whole. Rules that conclude something
         is missing (no roadmap item backs a claim, nothing references a node) hold back
         otherwise: the unread file may hold it, and its own errors say what to fix."""
-        return not any(item.model is None and (item.kind is None or item.kind in kinds) for item in self.loaded)
+        return not any(
+            (item.model is None or item.partial) and (item.kind is None or item.kind in kinds) for item in self.loaded
+        )
 
     def unloaded_ids(self) -> frozenset[str]:
         return self.unloaded

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from stratlint.load.explain import describe_owner, explain, field_names, type_name
+from stratlint.load.explain import describe_owner, explain, type_name
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
 from stratlint.load.fastpath import parse_simple
 from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.suppressions import ANY_COMMENT, SuppressionComment, find_comments
 from stratlint.load.yaml import parse_yaml, shown
-from stratlint.model import KINDS, ArtifactBase
+from stratlint.model import KINDS, ArtifactBase, types_in
 from stratlint.problems import LoadProblem, ProblemKind
 
 
@@ -34,8 +35,14 @@ class LoadedArtifact:
     text: str = ""
     """The decoded text, for comment-level features such as suppressions."""
     declared_ids: frozenset[str] = frozenset()
-    """Ids the file declares although it failed validation: references to them are not
-    reported as dangling, since the file's own errors are the cause."""
+    """Ids declared in what did not load (the whole file, or the entries left out of it):
+    references to them are not reported as dangling, since the file's own errors are the cause."""
+    partial: bool = False
+    """The file loaded without some of its entries, which did not fit the model (their
+    problems are reported, their ids are in ``declared_ids``)."""
+    renumbered: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """For each list that lost items so (by its JSON pointer in the file), the index in the
+    file of each item left: positions come from the file, the model holds fewer items."""
     data: Any = None
     """The plain data ``model`` was validated from, while the loader needs it (the cache
     stores it); None otherwise."""
@@ -99,6 +106,11 @@ def load_bytes(
                     1,
                 )
             )
+        else:
+            # Unreadable, but what it seems to be and declare can be read off its lines: its
+            # kind, so rules know what is missing, and its ids, so references to them are not
+            # reported as dangling; the file's own problem is the one to fix.
+            artifact.kind, artifact.declared_ids = recovered(text)
         return artifact
     if not isinstance(value, dict):
         line, column, *_ = parsed.source_map.values.get("", (1, 1))
@@ -128,13 +140,16 @@ def load_bytes(
 
 
 def validate_model(artifact: LoadedArtifact) -> None:
-    """Validate the artifact's plain data into its kind's model; when it does not fit,
-    record why (ahead of the organisation's own schema's findings) and the ids the file
-    seems to declare, and keep no data."""
+    """Validate the artifact's plain data into its kind's model. When it does not fit,
+    record why (ahead of the organisation's own schema's findings), and load what does fit:
+    an unknown or invalid optional field is left out and its entry still loads; an entry
+    that cannot be repaired so is left out, and the rest of the file loads. Only a file
+    whose header does not fit loads nothing; then the ids it seems to declare are kept."""
     assert artifact.kind is not None
+    model = KINDS[artifact.kind]
     value = artifact.data
     try:
-        artifact.model = KINDS[artifact.kind].model_validate(value)
+        artifact.model = model.model_validate(value)
         return
     except ValidationError as error:
         # A value under an unsupported tag is already reported where it stands; its shape is
@@ -149,8 +164,136 @@ def validate_model(artifact: LoadedArtifact) -> None:
         extra = ProblemKind.EXTRA_SCHEMA_VIOLATION
         at = next((index for index, p in enumerate(problems) if p.kind == extra), len(problems))
         problems[at:at] = found
-        artifact.declared_ids = _declared_ids(value)
-        artifact.data = None
+        repaired = _repair(model, value, error)
+        if repaired is None:
+            artifact.declared_ids = _declared_ids(value)
+            artifact.data = None
+            return
+        artifact.model, artifact.data, dropped, artifact.renumbered = repaired
+        artifact.declared_ids = frozenset().union(*(_declared_ids(entry) for entry in dropped))
+        artifact.partial = bool(dropped)
+
+
+_REPAIR_ROUNDS = 8
+"""Each round fixes every error pydantic reports; a file that still does not fit after
+this many is left out whole (only adversarial files nest errors this deep)."""
+
+
+Repaired = tuple[ArtifactBase, Any, list[Any], dict[str, tuple[int, ...]]]
+
+
+def _repair(model: type[ArtifactBase], data: Any, error: ValidationError) -> Repaired | None:
+    """The model of ``data`` with what does not fit left out, the data it was validated
+    from, the entries left out, and how the lists that lost items are renumbered (see
+    ``LoadedArtifact.renumbered``); None when the file's header itself does not fit."""
+    current = copy.deepcopy(data)
+    dropped: list[Any] = []
+    removed_keys: set[tuple[str | int, ...]] = set()
+    renumbered: dict[str, list[int]] = {}
+
+    def in_file(tokens: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """Tokens of the data as repaired so far, as they are in the file."""
+        found: list[str | int] = []
+        for token in tokens:
+            indices = renumbered.get(join_pointer(*found))
+            found.append(indices[token] if isinstance(token, int) and indices is not None else token)
+        return tuple(found)
+
+    for _ in range(_REPAIR_ROUNDS):
+        errors = [(tuple(_walk(current, item["loc"])[0]), item["type"]) for item in error.errors(include_url=False)]
+        renamed = _rename_misspelled(current, errors)
+        repairs: set[tuple[str | int, ...]] = set()
+        for tokens, error_type in errors:
+            if tokens in renamed:
+                continue
+            target = _repair_target(current, tokens, error_type, removed_keys)
+            if target is None:
+                return None
+            repairs.add(target)
+        # Deepest and last first, so removing one leaves the others' positions as they are.
+        for target in sorted(repairs, key=_deepest_last, reverse=True):
+            parent = _at_path(current, target[:-1])
+            key = target[-1]
+            if isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+                indices = renumbered.setdefault(join_pointer(*in_file(target[:-1])), list(range(len(parent))))
+                del indices[key]
+                if isinstance(parent[key], dict):
+                    dropped.append(parent[key])
+                del parent[key]
+            elif isinstance(parent, dict) and key in parent:
+                removed_keys.add(target)
+                del parent[key]
+        try:
+            built = model.model_validate(current)
+        except ValidationError as again:
+            error = again
+            continue
+        return built, current, dropped, {pointer: tuple(indices) for pointer, indices in renumbered.items()}
+    return None
+
+
+def _rename_misspelled(data: Any, errors: list[tuple[tuple[str | int, ...], str]]) -> set[tuple[str | int, ...]]:
+    """Give an unknown key the name of the required field its mapping lacks, when it is that
+    name misspelled ('ownr' for a missing 'owner'), so the entry loads as its author meant.
+    Returns the locations of the errors that fixes (the unknown key and the missing field)."""
+    missing: dict[tuple[str | int, ...], list[str]] = {}
+    for tokens, error_type in errors:
+        if error_type == "missing" and tokens and isinstance(tokens[-1], str):
+            missing.setdefault(tokens[:-1], []).append(tokens[-1])
+    fixed: set[tuple[str | int, ...]] = set()
+    for tokens, error_type in errors:
+        if error_type != "extra_forbidden" or not tokens or not isinstance(tokens[-1], str):
+            continue
+        owner, key = tokens[:-1], tokens[-1]
+        guess = difflib.get_close_matches(key, missing.get(owner, []), n=1, cutoff=0.75)
+        mapping = _at_path(data, owner)
+        if guess and isinstance(mapping, dict) and guess[0] not in mapping:
+            mapping[guess[0]] = mapping.pop(key)
+            missing[owner].remove(guess[0])
+            fixed |= {tokens, (*owner, guess[0])}
+    return fixed
+
+
+def _repair_target(
+    data: Any, tokens: tuple[str | int, ...], error_type: str, removed: set[tuple[str | int, ...]]
+) -> tuple[str | int, ...] | None:
+    """What to remove to get past one error: the failing field itself, when it is not the
+    entry's own (required) field; else the innermost entry of a list that holds it. None
+    when the error is in the file's header and cannot be removed."""
+    if error_type != "missing" and tokens and tokens not in removed and len(tokens) > 1:
+        return tokens  # an unknown, invalid or misplaced field of an entry: leave the field out
+    if error_type != "missing" and len(tokens) == 1 and tokens not in removed and tokens[0] not in _HEADER:
+        return tokens  # an optional field of the file
+    for depth in range(len(tokens) - 1, 0, -1):
+        if isinstance(tokens[depth], int) and isinstance(_at_path(data, tokens[: depth + 1]), dict):
+            return tokens[: depth + 1]
+    return None
+
+
+def _deepest_last(tokens: tuple[str | int, ...]) -> tuple[int, tuple[tuple[int, int | str], ...]]:
+    return len(tokens), tuple((0, token) if isinstance(token, int) else (1, token) for token in tokens)
+
+
+_HEADER = frozenset({"stratlint", "kind", "id"})
+"""The fields every file must have right: without them the file is not an artifact."""
+
+
+def _at_path(data: Any, tokens: tuple[str | int, ...]) -> Any:
+    for token in tokens:
+        data = data[token]
+    return data
+
+
+_KIND_LINE = re.compile(r"^kind:[ \t]*['\"]?([a-z]+)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+_ID_LINE = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?id:[ \t]*['\"]?([a-z0-9]+(?:[.-][a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE
+)
+
+
+def recovered(text: str) -> tuple[str | None, frozenset[str]]:
+    """The kind and the ids a file that cannot be parsed seems to declare, line by line."""
+    kind = _KIND_LINE.search(text)
+    return (kind.group(1) if kind and kind.group(1) in KINDS else None), frozenset(_ID_LINE.findall(text))
 
 
 def _declared_ids(data: Any) -> frozenset[str]:
@@ -256,7 +399,17 @@ def _unknown_kind(kind: Any, source_map: SourceMap) -> LoadProblem:
 
 def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, kind: str) -> list[LoadProblem]:
     problems = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    # A misspelled required field is one mistake, not two: the unknown key names the field.
+    missing = {(tuple(item["loc"][:-1]), str(item["loc"][-1])) for item in items if item["type"] == "missing"}
+    misspelled = {
+        (tuple(item["loc"][:-1]), guess)
+        for item in items
+        if item["type"] == "extra_forbidden" and (guess := _field_guess(kind, item["loc"])) is not None
+    }
+    for item in items:
+        if item["type"] == "missing" and (tuple(item["loc"][:-1]), str(item["loc"][-1])) in misspelled:
+            continue
         tokens, owner, container = _walk(data, item["loc"])
         pointer = join_pointer(*tokens)
         error_type = item["type"]
@@ -269,8 +422,16 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
                 message = f"{where} is missing the required field '{shown(field_name)}'."
             span = source_map.span(pointer)
         elif error_type == "extra_forbidden":
-            guess = difflib.get_close_matches(field_name, field_names(), n=1)
-            hint = f" Did you mean '{guess[0]}'?" if guess else ""
+            guess = _field_guess(kind, item["loc"])
+            elsewhere = _kind_of_field(kind, item["loc"]) if guess is None else None
+            if guess is not None and (tuple(item["loc"][:-1]), guess) in missing:
+                hint = f" Did you mean '{guess}', which is required here?"
+            elif guess is not None:
+                hint = f" Did you mean '{guess}'?"
+            elif elsewhere is not None:
+                hint = f" '{shown(field_name)}' belongs in {_kind_phrase(elsewhere)} (kind: {elsewhere}), not here."
+            else:
+                hint = ""
             message = f"{where} has an unknown field '{shown(field_name)}'.{hint}"
             span = source_map.span(pointer, key=True)
         else:
@@ -279,6 +440,49 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
         subject = f"{pointer}:{error_type}"
         problems.append(LoadProblem.spanning(ProblemKind.SCHEMA_VIOLATION, message, span, pointer, subject))
     return problems
+
+
+def _owner_model(kind: str, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model of the mapping the last step of ``loc`` is a key of."""
+    current: type[BaseModel] = KINDS[kind]
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        info = current.model_fields.get(step)
+        if info is None:
+            return None
+        held = [t for t in types_in(info.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+        if not held:
+            return None
+        current = held[0]
+    return current
+
+
+def _field_guess(kind: str, loc: tuple[int | str, ...]) -> str | None:
+    """The field of the owning entry's own model that an unknown key is a close misspelling
+    of, or None: a guess from other models' fields only misleads."""
+    model = _owner_model(kind, loc)
+    if model is None or not loc:
+        return None
+    guess = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.75)
+    return guess[0] if guess else None
+
+
+def _kind_of_field(kind: str, loc: tuple[int | str, ...]) -> str | None:
+    """For an unknown top-level key, the other kind whose files have that field, if any."""
+    if len(loc) != 1:
+        return None
+    name = str(loc[0])
+    shared = set(ArtifactBase.model_fields)
+    return next(
+        (other for other, model in KINDS.items() if other != kind and name in set(model.model_fields) - shared), None
+    )
+
+
+def _kind_phrase(kind: str) -> str:
+    return {"value": "the value definition", "narrative": "the narrative", "priorities": "the priorities"}.get(
+        kind, f"a {kind} file"
+    )
 
 
 def _walk(data: Any, loc: tuple[int | str, ...]) -> tuple[list[str | int], Any, str | None]:

@@ -26,6 +26,12 @@ KINDS: dict[str, type[ArtifactBase]] = {
 """Every artifact kind, by the name written in ``kind:``."""
 
 
+def plan_function(kind: str | None) -> Function | None:
+    """The function whose plan a file of ``kind`` is (roadmap: product), or None."""
+    model = KINDS.get(kind) if kind is not None else None
+    return model.function if model is not None else None
+
+
 def types_in(annotation: Any) -> Iterator[Any]:
     """``annotation`` and every type inside it (``list[Claim] | None`` gives Claim too)."""
     yield annotation
@@ -53,4 +59,4 @@ def all_models() -> tuple[type[BaseModel], ...]:
     return tuple(order)
 
 
-__all__ = ["KINDS", "ArtifactBase", "Function", "NodeType", "all_models", "types_in"]
+__all__ = ["KINDS", "ArtifactBase", "Function", "NodeType", "all_models", "plan_function", "types_in"]

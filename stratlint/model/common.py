@@ -65,6 +65,11 @@ class Ref:
     role: str
     noun: str = ""
     """How messages name what the field takes, e.g. 'value node'; defaults to the type names."""
+    same_kind: bool = False
+    """The target must be of the referencing node's own type (a replacement)."""
+    tracked: bool = True
+    """Whether the referencing entry depends on the target's wording (stamped in the lock).
+    A replacement names a successor; it does not build on what the successor says."""
 
     def describe(self) -> str:
         return self.noun or " or ".join(sorted(t.value for t in self.targets))
@@ -141,6 +146,15 @@ class Entry(Strict):
     """Anything a reader should know that has no field of its own."""
 
 
+REPLACEMENT_REF = Ref(
+    frozenset(VALUE_NODES | NARRATIVE_NODES | {NodeType.PROOF_POINT, NodeType.PRIORITY, NodeType.QUESTION}),
+    role="is replaced by",
+    noun="replacement of the same kind",
+    same_kind=True,
+    tracked=False,
+)
+
+
 class StrategyNode(Entry):
     """An entry of the value definition, narrative or priorities that others reference."""
 
@@ -149,7 +163,7 @@ class StrategyNode(Entry):
     """'active' (the default), 'draft', or 'retired'. Retired nodes must no longer be referenced."""
     retired_on: Date | None = None
     """The date the node was retired."""
-    replaced_by: Id | None = None
+    replaced_by: Annotated[Id | None, REPLACEMENT_REF] = None
     """The id of the node that replaces this one, when it is retired."""
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from stratlint.analysis.alignment import OVERALL
 from stratlint.analysis.result import Report
 from stratlint.diagnostics import Diagnostic, Severity
 from stratlint.report.score_change import score_changes
-from stratlint.report.text import plural, severity_counts
+from stratlint.report.text import ALIGNMENT_LEGEND, held_back, plural, severity_counts, stage_counts
 
 MAX_ROWS = 100
 """Findings shown in the table; a comment has a size limit, and nobody reads row 101."""
@@ -44,30 +45,33 @@ def headline(result: Report) -> str:
 
 def alignment_table(result: Report) -> list[str]:
     changes = {change.function: change for change in score_changes(result)}
-    header = "| Function | Aligned | Traced | Value | Narrative | Primary priority |"
-    rule = "|---|---:|---:|---:|---:|---:|"
+    header = "| Function | Aligned | Entries | Focus | Misaligned by stage |"
+    rule = "|---|---:|---:|---:|---|"
     if changes:
         header += " Change since base |"
         rule += "---|"
     rows = [
         "### Alignment",
         "",
-        "Share of entries that trace to the value definition, a narrative node and the primary priority.",
+        cell(ALIGNMENT_LEGEND),
         "",
         header,
         rule,
     ]
     for score in result.summary.alignment:
-        name = f"**{score.function}**" if score.function == "overall" else score.function
+        name = f"**{score.function}**" if score.function == OVERALL else score.function
         row = (
-            f"| {name} | {score.percent()} | {score.traced}/{score.entries} | {score.value}/{score.entries} "
-            f"| {score.narrative}/{score.entries} | {score.primary}/{score.entries} |"
+            f"| {name} | {score.percent()} | {score.aligned}/{score.entries} | {score.focus_percent()} "
+            f"| {cell(stage_counts(score))} |"
         )
         change = changes.get(score.function)
         if changes:
             points = change.signed_points() if change else ""
             row += f" {change.describe() if change else ''}{f' ({points})' if points else ''} |"
         rows.append(row)
+    note = held_back(result.summary.alignment)
+    if note is not None:
+        rows += ["", cell(note)]
     return rows
 
 

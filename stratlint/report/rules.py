@@ -13,12 +13,15 @@ def rule_dict(rule: RuleInfo) -> dict[str, str]:
         "name": rule.name,
         "severity": rule.severity.label,
         "summary": rule.summary,
+        "stage": rule.stage.label,
         "explanation": rule.explanation,
     }
 
 
 def render_list(rules: tuple[RuleInfo, ...]) -> str:
-    return "".join(f"{rule.code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}\n" for rule in rules)
+    """One rule a line, the columns as wide as their longest entry."""
+    width = max((len(rule.name) for rule in rules), default=0) + 1
+    return "".join(f"{rule.code}  {rule.name:<{width}} {rule.severity.label:<8} {rule.summary}\n" for rule in rules)
 
 
 def render_list_json(rules: tuple[RuleInfo, ...]) -> str:
@@ -26,7 +29,10 @@ def render_list_json(rules: tuple[RuleInfo, ...]) -> str:
 
 
 def render_explanation(rule: RuleInfo) -> str:
-    text = f"{rule.code} {rule.name} [{rule.severity.label}]\n\n{rule.summary}\n\n{rule.explanation}\n"
+    text = (
+        f"{rule.code} {rule.name} [{rule.severity.label}]\n\n{rule.summary}\n\n"
+        f"Stage of the Misalignment Cascade: {rule.stage.label}.\n\n{rule.explanation}\n"
+    )
     if rule.options:
         lines = ["", "Options (set them under [tool.stratlint.rules." + rule.name + "]):"]
         lines += [f"  {option.name} = {option.default}  {option.description}" for option in rule.options]

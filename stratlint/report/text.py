@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from stratlint.analysis.alignment import OVERALL, AlignmentScore
 from stratlint.analysis.result import Report, Summary
 from stratlint.diagnostics import CONTROL_ESCAPES, Diagnostic, Severity
 from stratlint.report.score_change import score_changes
@@ -27,8 +28,8 @@ def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
     return f"{where} {code} {severity} {message}"
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def severity_counts(summary: Summary) -> str:
@@ -58,30 +59,50 @@ def render_headline(result: Report) -> str:
     return headline
 
 
+ALIGNMENT_LEGEND = (
+    "Alignment: an entry is aligned when it traces to a value node, a narrative node and a declared "
+    "priority, answers the decision questions, and no error or warning stands on it. Focus: the share "
+    "of entries that serve the primary priority."
+)
+
+
+def stage_counts(score: AlignmentScore) -> str:
+    """'conflicting execution 2, drift 1', or '-' when no entry is misaligned."""
+    return ", ".join(f"{stage} {count}" for stage, count in score.stages.items()) or "-"
+
+
+def held_back(scores: tuple[AlignmentScore, ...]) -> str | None:
+    """How many entries count as misaligned only because of a waiver or the baseline."""
+    overall = next((score for score in scores if score.function == OVERALL), None)
+    if overall is None or not (overall.waived or overall.baselined):
+        return None
+    parts = [f"{plural(overall.waived, 'entry', 'entries')} by a waiver"] if overall.waived else []
+    parts += [f"{plural(overall.baselined, 'entry', 'entries')} by the baseline"] if overall.baselined else []
+    return f"Held back: {' and '.join(parts)}; they count as misaligned until the findings are fixed."
+
+
 def render_summary(result: Report, *, color: bool = False) -> str:
     summary = result.summary
     headline = render_headline(result)
     if color:
         headline = click.style(headline, fg="red" if result.failed else "green", bold=True)
-    lines = [
-        headline,
-        "",
-        "Alignment (entries that trace to the value definition, a narrative node and the primary priority):",
-    ]
+    lines = [headline, "", ALIGNMENT_LEGEND, f"  {'function':<10} {'aligned':<16} {'focus':>5}  misaligned by stage"]
     changes = {change.function: change for change in score_changes(result)}
     for score in summary.alignment:
-        if score.function == "overall":
+        if score.function == OVERALL:
             lines.append("  " + "-" * 70)
-        row = (
-            f"  {score.function:<10} {score.percent():>4}  {score.traced:>4}/{score.entries:<4}"
-            f"  value {score.value}/{score.entries}, narrative {score.narrative}/{score.entries}, "
-            f"primary priority {score.primary}/{score.entries}"
+        aligned = (
+            f"{score.percent():>4}  {score.aligned:>4}/{score.entries:<4}" if not score.incomplete else "incomplete"
         )
+        row = f"  {score.function:<10} {aligned:<16} {score.focus_percent():>5}  {stage_counts(score)}"
         change = changes.get(score.function)
         if change is not None:
             points = change.signed_points()
             row += f"  (since base: {change.describe()}{', ' + points if points else ''})"
         lines.append(row)
+    note = held_back(summary.alignment)
+    if note is not None:
+        lines.append(f"  {note}")
     lines.extend(f"\nNote: {note}" for note in summary.notes)
     return "\n".join(lines)
 

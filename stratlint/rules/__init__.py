@@ -7,17 +7,24 @@ from __future__ import annotations
 
 import functools
 
-from stratlint.diagnostics import RuleInfo
+from stratlint.diagnostics import RuleInfo, Stage
 from stratlint.rules.base import FileRule, GateEffect, LoadRule, Rule, StrategyRule, SuppressionRule
 from stratlint.rules.context import CheckContext
-from stratlint.rules.decision import AlmostAligned
+from stratlint.rules.decision import AlmostAligned, UnansweredDecisionQuestion
 from stratlint.rules.drift import (
     InvalidLockFile,
     RetiredReference,
     StaleProofPoint,
     SuspectReference,
 )
-from stratlint.rules.execution import OrphanNode, PillarCoverageGap, SegmentDrift, UnbackedClaim, UnprovenClaim
+from stratlint.rules.execution import (
+    LowFocus,
+    OrphanNode,
+    PillarCoverageGap,
+    SegmentDrift,
+    UnbackedClaim,
+    UnprovenClaim,
+)
 from stratlint.rules.governance import (
     DecisionWithoutOwner,
     DecisionWithoutTieBreak,
@@ -70,12 +77,14 @@ RULES: tuple[type[Rule], ...] = (
     PillarCoverageGap,
     OrphanNode,
     SegmentDrift,
+    LowFocus,
     DecisionWithoutOwner,
     DecisionWithoutTieBreak,
     HandoffWithoutEntryCriteria,
     MetricWithoutPriority,
     MetricConflictWithoutWinner,
     AlmostAligned,
+    UnansweredDecisionQuestion,
     SuspectReference,
     RetiredReference,
     StaleProofPoint,
@@ -95,6 +104,8 @@ STRATEGY_RULES: tuple[type[StrategyRule], ...] = tuple(rule for rule in RULES if
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}
+STAGE_OF: dict[str, Stage] = {rule.code: rule.stage for rule in RULES}
+"""Each rule code's stage of the Misalignment Cascade."""
 
 
 @functools.cache
@@ -113,6 +124,7 @@ __all__ = [
     "BY_NAME",
     "FILE_RULES",
     "RULES",
+    "STAGE_OF",
     "STRATEGY_RULES",
     "CheckContext",
     "FileRule",

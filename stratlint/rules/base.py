@@ -22,7 +22,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import ClassVar
 
-from stratlint.diagnostics import Diagnostic, OptionInfo, RelatedLocation, RuleInfo, Severity, Span
+from stratlint.diagnostics import Diagnostic, OptionInfo, RelatedLocation, RuleInfo, Severity, Span, Stage
 from stratlint.graph import FileView, Graph, Node, ReferenceEdge
 from stratlint.problems import LoadProblem, ProblemKind
 from stratlint.rules.context import CheckContext
@@ -48,6 +48,8 @@ class Rule:
     summary: ClassVar[str]
     explanation: ClassVar[str]
     default_severity: ClassVar[Severity]
+    stage: ClassVar[Stage]
+    """The stage of the Misalignment Cascade the rule's findings belong to."""
     gate: ClassVar[GateEffect] = GateEffect.BY_SEVERITY
     Options: ClassVar[type[RuleOptions]] = NoOptions
     """The rule's options, with their defaults (see stratlint.rules.options)."""
@@ -79,6 +81,7 @@ class Rule:
             cls.summary,
             cls.docs(),
             cls.__module__.rsplit(".", 1)[-1],
+            cls.stage,
             options,
         )
 
@@ -93,9 +96,11 @@ class Rule:
         pointer: str = "",
         subject: str = "",
         related: tuple[RelatedLocation, ...] = (),
+        about: tuple[str, ...] = (),
     ) -> Diagnostic:
         """A finding at ``span`` in ``path``. ``subject`` names what it is about, for the
-        fingerprint (ids, never positions); the pointer stands in when there is none."""
+        fingerprint (ids, never positions); the pointer stands in when there is none.
+        ``about`` names the entries it stands on beyond the one it is reported in."""
         return Diagnostic(
             code=cls.code,
             name=cls.name,
@@ -106,6 +111,7 @@ class Rule:
             pointer=pointer,
             subject=subject or pointer,
             related=related,
+            about=about,
         )
 
     def at_node(
@@ -116,6 +122,7 @@ class Rule:
         field: str | None = None,
         subject: str | None = None,
         related: tuple[RelatedLocation, ...] = (),
+        about: tuple[str, ...] = (),
     ) -> Diagnostic:
         """Report at a node; with ``field``, at that field of the node (or the node when absent)."""
         source_map = node.artifact.source_map
@@ -124,7 +131,8 @@ class Rule:
         else:
             pointer = f"{node.pointer}/{field}"
             span = source_map.span(pointer, key=True)
-        return self.at(node.artifact.path, span, message, pointer=pointer, subject=subject or node.id, related=related)
+        path = node.artifact.path
+        return self.at(path, span, message, pointer=pointer, subject=subject or node.id, related=related, about=about)
 
     def at_edge(self, edge: ReferenceEdge, message: str, *, related: tuple[RelatedLocation, ...] = ()) -> Diagnostic:
         return self.at(
@@ -156,6 +164,7 @@ class LoadRule(FileRule):
 
     problem: ClassVar[ProblemKind]
     default_severity = Severity.ERROR
+    stage = Stage.AMBIGUITY  # a file nobody can read says nothing anyone can agree on
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for problem in view.problems:
@@ -174,6 +183,8 @@ class LoadRule(FileRule):
 class SuppressionRule(Rule):
     """A finding about a suppression comment. The engine's suppression step, which sees
     every other rule's findings, reports these (stratlint.analysis.suppressions)."""
+
+    stage = Stage.GOVERNANCE  # an exception a team grants itself, and keeps or lets lapse
 
 
 def defined_here(node: Node, message: str = "defined here") -> RelatedLocation:

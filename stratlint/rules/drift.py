@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from stratlint.diagnostics import Diagnostic, Severity, Span
+from stratlint.diagnostics import Diagnostic, Severity, Span, Stage
 from stratlint.drift.wording import describe_changes
 from stratlint.graph import FileView, Graph, Node
 from stratlint.model import NodeType
@@ -30,6 +30,7 @@ class SuspectReference(FileRule):
     name = "suspect-reference"
     summary = "A reference to a strategy node that changed since the entry was last reviewed."
     default_severity = Severity.WARNING
+    stage = Stage.DRIFT
     explanation = """
         The lock file (stratlint.lock) records, for every reference to the value definition,
         the narrative, a proof point or a priority, how that node read when the referencing
@@ -48,7 +49,8 @@ class SuspectReference(FileRule):
     gate = GateEffect.BLOCKS
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
-        for suspect in self.context.review.suspects(view.edges()):
+        # A record (a retired message, a cancelled item) is not re-reviewed against new wording.
+        for suspect in self.context.review.suspects(edge for edge in view.edges() if not edge.source.record):
             edge = suspect.edge
             changed = describe_changes(list(suspect.changes))
             yield self.at_edge(
@@ -65,6 +67,7 @@ class RetiredReference(FileRule):
     name = "retired-reference"
     summary = "A reference to a strategy node that has been retired."
     default_severity = Severity.ERROR
+    stage = Stage.DRIFT
     explanation = """
         A node marked 'status: retired' is no longer part of the strategy. Work that still
         references it is built, told or sold on something the company has stopped saying.
@@ -89,13 +92,15 @@ class RetiredReference(FileRule):
                 continue
             if not isinstance(target.entry, StrategyNode):
                 continue
-            if edge.source.retired:
+            # A record citing a retired node is history; a replacement that is retired too is not.
+            if edge.source.record and edge.field != "replaced_by":
                 continue
             when = f" on {target.entry.retired_on}" if target.entry.retired_on else ""
-            replacement = target.entry.replaced_by
+            replacement = view.lookup.node(target.entry.replaced_by) if target.entry.replaced_by else None
+            live = replacement is not None and not replacement.record and replacement.type is target.type
             fix = (
-                f"reference '{replacement}', its replacement, instead."
-                if replacement
+                f"reference '{replacement.id}', its replacement, instead."
+                if live and replacement is not None
                 else "remove the reference, or point it at the node that carries the idea now."
             )
             yield self.at_edge(
@@ -127,6 +132,7 @@ class StaleProofPoint(StrategyRule):
     name = "stale-proof-point"
     summary = "A proof point older than the allowed age that messaging or a playbook still cites."
     default_severity = Severity.WARNING
+    stage = Stage.DRIFT
     explanation = """
         Evidence ages: a customer result from three years ago no longer proves what the
         product does today. A proof point whose 'as_of' is older than the allowed age
@@ -180,6 +186,7 @@ class InvalidLockFile(StrategyRule):
     name = "invalid-lock-file"
     summary = "The review lock (stratlint.lock) has a line that cannot be read, or merge-conflict markers."
     default_severity = Severity.ERROR
+    stage = Stage.DRIFT
     explanation = """
         stratlint.lock is written by 'stratlint lock' and 'stratlint review --accept'. A line
         that is neither an 'edge' nor a 'node' stamp, a reference stamped twice with different

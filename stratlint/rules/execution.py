@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from stratlint.diagnostics import Diagnostic, Severity
-from stratlint.graph import FileView, Graph, Node
+from pydantic import Field
+
+from stratlint.diagnostics import Diagnostic, Severity, Stage
+from stratlint.graph import FileView, Graph, Node, ReferenceEdge, initiative_of
 from stratlint.model import Function, NodeType
+from stratlint.model.lifecycle import Standing
 from stratlint.rules.base import StrategyRule, capitalized, referenced_here
+from stratlint.rules.options import RuleOptions
 from stratlint.rules.references import SuggestingRule
 
 _TOLD_BY = (Function.MARKETING, Function.SALES)
@@ -15,17 +20,35 @@ _SEGMENTS = frozenset({NodeType.SEGMENT})
 
 
 def _claims_told(graph: Graph) -> dict[str, list[Node]]:
-    """Claims that marketing or sales tell, with the messages and plays that tell them."""
+    """Claims in the story (not retired) that marketing or sales tell, with the messages and
+    plays that tell them (not records)."""
     told: dict[str, list[Node]] = {}
     for claim in graph.of_type(NodeType.CLAIM):
+        if claim.record or graph.nodes.get(claim.id) is not claim:
+            continue
         tellers = [
             edge.source
             for edge in graph.referrers(claim)
-            if edge.field == "narrative" and edge.source.function in _TOLD_BY
+            if edge.field == "narrative" and edge.source.function in _TOLD_BY and not edge.source.record
         ]
         if tellers:
             told[claim.id] = tellers
     return told
+
+
+def _live_referrers(graph: Graph, node: Node) -> list[ReferenceEdge]:
+    """References to ``node`` from live work: neither paused nor a record."""
+    return [edge for edge in graph.referrers(node) if edge.source.standing is Standing.LIVE and not edge.source.record]
+
+
+def _planned_referrers(graph: Graph, node: Node) -> list[ReferenceEdge]:
+    """References to ``node`` from anything but a record (paused work still plans to use it)."""
+    return [edge for edge in graph.referrers(node) if not edge.source.record]
+
+
+def _entries(nodes: list[Node]) -> tuple[str, ...]:
+    """The roadmap items, messages and plays that ``nodes`` are or belong to, once each."""
+    return tuple(dict.fromkeys(entry.id for node in nodes if (entry := initiative_of(node)) is not None))
 
 
 def _names(nodes: list[Node], limit: int = 3) -> str:
@@ -39,6 +62,7 @@ class UnbackedClaim(StrategyRule):
     name = "unbacked-claim"
     summary = "A claim marketing or sales tells that no roadmap item backs."
     default_severity = Severity.WARNING
+    stage = Stage.CONFLICTING_EXECUTION
     explanation = """
         When messaging or a sales play tells a claim that no roadmap item builds toward, the
         story is ahead of the product: customers are promised what nobody is building.
@@ -55,17 +79,21 @@ class UnbackedClaim(StrategyRule):
             return
         for claim_id, tellers in _claims_told(graph).items():
             claim = graph.nodes[claim_id]
-            backed = any(edge.source.type is NodeType.ROADMAP_ITEM for edge in graph.referrers(claim))
-            if not backed:
-                yield self.at_node(
-                    claim,
-                    f"{capitalized(claim.label)} is told by {_names(tellers)} but no roadmap item backs it: the "
-                    "story is ahead of the product. Reference it from the roadmap item that delivers it, or stop "
-                    "telling it.",
-                    related=tuple(
-                        referenced_here(edge, "told here") for edge in graph.referrers(claim) if edge.source in tellers
-                    )[:5],
-                )
+            builders = [edge.source for edge in graph.referrers(claim) if edge.source.type is NodeType.ROADMAP_ITEM]
+            if any(builder.standing is Standing.LIVE and not builder.record for builder in builders):
+                continue
+            idle = sorted({f"'{node.id}' ({getattr(node.entry, 'status', '')})" for node in builders})
+            why = f" (only {', '.join(idle)}, which {'is' if len(idle) == 1 else 'are'} not live work)" if idle else ""
+            yield self.at_node(
+                claim,
+                f"{capitalized(claim.label)} is told by {_names(tellers)} but no roadmap item backs it{why}: the "
+                "story is ahead of the product. Reference it from the roadmap item that delivers it, or stop "
+                "telling it.",
+                related=tuple(
+                    referenced_here(edge, "told here") for edge in graph.referrers(claim) if edge.source in tellers
+                )[:5],
+                about=_entries(tellers),
+            )
 
 
 class UnprovenClaim(StrategyRule):
@@ -73,6 +101,7 @@ class UnprovenClaim(StrategyRule):
     name = "unproven-claim"
     summary = "A claim marketing or sales tells that has no proof point."
     default_severity = Severity.WARNING
+    stage = Stage.CONFLICTING_EXECUTION
     explanation = """
         A claim in market without evidence is an assertion. Buyers ask for proof, and sellers
         improvise it.
@@ -96,6 +125,7 @@ class UnprovenClaim(StrategyRule):
                     f"{capitalized(claim.label)} is told by {_names(tellers)} but has no proof point. Add the "
                     "evidence that backs it under 'proof_points'.",
                     field="proof_points" if getattr(claim.entry, "proof_points", None) else None,
+                    about=_entries(tellers),
                 )
 
 
@@ -104,6 +134,7 @@ class PillarCoverageGap(StrategyRule):
     name = "pillar-coverage-gap"
     summary = "A pillar that product, marketing or sales never touches."
     default_severity = Severity.WARNING
+    stage = Stage.CONFLICTING_EXECUTION
     explanation = """
         Each pillar of the narrative needs all three functions: product reinforces it,
         marketing amplifies it, sales delivers it. A pillar one function never references
@@ -117,14 +148,14 @@ class PillarCoverageGap(StrategyRule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for pillar in graph.of_type(NodeType.PILLAR):
-            if pillar.retired:
+            if pillar.record:
                 continue
-            members = {pillar.id} | {claim.id for claim in graph.of_type(NodeType.CLAIM) if claim.parent is pillar}
+            members = [pillar, *(claim for claim in graph.of_type(NodeType.CLAIM) if claim.parent is pillar)]
             touched = {
                 edge.source.function
                 for member in members
-                if member in graph.nodes
-                for edge in graph.referrers(graph.nodes[member])
+                if not member.record and graph.nodes.get(member.id) is member
+                for edge in _live_referrers(graph, member)
                 if edge.field == "narrative"
             }
             for function in Function:
@@ -162,6 +193,7 @@ class OrphanNode(StrategyRule):
     name = "orphan-node"
     summary = "A part of the value definition or narrative that nothing references."
     default_severity = Severity.WARNING
+    stage = Stage.CONFLICTING_EXECUTION
     explanation = """
         A segment, reason we win, differentiator, belief, pillar, claim or proof point that no
         roadmap item, message, play or claim references is strategy on paper only. A pillar
@@ -174,12 +206,12 @@ class OrphanNode(StrategyRule):
         if not graph.complete(*_REFERRING_KINDS):
             return
         for node in graph.of_type(*_ORPHAN_TYPES):
-            if node.retired or graph.nodes.get(node.id) is not node:
+            if node.record or graph.nodes.get(node.id) is not node:
                 continue
-            if graph.referrers(node):
+            if _planned_referrers(graph, node):
                 continue
             if node.type is NodeType.PILLAR and any(
-                graph.referrers(child) for child in graph.of_type(NodeType.CLAIM) if child.parent is node
+                _planned_referrers(graph, child) for child in graph.of_type(NodeType.CLAIM) if child.parent is node
             ):
                 continue
             yield self.at_node(
@@ -189,11 +221,66 @@ class OrphanNode(StrategyRule):
             )
 
 
+class LowFocus(StrategyRule):
+    code = "SL306"
+    name = "low-focus"
+    summary = "A function whose work serves the primary priority less than the configured share."
+    default_severity = Severity.WARNING
+    stage = Stage.CONFLICTING_EXECUTION
+    explanation = """
+        "Does this align with our primary growth priority?" A function whose roadmap items,
+        messages or plays mostly serve other priorities is working on another strategy. With
+        'min-primary-share' set (it is off by default), a function whose share of entries
+        naming the primary priority is below it gets a finding at each of its plan files.
+
+        Configuration:
+            [tool.stratlint]
+            min-primary-share = 0.6
+
+        Fix: point more of the function's work at the primary priority, or agree that the
+        share is right and lower the minimum.
+        """
+
+    class Options(RuleOptions):
+        min_primary_share: Annotated[float, Field(ge=0, le=1)] | None = Field(
+            default=None,
+            description="The least share (0 to 1) of a function's entries that must serve the primary "
+            "priority; none by default.",
+        )
+
+    options: Options
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        minimum = self.options.min_primary_share
+        primary = graph.primary_priority()
+        if minimum is None or primary is None:
+            return
+        for function in Function:
+            entries = [node for node in graph.initiatives(function) if not node.record]
+            if not entries or not graph.complete(_KIND_OF[function]):
+                continue
+            serving = sum(any(e.field == "priority" and e.target is primary for e in node.refs) for node in entries)
+            if serving / len(entries) >= minimum:
+                continue
+            for artifact in graph.artifacts:
+                if artifact.function is function:
+                    yield self.at(
+                        artifact.path,
+                        artifact.source_map.span("/kind"),
+                        f"Only {round(100 * serving / len(entries))}% of {function.value}'s entries "
+                        f"({serving} of {len(entries)}) serve the primary priority '{primary.id}', below the "
+                        f"minimum of {round(100 * minimum)}% (min-primary-share). Point more of this "
+                        "function's work at the primary priority.",
+                        subject=f"{function.value}:{artifact.path}",
+                    )
+
+
 class SegmentDrift(SuggestingRule):
     code = "SL305"
     name = "segment-drift"
     summary = "Work aimed at a segment that is not in 'who we serve'."
     default_severity = Severity.ERROR
+    stage = Stage.CONFLICTING_EXECUTION
     explanation = """
         Messages, plays and roadmap items may target only the segments of the value
         definition. Aiming at any other audience is how sales sells a third story.
@@ -206,7 +293,7 @@ class SegmentDrift(SuggestingRule):
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for edge in view.edges():
-            if edge.ref.targets != _SEGMENTS or edge.resolves:
+            if edge.ref.targets != _SEGMENTS or edge.resolves or edge.source.record:
                 continue
             if edge.target is None and not view.unresolved(edge):
                 continue

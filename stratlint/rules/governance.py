@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from stratlint.diagnostics import Diagnostic, Severity
+from stratlint.diagnostics import Diagnostic, Severity, Stage
 from stratlint.graph import FileView
 from stratlint.model import NodeType
 from stratlint.model.governance import Metric
@@ -37,6 +37,7 @@ class DecisionWithoutOwner(_EmptyField):
     name = "decision-without-owner"
     summary = "A decision domain with nobody who owns the call."
     default_severity = Severity.ERROR
+    stage = Stage.GOVERNANCE
     explanation = """
         When functions disagree about pricing, positioning or launch timing, someone must own
         the call. A decision domain without 'decides' leaves it to whoever is loudest.
@@ -63,6 +64,7 @@ class DecisionWithoutTieBreak(_EmptyField):
     name = "decision-without-tie-break"
     summary = "A decision domain with no tie-break for disagreements."
     default_severity = Severity.WARNING
+    stage = Stage.GOVERNANCE
     explanation = """
         Owning a call is not enough when functions disagree; the rule for breaking the tie
         must be written down before the disagreement, not during it.
@@ -85,6 +87,7 @@ class HandoffWithoutEntryCriteria(_EmptyField):
     name = "handoff-without-entry-criteria"
     summary = "A handoff between functions with no entry criteria."
     default_severity = Severity.WARNING
+    stage = Stage.GOVERNANCE
     explanation = """
         A handoff without entry criteria (what must be true before the receiving function
         accepts the work) is where leads, launches and escalations are dropped.
@@ -109,6 +112,7 @@ class MetricWithoutPriority(_EmptyField):
     name = "metric-without-priority"
     summary = "A shared metric that serves no growth priority."
     default_severity = Severity.WARNING
+    stage = Stage.GOVERNANCE
     explanation = """
         A shared metric must say which growth priority it measures. A metric that serves no
         priority pulls teams toward goals the strategy does not have.
@@ -128,6 +132,7 @@ class MetricConflictWithoutWinner(FileRule):
     name = "metric-conflict-without-winner"
     summary = "Two metrics marked as conflicting, with no stated winner."
     default_severity = Severity.ERROR
+    stage = Stage.GOVERNANCE
     explanation = """
         When two metrics pull against each other (pipeline volume against win rate, say),
         the strategy must say which one wins; otherwise each function optimises its own.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 
-from stratlint.diagnostics import Diagnostic, Severity
+from stratlint.diagnostics import Diagnostic, Severity, Stage
 from stratlint.graph import FileView, Node, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.initiative import Initiative
@@ -52,15 +52,15 @@ class SuggestingRule(FileRule):
         self._suggestions: dict[tuple[str, frozenset[NodeType]], str | None] = {}
 
     def did_you_mean(self, view: FileView, edge: ReferenceEdge) -> str:
-        key = (edge.target_id, edge.ref.targets)
+        key = (edge.target_id, edge.accepts)
         if key not in self._suggestions:
-            self._suggestions[key] = closest(edge.target_id, view.lookup.ids_of_types(edge.ref.targets))
+            self._suggestions[key] = closest(edge.target_id, view.lookup.ids_of_types(edge.accepts))
         suggestion = self._suggestions[key]
         return f"; did you mean '{suggestion}'?" if suggestion else "."
 
 
 def _takes(edge: ReferenceEdge) -> str:
-    kinds = sorted(t.value for t in edge.ref.targets)
+    kinds = sorted(t.value for t in edge.accepts)
     listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
     return f"{listed} ids"
 
@@ -70,6 +70,7 @@ class DanglingReference(SuggestingRule):
     name = "dangling-reference"
     summary = "A reference to an id that does not exist."
     default_severity = Severity.ERROR
+    stage = Stage.FRAGMENTED_INTERPRETATION
     explanation = """
         A reference names an id that no entry has: a typo, or a node that was renamed or
         deleted. The entry no longer traces to what it meant to.
@@ -95,6 +96,7 @@ class WrongKindReference(FileRule):
     name = "wrong-kind-reference"
     summary = "A reference to an existing node of the wrong kind."
     default_severity = Severity.ERROR
+    stage = Stage.FRAGMENTED_INTERPRETATION
     explanation = """
         Each reference field takes one kind of node: 'value' takes segments, reasons we win,
         differentiators or beliefs; 'narrative' takes pillars or claims; 'priority' takes a
@@ -108,11 +110,7 @@ class WrongKindReference(FileRule):
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for edge in view.edges():
-            if (
-                edge.target is not None
-                and edge.target.type not in edge.ref.targets
-                and edge.ref.targets != _SEGMENT_ONLY
-            ):
+            if edge.target is not None and not edge.resolves and edge.ref.targets != _SEGMENT_ONLY:
                 yield self.at_edge(
                     edge,
                     f"{capitalized(edge.source.label)} lists {edge.target.label} under '{edge.field}', which "
@@ -138,7 +136,8 @@ class _MissingTrace(FileRule):
                 )
 
     def subjects(self, view: FileView) -> Iterator[Node]:
-        return (node for node in view.initiatives() if isinstance(node.entry, Initiative))
+        """The plans of the file: its roadmap items, messages and plays that are not records."""
+        return (node for node in view.initiatives() if isinstance(node.entry, Initiative) and not node.record)
 
 
 class MissingValueReference(_MissingTrace):
@@ -146,6 +145,7 @@ class MissingValueReference(_MissingTrace):
     name = "missing-value-reference"
     summary = "A roadmap item, message or play does not reference the value definition."
     default_severity = Severity.ERROR
+    stage = Stage.FRAGMENTED_INTERPRETATION
     field = "value"
     traces_to = "the value definition"
     fix = "Add 'value:' with the segment, reason we win, differentiator or belief it reinforces."
@@ -168,6 +168,7 @@ class MissingNarrativeReference(_MissingTrace):
     name = "missing-narrative-reference"
     summary = "A roadmap item, message or play does not reference the narrative."
     default_severity = Severity.ERROR
+    stage = Stage.FRAGMENTED_INTERPRETATION
     field = "narrative"
     traces_to = "any pillar or claim of the narrative"
     fix = "Add 'narrative:' with the pillar or claim it builds or tells."
@@ -190,6 +191,7 @@ class MissingPriority(_MissingTrace):
     name = "missing-priority"
     summary = "A roadmap item does not name the priority it serves."
     default_severity = Severity.ERROR
+    stage = Stage.FRAGMENTED_INTERPRETATION
     field = "priority"
     traces_to = "a growth priority"
     fix = "Add 'priority:' with the id of the priority it serves."
@@ -206,4 +208,4 @@ class MissingPriority(_MissingTrace):
         """
 
     def subjects(self, view: FileView) -> Iterator[Node]:
-        return view.of_type(NodeType.ROADMAP_ITEM)
+        return (node for node in view.of_type(NodeType.ROADMAP_ITEM) if not node.record)

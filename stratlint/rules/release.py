@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity
+from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Stage
 from stratlint.drift.release import narrative_ids, quarter_of, release_nodes, release_parts, shared_narrative
 from stratlint.graph import FileView, Node
 from stratlint.model import NodeType
@@ -14,6 +14,12 @@ from stratlint.model.governance import Metric
 from stratlint.model.release import Release
 from stratlint.model.roadmap import RoadmapItem
 from stratlint.rules.base import FileRule, GateEffect, Rule, defined_here
+
+
+def _depends_on_unread(view: FileView, nodes: list[Node]) -> bool:
+    """Whether any of ``nodes`` references a node declared in a file that could not be read."""
+    unloaded = view.lookup.unloaded_ids()
+    return any(edge.target is None and edge.target_id in unloaded for node in nodes for edge in node.refs)
 
 
 def _at_part(
@@ -45,6 +51,8 @@ class _MissingCompanion(FileRule):
                     continue
                 if any(shared_narrative(view.lookup, item, other) for other in companions):
                     continue
+                if _depends_on_unread(view, [item, *companions]):
+                    continue  # the stories lie in a file that could not be read: its own error says so
                 told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(item))) or "none"
                 yield _at_part(
                     self,
@@ -63,6 +71,7 @@ class ShippedItemWithoutLaunchMessage(_MissingCompanion):
     name = "shipped-item-without-launch-message"
     summary = "A release ships a roadmap item that no launch message of the release tells."
     default_severity = Severity.ERROR
+    stage = Stage.CONFLICTING_EXECUTION
     companion_field = "launch_messages"
     companion = "launch message"
     fix = "Add to 'launch_messages' a message that references one of them (a claim and its pillar count)."
@@ -84,6 +93,7 @@ class ShippedItemWithoutEnablementPlay(_MissingCompanion):
     name = "shipped-item-without-enablement-play"
     summary = "A release ships a roadmap item that no enablement play of the release sells."
     default_severity = Severity.ERROR
+    stage = Stage.CONFLICTING_EXECUTION
     companion_field = "enablement_plays"
     companion = "enablement play"
     fix = "Add to 'enablement_plays' a play that references one of them (a claim and its pillar count)."
@@ -104,6 +114,7 @@ class ReleaseItemNotReady(FileRule):
     name = "release-item-suspect"
     summary = "A release includes an entry with a suspect or retired reference."
     default_severity = Severity.ERROR
+    stage = Stage.DRIFT
     gate = GateEffect.RESTATES
     explanation = """
         A release must not go out on a stale story. When a shipped roadmap item, a launch
@@ -148,6 +159,7 @@ class ReleaseMetricWithoutPriority(FileRule):
     name = "release-metric-without-priority"
     summary = "A release is judged by a metric that serves no growth priority."
     default_severity = Severity.ERROR
+    stage = Stage.GOVERNANCE
     explanation = """
         A release is judged by its metrics; a metric that serves no growth priority judges it
         on something the strategy does not ask for.
@@ -183,6 +195,7 @@ class ReleaseDateOutsideHorizon(FileRule):
     name = "release-date-outside-horizon"
     summary = "A release's target date falls outside the quarter of an item it ships."
     default_severity = Severity.ERROR
+    stage = Stage.CONFLICTING_EXECUTION
     explanation = """
         The roadmap says when each item ships (its 'horizon' quarter). A release whose target
         date falls outside that quarter contradicts the roadmap: one of the two is wrong.

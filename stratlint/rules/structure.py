@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from stratlint.diagnostics import FILE_START, Diagnostic, RelatedLocation, Severity
+from stratlint.diagnostics import FILE_START, Diagnostic, RelatedLocation, Severity, Stage
 from stratlint.graph import Graph
 from stratlint.rules.base import StrategyRule, capitalized, defined_here
 
@@ -15,6 +15,7 @@ class DuplicateId(StrategyRule):
     name = "duplicate-id"
     summary = "Two entries share one id."
     default_severity = Severity.ERROR
+    stage = Stage.AMBIGUITY
     explanation = """
         Ids are unique across the whole strategy repository, because every reference is a
         plain id. When two entries share one, references silently point at whichever was
@@ -50,6 +51,7 @@ class _MissingSingleton(StrategyRule):
     kind: ClassVar[str]
     message: ClassVar[str]
     default_severity = Severity.ERROR
+    stage = Stage.AMBIGUITY
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         if graph.loaded and not graph.has_kind(self.kind):
@@ -62,6 +64,7 @@ class _ExtraSingleton(StrategyRule):
     kind: ClassVar[str]
     noun: ClassVar[str]
     default_severity = Severity.ERROR
+    stage = Stage.AMBIGUITY
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         found = graph.artifacts_of_kind(self.kind)
@@ -147,6 +150,7 @@ class MissingPrimaryPriority(StrategyRule):
     name = "missing-primary-priority"
     summary = "No growth priority is marked primary."
     default_severity = Severity.ERROR
+    stage = Stage.AMBIGUITY
     explanation = """
         Every initiative must serve the primary growth priority, so exactly one priority is
         marked 'primary: true'. Without one, there is no tie-break between competing
@@ -193,6 +197,7 @@ class MultiplePrimaryPriorities(StrategyRule):
     name = "multiple-primary-priorities"
     summary = "More than one growth priority is marked primary."
     default_severity = Severity.ERROR
+    stage = Stage.AMBIGUITY
     explanation = """
         Two primary priorities are no primary priority: when they compete, nobody knows which
         wins.

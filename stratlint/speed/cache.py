@@ -49,13 +49,13 @@ LOAD_SETTINGS = ("max_file_size", "extra_schemas")
 results (an extra schema, a different size limit) goes here, and the cache keys on it."""
 
 CACHE_FOLDER = ".stratlint_cache"
-_MAGIC = b"stratlint-load-cache 2\n"
+_MAGIC = b"stratlint-load-cache 3\n"
 _DIGEST = 32
 
 _PROBLEM_FIELDS = tuple(item.name for item in fields(LoadProblem))
 
 # Packed entry: (kind, data, problems, text, source map or None when built on demand).
-Entry = tuple[Any, Any, tuple[tuple[Any, ...], ...], str | int, Any, tuple[str, ...]]
+Entry = tuple[Any, Any, tuple[tuple[Any, ...], ...], str | int, Any, tuple[str, ...], bool, dict[str, Any]]
 
 
 def settings_key(settings: object) -> str:
@@ -112,7 +112,9 @@ def pack(artifact: LoadedArtifact, raw: bytes) -> Entry:
     text: str | int = artifact.text
     if text and text == raw.decode("utf-8", "replace"):
         text = _DECODED
-    return (artifact.kind, artifact.data, problems, text, positions, tuple(sorted(artifact.declared_ids)))
+    declared = tuple(sorted(artifact.declared_ids))
+    renumbered = {pointer: list(indices) for pointer, indices in artifact.renumbered.items()}
+    return (artifact.kind, artifact.data, problems, text, positions, declared, artifact.partial, renumbered)
 
 
 def packed(artifact: LoadedArtifact, raw: bytes) -> bytes:
@@ -124,7 +126,7 @@ def unpack(entry: Entry, relpath: str, raw: bytes, *, validated: bool = True) ->
     """The load result of ``raw`` at ``relpath`` from its packed entry. The data of an entry
     from the cache was valid when stored; an entry a loading worker sends (``validated``
     False) has not been validated yet, and is validated here (``validate_model``)."""
-    kind, data, problems, text, positions, declared_ids = entry
+    kind, data, problems, text, positions, declared_ids, partial, renumbered = entry
     if text == _DECODED:
         text = raw.decode("utf-8", "replace")
     if not isinstance(text, str):
@@ -137,6 +139,8 @@ def unpack(entry: Entry, relpath: str, raw: bytes, *, validated: bool = True) ->
         problems=[LoadProblem(ProblemKind(kind), *rest) for kind, *rest in problems],
         text=text,
         declared_ids=frozenset(declared_ids),
+        partial=partial,
+        renumbered={pointer: tuple(indices) for pointer, indices in renumbered.items()},
     )
     if data is not None:
         if validated:

@@ -36,14 +36,18 @@ class FileFacts:
     """Every id the file's entries reference, sorted, once each."""
     interface: bytes
     """A digest of what other files' rules can see of this file."""
+    unloaded: tuple[str, ...] = ()
+    """Ids of entries left out of a file that loaded only in part."""
+    partial: bool = False
 
     def pack(self) -> tuple[object, ...]:
-        return (self.path, self.kind, self.loaded, self.declared, self.targets, self.interface)
+        return (
+            self.path, self.kind, self.loaded, self.declared, self.targets, self.interface, self.unloaded, self.partial
+        )  # fmt: skip
 
     @classmethod
     def unpack(cls, packed: Sequence[object]) -> FileFacts:
-        path, kind, loaded, declared, targets, interface = packed
-        return cls(path, kind, loaded, declared, targets, interface)  # type: ignore[arg-type]
+        return cls(*packed)  # type: ignore[arg-type]
 
 
 def facts_of(item: LoadedArtifact, artifact: Artifact | None) -> FileFacts:
@@ -58,9 +62,10 @@ def facts_of(item: LoadedArtifact, artifact: Artifact | None) -> FileFacts:
     declared = tuple((node.id, intern(node.type.value)) for node in nodes)
     edges = tuple((node.id, intern(edge.field), intern(edge.target_id)) for node in nodes for edge in node.refs)
     parents = tuple(node.parent.id if node.parent is not None else "" for node in nodes)
-    shape = (item.kind, True, declared, parents, edges)
+    unloaded = tuple(sorted(item.declared_ids))
+    shape = (item.kind, True, declared, parents, edges, unloaded, item.partial)
     targets = tuple(sorted({target for _, _, target in edges}))
-    return FileFacts(item.path, item.kind, True, declared, targets, _digest(shape))
+    return FileFacts(item.path, item.kind, True, declared, targets, _digest(shape), unloaded, item.partial)
 
 
 def _digest(shape: tuple[Any, ...]) -> bytes:
@@ -97,13 +102,16 @@ class StrategyIndex:
         return found
 
     def unloaded_ids(self) -> frozenset[str]:
-        return frozenset(node_id for facts in self.files if not facts.loaded for node_id, _ in facts.declared)
+        found = {node_id for facts in self.files if not facts.loaded for node_id, _ in facts.declared}
+        return frozenset(found.union(*(facts.unloaded for facts in self.files)))
 
     def has_kind(self, kind: str) -> bool:
         return any(facts.kind == kind for facts in self.files)
 
     def complete(self, *kinds: str) -> bool:
-        return not any(not facts.loaded and (facts.kind is None or facts.kind in kinds) for facts in self.files)
+        return not any(
+            (not facts.loaded or facts.partial) and (facts.kind is None or facts.kind in kinds) for facts in self.files
+        )
 
     def referrers(self, paths: Iterable[str]) -> set[str]:
         """The files whose entries reference a node declared in one of ``paths``, found again

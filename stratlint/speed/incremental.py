@@ -2,7 +2,8 @@
 
 ``stratlint check`` keeps a snapshot of its last result, per strategy root, next to the
 load cache: for every file, its content key, its facts (stratlint.speed.facts), its findings
-(after the policy and its suppressions), its waived count and its alignment counts; and
+(after the policy and its suppressions), the findings its waivers silence, and what its
+entries trace to; and
 the findings of the strategy-wide rules. The next run reads every file and compares:
 
 - nothing changed: the snapshot is the result, and no file is parsed;
@@ -30,14 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stratlint.analysis.alignment import Counts, combine, file_counts
+from stratlint.analysis.alignment import EntryTrace, entry_traces
 from stratlint.analysis.engine import Analysis, Engine, collector_paused
 from stratlint.analysis.suppressions import apply_suppressions
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span
 from stratlint.graph import FileView, Graph, GraphBuilder, Node, file_views
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.loader import Loader, Source, StrategySources
-from stratlint.model import NodeType
+from stratlint.model import NodeType, plan_function
 from stratlint.rules import CheckContext
 from stratlint.speed.cache import cache_file, cache_secret, package_stamp, read_signed, write_signed
 from stratlint.speed.facts import FileFacts, StrategyIndex, facts_of
@@ -49,7 +50,7 @@ points, a proof point's age, which priority is primary): a change to one is a fu
 MAX_RECHECK_SHARE = 0.2
 """Above this share of the files to check again, a full run is as quick."""
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 # -- diagnostics as plain values -------------------------------------------------------------
@@ -61,11 +62,11 @@ def _span(span: Span) -> tuple[int, int, int, int]:
 
 def pack_diagnostic(d: Diagnostic) -> tuple[Any, ...]:
     related = tuple((r.path, _span(r.span), r.message) for r in d.related)
-    return (d.code, d.name, int(d.severity), d.message, d.path, _span(d.span), d.pointer, d.subject, related)
+    return (d.code, d.name, int(d.severity), d.message, d.path, _span(d.span), d.pointer, d.subject, related, d.about)
 
 
 def unpack_diagnostic(packed: Sequence[Any]) -> Diagnostic:
-    code, name, severity, message, path, span, pointer, subject, related = packed
+    code, name, severity, message, path, span, pointer, subject, related, about = packed
     return Diagnostic(
         code=code,
         name=name,
@@ -76,6 +77,7 @@ def unpack_diagnostic(packed: Sequence[Any]) -> Diagnostic:
         pointer=pointer,
         subject=subject,
         related=tuple(RelatedLocation(r_path, Span(*r_span), r_message) for r_path, r_span, r_message in related),
+        about=tuple(about),
     )
 
 
@@ -94,8 +96,10 @@ class FileRecord:
     facts: FileFacts
     findings: tuple[Diagnostic, ...]
     """Findings in this file, after the policy and the file's suppressions."""
-    waived: int
-    alignment: tuple[str, Counts] | None
+    waived: tuple[Diagnostic, ...]
+    """Findings in this file that a waiver silences (they still count against alignment)."""
+    traces: tuple[EntryTrace, ...]
+    """What the entries of a function's plan file trace to."""
     """(function, counts) for a function's plan file."""
 
 
@@ -121,8 +125,8 @@ class Snapshot:
                 r.content,
                 r.facts.pack(),
                 [pack_diagnostic(d) for d in r.findings],
-                r.waived,
-                r.alignment,
+                [pack_diagnostic(d) for d in r.waived],
+                [trace.pack() for trace in r.traces],
             )
             for path, r in self.files.items()
         ]
@@ -147,10 +151,10 @@ class Snapshot:
                     content,
                     FileFacts.unpack(facts),
                     tuple(unpack_diagnostic(d) for d in findings),
-                    waived,
-                    tuple(alignment) if alignment is not None else None,
+                    tuple(unpack_diagnostic(d) for d in waived),
+                    tuple(EntryTrace.unpack(trace) for trace in traces),
                 )
-                for path, content, facts, findings, waived, alignment in files
+                for path, content, facts, findings, waived, traces in files
             }
             return cls(
                 records,
@@ -343,8 +347,8 @@ class IncrementalAnalyzer:
                 by_path[view.path].key,
                 new_facts.get(view.path) or records[view.path].facts,
                 tuple(sorted(suppressed.kept, key=Diagnostic.sort_key)),
-                suppressed.waived,
-                None if view.artifact is None else file_counts(lookup, view.artifact),
+                tuple(suppressed.waived),
+                () if view.artifact is None else entry_traces(lookup, view.artifact),
             )
         self.store.write(snapshot)
         return _analysis_of(snapshot, graph)
@@ -365,8 +369,8 @@ def _snapshot_of(
             source.key,
             facts[source.path],
             tuple(by_path[source.path]),
-            analysis.waived_in.get(source.path, 0),
-            analysis.counts.get(source.path),
+            tuple(d for d in analysis.waived if d.path == source.path),
+            analysis.traces.get(source.path, ()),
         )
         for source in strategy.sources
     }
@@ -375,13 +379,15 @@ def _snapshot_of(
 
 def _analysis_of(snapshot: Snapshot, graph: Graph) -> Analysis:
     records = snapshot.files
-    counts = {path: record.alignment for path, record in records.items() if record.alignment is not None}
+    unread = {
+        function.value for r in records.values() if not r.facts.loaded and (function := plan_function(r.facts.kind))
+    }
     return Analysis(
         graph,
         tuple(sorted(snapshot.diagnostics(), key=Diagnostic.sort_key)),
         tuple(records),
-        combine(counts.values()),
-        {path: record.waived for path, record in records.items() if record.waived},
-        counts,
+        tuple(d for record in records.values() for d in record.waived),
+        {path: record.traces for path, record in records.items() if record.traces},
+        tuple(sorted(unread)),
         snapshot.notes,
     )
