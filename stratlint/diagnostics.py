@@ -43,6 +43,11 @@ class Span:
         return cls(line, column, line, column)
 
     @property
+    def positioned(self) -> bool:
+        """False for a finding about a whole folder (the strategy root): it has no line."""
+        return self.line >= 1
+
+    @property
     def last_line(self) -> int:
         """The line the span ends on, never before the one it starts on (formats that take
         a line range reject an inverted one)."""
@@ -50,6 +55,8 @@ class Span:
 
 
 FILE_START = Span(1, 1, 1, 1)
+NOWHERE = Span(0, 0, 0, 0)
+"""The position of a finding about the strategy as a whole: a folder has no line or column."""
 
 CONTROL_ESCAPES = {
     code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -108,10 +115,10 @@ class Diagnostic:
             "severity": self.severity.label,
             "message": self.message,
             "path": self.path,
-            "line": self.span.line,
-            "column": self.span.column,
-            "end_line": self.span.end_line,
-            "end_column": self.span.end_column,
+            "line": self.span.line if self.span.positioned else None,
+            "column": self.span.column if self.span.positioned else None,
+            "end_line": self.span.end_line if self.span.positioned else None,
+            "end_column": self.span.end_column if self.span.positioned else None,
             "pointer": self.pointer,
             "related": [
                 {"path": item.path, "line": item.span.line, "column": item.span.column, "message": item.message}

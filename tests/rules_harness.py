@@ -11,6 +11,9 @@ shared clean strategy in ``tests/fixtures/rules/_base``:
   as text (FIFOs, bad bytes, very large or very deep files);
 - ``stratlint.toml`` (optional) is the run's configuration, e.g. for ``extra-schemas``; it is
   read as ``--config`` would read it, and paths in it are relative to the strategy folder;
+- unless the fixture brings a ``stratlint.lock`` of its own, the built tree is stamped as
+  ``stratlint lock`` would stamp it, as in a repository that commits its lock; fixtures
+  about the lock itself (SL601, SL604, SL605) bring theirs;
 - expected findings are marked on their line with a trailing ``# expect: SL201`` comment
   (several: ``# expect: SL303, SL303``), or listed in ``expect.txt`` as
   ``<path relative to the fixture> <line> <CODE>`` (``.`` is the strategy folder itself).
@@ -33,6 +36,8 @@ from pathlib import Path
 from stratlint.analysis.check import lint
 from stratlint.analysis.settings import Settings
 from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.drift.lockfile import LOCK_FILENAME, render_lock
+from stratlint.drift.review import update_lock
 from stratlint.diagnostics import Diagnostic
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
@@ -80,7 +85,17 @@ def build_tree(fixture: Path, tmp: Path) -> Path:
     make = fixture / MAKE_FILE
     if make.is_file():
         subprocess.run([sys.executable, str(make)], cwd=root, check=True, timeout=60)
+    if not (root / LOCK_FILENAME).exists():
+        _stamp(root, tmp)
     return root
+
+
+def _stamp(root: Path, tmp: Path) -> None:
+    """Write the lock ``stratlint lock`` would write for the tree."""
+    result = lint(Settings(root=root, repo_root=tmp, today=TODAY, cache=False))
+    update = update_lock(result.graph, result.lock)
+    if update.edges:
+        (root / LOCK_FILENAME).write_text(render_lock(update.edges, update.snapshots), encoding="utf-8")
 
 
 def lint_tree(tmp: Path) -> list[Diagnostic]:

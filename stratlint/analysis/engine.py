@@ -127,7 +127,4 @@ def notes(graph: Graph, context: CheckContext) -> tuple[str, ...]:
             f"{count} reference{'s' if count != 1 else ''} point into {path}, which could not be read; "
             "fix it first: until then, nothing that depends on what it holds is reported."
         )
-    lock_note = context.review.missing_lock_note(graph.edges)
-    if lock_note is not None:
-        found.append(lock_note)
     return tuple(found)

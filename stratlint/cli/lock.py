@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from stratlint import StratlintError
-from stratlint.analysis.check import lint
+from stratlint.analysis.check import lint, lock_path
 from stratlint.analysis.result import Result
 from stratlint.analysis.settings import Settings
 from stratlint.cli import EXIT_CLEAN, EXIT_FINDINGS, cli
@@ -19,6 +19,7 @@ from stratlint.drift.review import LockUpdate, Review, update_lock
 from stratlint.fileio import atomic_write
 from stratlint.report import lock as lock_report
 from stratlint.report.review import render_review_text, review_document
+from stratlint.vcs import git
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class LockRequest:
     accept: tuple[str, ...] = ()
     accept_all: bool = False
     output_format: str = "text"
+    stage: bool = False
 
 
 def _lint_for_lock(path: Path | None) -> tuple[Settings, Result, Lock]:
@@ -54,19 +56,30 @@ def _write(settings: Settings, lock: Lock, update: LockUpdate) -> bool:
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--stage",
+    is_flag=True,
+    help="Also add the lock to git's index when it changes (what the stratlint-lock pre-commit hook runs).",
+)
 @debug_option
-def lock(path: Path | None) -> int:
+def lock(path: Path | None, stage: bool) -> int:
     """Stamp every reference to the strategy that has no review stamp yet (writes PATH/stratlint.lock).
 
-    Suspect references are never re-stamped: their owners accept them with 'stratlint review
-    --accept'. Stamps of references that no longer exist are pruned."""
-    return run_lock(LockRequest(path))
+    Stamping new references is safe to automate: the author wrote each one against today's
+    wording. Suspect references are never re-stamped: their owners accept them with
+    'stratlint review --accept'. Stamps of references that no longer exist are pruned."""
+    return run_lock(LockRequest(path, stage=stage))
 
 
 def run_lock(request: LockRequest) -> int:
     settings, result, found = _lint_for_lock(request.path)
     update = update_lock(result.graph, found)
     written = _write(settings, found, update)
+    if written and request.stage:
+        try:
+            git.stage(result.repo_root, lock_path(result.graph.root_path))
+        except git.GitError as error:
+            raise StratlintError(str(error)) from None
     click.echo(lock_report.render_update(settings.root / LOCK_FILENAME, update, written=written), nl=False)
     return EXIT_CLEAN
 

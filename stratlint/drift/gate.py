@@ -154,7 +154,7 @@ def build_checklist(diagnostics: Sequence[Diagnostic], graph: Graph, release: No
             node.id,
             node.label,
             str(status) if status is not None else None,
-            node.owner,
+            node.effective_owner,
             node.artifact.path,
             node.id_span.line,
             own + [_where(d) for d in blocking if _inside(d, node.artifact.path, node.pointer)],

@@ -114,14 +114,11 @@ class Review:
         """Every suspect among ``edges``, once per (dependent, field, target)."""
         return [suspect for edge in tracked_edges(edges) if (suspect := self.suspect(edge)) is not None]
 
-    def missing_lock_note(self, edges: Iterable[ReferenceEdge]) -> str | None:
-        """What to tell the user when there is no lock although references need stamps."""
-        if self.lock.present or next(tracked_edges(edges), None) is None:
-            return None
-        return (
-            f"There is no review lock ({self.lock.path}) yet, so no reference can be flagged as suspect when the "
-            "strategy changes. Run 'stratlint lock' and commit the file."
-        )
+    def unstamped(self, edges: Iterable[ReferenceEdge]) -> list[ReferenceEdge]:
+        """The references among ``edges`` that need a stamp and have none (all of them when
+        there is no lock). A record (a retired message) needs none: nobody re-reviews it."""
+        stamps = self.lock.edges if self.lock.present else {}
+        return [edge for edge in tracked_edges(edges) if not edge.source.record and edge_key(edge) not in stamps]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,14 +27,15 @@ def escape_property(text: str) -> str:
 
 def annotation(diagnostic: Diagnostic) -> str:
     span = diagnostic.span
-    properties = {
-        "file": diagnostic.path,
-        "line": str(span.line),
-        "col": str(span.column),
-        "endLine": str(span.last_line),
-        "endColumn": str(span.end_column),
-        "title": f"{diagnostic.code} {diagnostic.name}",
-    }
+    properties = {"file": diagnostic.path}
+    if span.positioned:
+        properties |= {
+            "line": str(span.line),
+            "col": str(span.column),
+            "endLine": str(span.last_line),
+            "endColumn": str(span.end_column),
+        }
+    properties["title"] = f"{diagnostic.code} {diagnostic.name}"
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
     return f"::{COMMANDS[diagnostic.severity]} {joined}::{escape_data(diagnostic.message)}"
 

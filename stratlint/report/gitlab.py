@@ -39,7 +39,8 @@ def issue(diagnostic: Diagnostic, print_fingerprint: str) -> dict[str, Any]:
         "severity": SEVERITIES[diagnostic.severity],
         "location": {
             "path": diagnostic.path,
-            "lines": {"begin": diagnostic.span.line, "end": diagnostic.span.last_line},
+            # Code Quality requires a line; a finding about the whole strategy folder has none.
+            "lines": {"begin": max(diagnostic.span.line, 1), "end": max(diagnostic.span.last_line, 1)},
         },
     }
 

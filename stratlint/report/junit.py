@@ -29,17 +29,11 @@ def _failure_text(diagnostic: Diagnostic) -> str:
 
 
 def _testcase(suite: ET.Element, path: str, name: str, line: int) -> ET.Element:
-    return ET.SubElement(
-        suite,
-        "testcase",
-        {
-            "classname": _xml_text(path),
-            "name": _xml_text(name),
-            "file": _xml_text(path),
-            "line": str(line),
-            "time": "0",
-        },
-    )
+    attributes = {"classname": _xml_text(path), "name": _xml_text(name), "file": _xml_text(path)}
+    if line >= 1:  # a finding about the whole strategy folder has no line
+        attributes["line"] = str(line)
+    attributes["time"] = "0"
+    return ET.SubElement(suite, "testcase", attributes)
 
 
 def render(result: Report) -> str:
@@ -53,7 +47,7 @@ def render(result: Report) -> str:
         found = by_path[path]
         suite = ET.SubElement(root, "testsuite", {"name": _xml_text(path)})
         for diagnostic in found:
-            where = f"{path}:{diagnostic.line}:{diagnostic.column}"
+            where = f"{path}:{diagnostic.line}:{diagnostic.column}" if diagnostic.span.positioned else path
             case = _testcase(suite, path, f"{diagnostic.code} {diagnostic.name} at {where}", diagnostic.line)
             failure = ET.SubElement(
                 case,

@@ -76,6 +76,8 @@ def alignment_table(result: Report) -> list[str]:
 
 
 def _where(diagnostic: Diagnostic) -> str:
+    if not diagnostic.span.positioned:
+        return cell(diagnostic.path)
     text = f"{diagnostic.path}:{diagnostic.line}"
     target = f"{diagnostic.path}#L{diagnostic.line}"
     return f"[{cell(text)}]({quote(target, safe='/#')})"

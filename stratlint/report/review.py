@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import textwrap
 from collections import defaultdict
 from typing import Any
 
+from stratlint.drift.lockfile import canonical_json
 from stratlint.drift.review import Suspect
-from stratlint.drift.wording import describe_changes
+from stratlint.drift.wording import FieldChange, describe_changes
 
 NO_FUNCTION = "strategy"
 NO_OWNER = "(no owner)"
@@ -26,6 +29,53 @@ def group(found: list[Suspect]) -> dict[str, dict[str, list[Suspect]]]:
 
 def _order(suspect: Suspect) -> tuple[str, int, str]:
     return (suspect.dependent.artifact.path, suspect.edge.span.line, suspect.target.id)
+
+
+WIDTH = 100
+"""Where long texts wrap: a before and after are shown whole, never cut off."""
+
+
+def _text(value: Any) -> str:
+    if value is None or value == []:
+        return "(none)"
+    return value if isinstance(value, str) else canonical_json(value)
+
+
+def word_diff(before: str, after: str) -> str:
+    """The words of ``after``, with what was removed shown as [-old-] and what was added as
+    {+new+}, as git's --word-diff shows it."""
+    old, new = before.split(), after.split()
+    parts: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts += new[j1:j2]
+            continue
+        if i2 > i1:
+            parts.append("[-" + " ".join(old[i1:i2]) + "-]")
+        if j2 > j1:
+            parts.append("{+" + " ".join(new[j1:j2]) + "+}")
+    return " ".join(parts)
+
+
+def _wrapped(label: str, text: str, indent: str) -> list[str]:
+    head = f"{indent}{label:<8}"
+    return textwrap.wrap(
+        text, width=WIDTH, initial_indent=head, subsequent_indent=" " * len(head), break_on_hyphens=False
+    ) or [head.rstrip()]
+
+
+def change_lines(changes: list[FieldChange], indent: str) -> list[str]:
+    """Each changed field: its whole text before and after, wrapped, and a word-level diff."""
+    if not changes:
+        return [f"{indent}{describe_changes(changes)}"]
+    lines = []
+    for change in changes:
+        before, after = _text(change.before), _text(change.after)
+        lines.append(f"{indent}{change.field}:")
+        lines += _wrapped("before:", before, indent + "  ")
+        lines += _wrapped("after:", after, indent + "  ")
+        lines += _wrapped("words:", word_diff(before, after), indent + "  ")
+    return lines
 
 
 def review_document(found: list[Suspect], *, missing_lock: bool) -> dict[str, Any]:
@@ -59,7 +109,6 @@ def render_review_text(found: list[Suspect], *, missing_lock: bool) -> str:
                 if suspect.dependent is not current:
                     current = suspect.dependent
                     lines.append(f"    {current.label}  {current.artifact.path}:{suspect.edge.span.line}")
-                lines.append(
-                    f"      {suspect.target.label} ({suspect.edge.field}): {describe_changes(list(suspect.changes))}"
-                )
+                lines.append(f"      {suspect.target.label} ({suspect.edge.field}) changed since review:")
+                lines += change_lines(list(suspect.changes), indent="        ")
     return "\n".join(lines) + "\n"

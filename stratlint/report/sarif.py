@@ -80,12 +80,10 @@ def _region(span: Span) -> dict[str, int]:
 
 
 def _location(path: str, span: Span) -> dict[str, Any]:
-    return {
-        "physicalLocation": {
-            "artifactLocation": {"uri": path, "uriBaseId": SRCROOT},
-            "region": _region(span),
-        }
-    }
+    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": SRCROOT}}
+    if span.positioned:  # a finding about the strategy folder as a whole has no region
+        physical["region"] = _region(span)
+    return {"physicalLocation": physical}
 
 
 def sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
     # finding stays one line and never drives the terminal.
     path = diagnostic.path.translate(CONTROL_ESCAPES)
     message = diagnostic.message.translate(CONTROL_ESCAPES)
-    where = f"{path}:{diagnostic.line}:{diagnostic.column}:"
+    where = f"{path}:{diagnostic.line}:{diagnostic.column}:" if diagnostic.span.positioned else f"{path}:"
     code = diagnostic.code
     severity = f"[{diagnostic.severity.label}]"
     if color:

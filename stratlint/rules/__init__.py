@@ -16,6 +16,7 @@ from stratlint.rules.drift import (
     RetiredReference,
     StaleProofPoint,
     SuspectReference,
+    UnstampedReference,
 )
 from stratlint.rules.execution import (
     LowFocus,
@@ -89,6 +90,7 @@ RULES: tuple[type[Rule], ...] = (
     RetiredReference,
     StaleProofPoint,
     InvalidLockFile,
+    UnstampedReference,
     ShippedItemWithoutLaunchMessage,
     ShippedItemWithoutEnablementPlay,
     ReleaseItemNotReady,

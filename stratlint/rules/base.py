@@ -22,7 +22,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import ClassVar
 
-from stratlint.diagnostics import Diagnostic, OptionInfo, RelatedLocation, RuleInfo, Severity, Span, Stage
+from stratlint.diagnostics import NOWHERE, Diagnostic, OptionInfo, RelatedLocation, RuleInfo, Severity, Span, Stage
 from stratlint.graph import FileView, Graph, Node, ReferenceEdge
 from stratlint.problems import LoadProblem, ProblemKind
 from stratlint.rules.context import CheckContext
@@ -114,6 +114,11 @@ class Rule:
             about=about,
         )
 
+    @classmethod
+    def at_strategy(cls, root_path: str, message: str, *, subject: str) -> Diagnostic:
+        """A finding about the strategy as a whole: at its root folder, with no line."""
+        return cls.at(root_path, NOWHERE, message, subject=subject)
+
     def at_node(
         self,
         node: Node,
@@ -197,3 +202,9 @@ def referenced_here(edge: ReferenceEdge, message: str = "referenced here") -> Re
 
 def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def owned_by(node: Node) -> str:
+    """The entry's effective owner, for a message: 'owner: pm-close' or 'no owner named'."""
+    owner = node.effective_owner
+    return f"owner: {owner}" if owner else "no owner named"

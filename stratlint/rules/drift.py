@@ -11,18 +11,12 @@ from pydantic import Field
 
 from stratlint.diagnostics import Diagnostic, Severity, Span, Stage
 from stratlint.drift.wording import describe_changes
-from stratlint.graph import FileView, Graph, Node
+from stratlint.graph import FileView, Graph, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.common import StrategyNode
 from stratlint.model.narrative import ProofPoint
-from stratlint.rules.base import FileRule, GateEffect, StrategyRule, capitalized, defined_here
+from stratlint.rules.base import FileRule, GateEffect, StrategyRule, capitalized, defined_here, owned_by
 from stratlint.rules.options import RuleOptions
-
-
-def owned_by(node: Node) -> str:
-    """The entry's effective owner, for a message."""
-    owner = node.effective_owner
-    return f"owner: {owner}" if owner else "no owner named"
 
 
 class SuspectReference(FileRule):
@@ -209,4 +203,54 @@ class InvalidLockFile(StrategyRule):
                 Span(problem.line, 1, problem.line, 1),
                 problem.message,
                 subject=f"lock:{problem.line}:{problem.message}",
+            )
+
+
+class UnstampedReference(StrategyRule):
+    code = "SL605"
+    name = "unstamped-reference"
+    summary = "References to the strategy that have no review stamp in stratlint.lock."
+    default_severity = Severity.WARNING
+    stage = Stage.DRIFT
+    explanation = """
+        A reference is stamped in the lock with the wording of its target when the entry was
+        written or last reviewed; only then can a later change to that wording make it
+        suspect. A reference with no stamp goes unwatched: its claim can be reworded and
+        nobody is told. Each file's unstamped references are one finding, and a strategy with
+        no lock at all is one finding for the whole strategy.
+
+        Bad: a new message cites 'claim-close-in-days', and stratlint.lock has no line for it.
+
+        Fix: run 'stratlint lock' (or let the stratlint-lock pre-commit hook do it) and commit
+        stratlint.lock. It stamps new references only; a changed target still needs its owner's
+        'stratlint review --accept'.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        review = self.context.review
+        unstamped = review.unstamped(graph.edges)
+        if not unstamped:
+            return
+        if not review.lock.present:
+            yield self.at_strategy(
+                graph.root_path,
+                f"There is no review lock ({review.lock.path}), so none of the strategy's {len(unstamped)} "
+                "references is watched: a reworded claim goes unnoticed. Run 'stratlint lock' and commit "
+                "the file.",
+                subject="no lock",
+            )
+            return
+        by_file: dict[str, list[ReferenceEdge]] = {}
+        for edge in unstamped:
+            by_file.setdefault(edge.source.artifact.path, []).append(edge)
+        for path, edges in by_file.items():
+            count = len(edges)
+            yield self.at(
+                path,
+                edges[0].span,
+                f"{count} reference{'s' if count != 1 else ''} in this file "
+                f"{'have' if count != 1 else 'has'} no review stamp (the first: {edges[0].source.label} cites "
+                f"'{edges[0].target_id}'), so a change to what {'they cite' if count != 1 else 'it cites'} would "
+                "go unnoticed. Run 'stratlint lock' and commit stratlint.lock.",
+                subject=f"unstamped:{path}",
             )

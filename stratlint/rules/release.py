@@ -13,7 +13,7 @@ from stratlint.model import NodeType
 from stratlint.model.governance import Metric
 from stratlint.model.release import Release
 from stratlint.model.roadmap import RoadmapItem
-from stratlint.rules.base import FileRule, GateEffect, Rule, defined_here
+from stratlint.rules.base import FileRule, GateEffect, Rule, defined_here, owned_by
 
 
 def _depends_on_unread(view: FileView, nodes: list[Node]) -> bool:
@@ -59,7 +59,7 @@ class _MissingCompanion(FileRule):
                     release,
                     "ships",
                     index,
-                    f"Release '{release.id}' ships {item.label} (owner: {item.owner}), but no "
+                    f"Release '{release.id}' ships {item.label} ({owned_by(item)}), but no "
                     f"{self.companion} in the release tells the same story (its pillars and claims: {told}). "
                     f"{self.fix}",
                     key=f"{release.id}:{item_id}",
@@ -147,7 +147,7 @@ class ReleaseItemNotReady(FileRule):
                             release,
                             field_name,
                             index,
-                            f"Release '{release.id}' includes {node.label} (owner: {node.owner}), which is not "
+                            f"Release '{release.id}' includes {node.label} ({owned_by(node)}), which is not "
                             f"ready: {'; '.join(reasons)}. Its owner reviews it and runs 'stratlint review "
                             f"--accept {node.id}', or points it at the current strategy.",
                             key=f"{release.id}:{field_name}:{node_id}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from stratlint.diagnostics import FILE_START, Diagnostic, RelatedLocation, Severity, Stage
+from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Stage
 from stratlint.graph import Graph
 from stratlint.rules.base import StrategyRule, capitalized, defined_here
 
@@ -55,7 +55,7 @@ class _MissingSingleton(StrategyRule):
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         if graph.loaded and not graph.has_kind(self.kind):
-            yield self.at(graph.root_path, FILE_START, self.message, subject=self.kind)
+            yield self.at_strategy(graph.root_path, self.message, subject=self.kind)
 
 
 class _ExtraSingleton(StrategyRule):
@@ -173,9 +173,8 @@ class MissingPrimaryPriority(StrategyRule):
         if not files and graph.has_kind("priorities"):
             return  # the priorities file failed to load; its own errors say what to fix
         if not files:
-            yield self.at(
+            yield self.at_strategy(
                 graph.root_path,
-                FILE_START,
                 "The strategy has no priorities file (a file with 'kind: priorities'), so there is no primary "
                 "growth priority for initiatives to serve; add one.",
                 subject="priorities",

@@ -59,6 +59,14 @@ def read_blob(repo_root: Path, commit: str, path: str) -> bytes | None:
     return completed.stdout if completed.returncode == 0 else None
 
 
+def stage(repo_root: Path, path: str) -> None:
+    """Add ``path`` (relative to the repository root) to git's index, as the lock hook does
+    with the lock it wrote, so the commit it runs for carries the new stamps."""
+    completed = _git(repo_root, "add", "--", path)
+    if completed.returncode != 0:
+        raise GitError(f"cannot stage {path}: {_first_line(completed.stderr)}")
+
+
 def has_revision(repo_root: Path, revision: str) -> bool:
     """True when ``revision`` names a commit here (False outside a git repository)."""
     try:

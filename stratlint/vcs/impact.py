@@ -99,7 +99,7 @@ class Dependent:
             "id": self.node.id,
             "type": self.node.type.value,
             "function": self.node.function.value if self.node.function else None,
-            "owner": self.node.owner,
+            "owner": self.node.effective_owner,
             "path": self.node.artifact.path,
             "line": self.node.id_span.line,
             "because": [{"changed": c, "field": f, "via": how} for c, f, how in self.because],
