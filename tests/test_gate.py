@@ -104,3 +104,33 @@ def test_gate_passes_the_bundled_release() -> None:
     for release in releases:
         result = run_stratlint("gate", release, STRATEGY)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_go_needs_every_approver_and_live_launch_work_and_readiness_checks_all_but_sign_off(repo: Path) -> None:
+    release = repo / "strategy" / "release.yaml"
+    edit(release, "decision: go", "decision: pending")
+    pending = run_stratlint("gate", RELEASE, "strategy", cwd=repo)
+    assert pending.returncode == 1
+    assert "vp-product has not approved yet (pending)" in pending.stdout
+    ready = run_stratlint("gate", RELEASE, "strategy", "--readiness", cwd=repo)
+    assert ready.returncode == 0, ready.stdout
+    assert "READY" in ready.stdout and "approvals were not checked" in ready.stdout
+
+    edit(repo / "strategy" / "playbook.yaml", "status: active", "status: draft")
+    draft = run_stratlint("gate", RELEASE, "strategy", "--readiness", cwd=repo)
+    assert draft.returncode == 1
+    assert "It is draft, not active" in draft.stdout
+    document = json.loads(run_stratlint("gate", RELEASE, "strategy", "--format", "json", cwd=repo).stdout)
+    assert document["decision"] == "no-go" and document["check"] == "release"
+    assert document["sign_off"] == ["vp-product has not approved yet (pending)"]
+
+
+def test_a_release_with_no_approvers_is_no_go(repo: Path) -> None:
+    release = repo / "strategy" / "release.yaml"
+    text = release.read_text(encoding="utf-8")
+    start = text.index("approvers:")
+    end = text.index("\nmetrics:") if "\nmetrics:" in text[start:] else len(text)
+    release.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    result = run_stratlint("gate", RELEASE, "strategy", cwd=repo)
+    assert result.returncode == 1
+    assert "No approver is named" in result.stdout

@@ -24,20 +24,29 @@ class GateRequest:
     release: str
     path: Path | None
     output_format: str
+    readiness: bool = False
 
 
 @cli.command()
 @click.argument("release")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @format_option()
+@click.option(
+    "--readiness",
+    is_flag=True,
+    help="Check readiness alone, before sign-off: everything but the approvers' go.",
+)
 @debug_option
-def gate(release: str, path: Path | None, output_format: str) -> int:
+def gate(release: str, path: Path | None, output_format: str, readiness: bool) -> int:
     """Go/no-go for RELEASE (a release id, or the release file) in the strategy at PATH.
 
     Prints a checklist: each shipped roadmap item, its launch messages and enablement plays,
     their status, and what blocks them. Exit 0 when the release is clean, 1 when anything
-    blocks it, 2 when there is no such release. Meant to be a required CI check."""
-    return run_gate(GateRequest(release, path, output_format))
+    blocks it, 2 when there is no such release. Meant to be a required CI check.
+
+    GO needs three things: every approver has said go; every launch message is live and
+    every enablement play active; and no finding blocks an item, message or play."""
+    return run_gate(GateRequest(release, path, output_format, readiness))
 
 
 def run_gate(request: GateRequest) -> int:
@@ -48,7 +57,7 @@ def run_gate(request: GateRequest) -> int:
     wanted_path = relative_path(candidate.resolve(), result.repo_root) if candidate.is_file() else None
     node = find_release(graph, request.release, wanted_path)
     if node is not None:
-        checklist = build_checklist(result.diagnostics, graph, node)
+        checklist = build_checklist(result.diagnostics, graph, node, readiness=request.readiness)
     else:
         broken = next((item for item in graph.loaded if item.path == wanted_path and item.model is None), None)
         if broken is None:

@@ -74,11 +74,20 @@ class Checklist:
     """Release-wide blockers: metrics, dates, no-go calls, problems in the release file."""
     readable: bool = True
     """False when the release file itself could not be read: ``blockers`` then say why."""
+    sign_off: list[str] = field(default_factory=list)
+    """Approvals still open: an approver pending or calling no-go, or no approver at all."""
+    readiness: bool = False
+    """Only readiness was checked (``gate --readiness``): everything but the approvals."""
 
     @property
     def go(self) -> bool:
         parts = [*self.items, *self.messages, *self.plays]
-        return self.readable and not self.blockers and all(part.ready for part in parts)
+        return self.readable and not self.blockers and not self.sign_off and all(part.ready for part in parts)
+
+    @property
+    def open_points(self) -> int:
+        parts = [*self.items, *self.messages, *self.plays]
+        return sum(not part.ready for part in parts) + len(self.blockers) + len(self.sign_off)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +102,8 @@ class Checklist:
             "enablement_plays": [entry.as_dict() for entry in self.plays],
             "approvers": self.approvers,
             "blockers": list(self.blockers),
+            "sign_off": list(self.sign_off),
+            "check": "readiness" if self.readiness else "release",
         }
 
 
@@ -128,7 +139,16 @@ def unreadable_checklist(item: LoadedArtifact) -> Checklist:
     return Checklist(item.path, "", "", None, item.path, [], [], [], [], blockers, readable=False)
 
 
-def build_checklist(diagnostics: Sequence[Diagnostic], graph: Graph, release: Node) -> Checklist:
+_IN_MARKET = {"launch_messages": "live", "enablement_plays": "active"}
+"""The status a launch message and an enablement play must have before the release goes out."""
+
+
+def build_checklist(
+    diagnostics: Sequence[Diagnostic], graph: Graph, release: Node, *, readiness: bool = False
+) -> Checklist:
+    """The go/no-go checklist of ``release``. GO needs every part ready (no blocking
+    finding; launch messages live and enablement plays active), and, unless only
+    ``readiness`` is asked, every approver's go."""
     entry = release.entry
     assert isinstance(entry, Release)
     path = release.artifact.path
@@ -159,6 +179,11 @@ def build_checklist(diagnostics: Sequence[Diagnostic], graph: Graph, release: No
             node.id_span.line,
             own + [_where(d) for d in blocking if _inside(d, node.artifact.path, node.pointer)],
         )
+        wanted = _IN_MARKET.get(field_name)
+        if wanted is not None and found.status != wanted:
+            found.blockers.append(
+                f"It is {found.status or 'without a status'}, not {wanted}: it is not ready to go out."
+            )
         if field_name == "ships":
             found.shipped = True
             found.messages = [m.id for m in matching(graph, node, messages)]
@@ -166,10 +191,15 @@ def build_checklist(diagnostics: Sequence[Diagnostic], graph: Graph, release: No
         return found
 
     approvers = [approver.model_dump(mode="json") for approver in entry.approvers]
+    sign_off = []
     for approver in entry.approvers:
         if approver.decision == "no-go":
             reason = f": {approver.reason}" if approver.reason else ""
-            release_wide.append(f"{approver.who} called no-go{reason}")
+            sign_off.append(f"{approver.who} called no-go{reason}")
+        elif approver.decision != "go":
+            sign_off.append(f"{approver.who} has not approved yet ({approver.decision})")
+    if not entry.approvers:
+        sign_off.append("No approver is named: add 'approvers:' with who must say go.")
     return Checklist(
         release_id=release.id,
         name=entry.name,
@@ -181,4 +211,6 @@ def build_checklist(diagnostics: Sequence[Diagnostic], graph: Graph, release: No
         plays=[part("enablement_plays", i, node_id, node) for i, node_id, node in plays],
         approvers=approvers,
         blockers=release_wide,
+        sign_off=[] if readiness else sign_off,
+        readiness=readiness,
     )

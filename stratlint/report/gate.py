@@ -27,9 +27,18 @@ def render_text(checklist: Checklist) -> str:
         lines = [f"Release file {checklist.path} cannot be read, so the release cannot go out.", "NO-GO:"]
         return "\n".join([*lines, *(f"  {blocker}" for blocker in checklist.blockers)]) + "\n"
     owner = f", owner {checklist.owner}" if checklist.owner else ""
-    parts = [*checklist.items, *checklist.messages, *checklist.plays]
-    blocked = sum(not part.ready for part in parts) + len(checklist.blockers)
-    verdict = "GO: every item is ready." if checklist.go else f"NO-GO: {blocked} thing(s) block the release."
+    if checklist.readiness:
+        verdict = (
+            "READY: everything but sign-off is ready (only readiness was checked: approvals were not checked)."
+            if checklist.go
+            else f"NOT READY: {checklist.open_points} thing(s) stand in the way (approvals were not checked)."
+        )
+    else:
+        verdict = (
+            "GO: every item is ready. Every approver said go."
+            if checklist.go
+            else f"NO-GO: {checklist.open_points} thing(s) block the release."
+        )
     lines = [
         f"Release '{checklist.release_id}': {checklist.name} -- target {checklist.target_date}{owner}",
         f"  ({checklist.path})",
@@ -55,6 +64,9 @@ def render_text(checklist: Checklist) -> str:
         lines.append(f"  {approver['who']}{function}: {approver['decision']}")
     if not checklist.approvers:
         lines.append("  (none listed)")
+    if checklist.sign_off:
+        lines += ["", "Sign-off still open"]
+        lines += [f"  - {point}" for point in checklist.sign_off]
     if checklist.blockers:
         lines += ["", "Also blocking the release"]
         lines += [f"  - {blocker}" for blocker in checklist.blockers]
