@@ -36,9 +36,10 @@ from pathlib import Path
 from stratlint.analysis.check import lint
 from stratlint.analysis.settings import Settings
 from stratlint.config import CommandLineOptions, resolve_settings
-from stratlint.drift.lockfile import LOCK_FILENAME, render_lock
-from stratlint.drift.review import update_lock
 from stratlint.diagnostics import Diagnostic
+from stratlint.drift.lockfile import LOCK_FILENAME
+
+from strategy_trees import stamp
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 BASE = FIXTURES / "_base"
@@ -86,16 +87,8 @@ def build_tree(fixture: Path, tmp: Path) -> Path:
     if make.is_file():
         subprocess.run([sys.executable, str(make)], cwd=root, check=True, timeout=60)
     if not (root / LOCK_FILENAME).exists():
-        _stamp(root, tmp)
+        stamp(root, tmp)
     return root
-
-
-def _stamp(root: Path, tmp: Path) -> None:
-    """Write the lock ``stratlint lock`` would write for the tree."""
-    result = lint(Settings(root=root, repo_root=tmp, today=TODAY, cache=False))
-    update = update_lock(result.graph, result.lock)
-    if update.edges:
-        (root / LOCK_FILENAME).write_text(render_lock(update.edges, update.snapshots), encoding="utf-8")
 
 
 def lint_tree(tmp: Path) -> list[Diagnostic]:

@@ -8,6 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from stratlint.analysis.check import lint
+from stratlint.analysis.settings import Settings
+from stratlint.drift.lockfile import LOCK_FILENAME, render_lock
+from stratlint.drift.review import update_lock
+
 from conftest import PROJECT
 
 BASE = PROJECT / "tests" / "fixtures" / "rules" / "_base"
@@ -19,7 +24,17 @@ def make_repo(tmp_path: Path) -> tuple[Path, Path]:
     strategy = repo / "strategy"
     shutil.copytree(BASE, strategy)
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    stamp(strategy, repo)
     return repo, strategy
+
+
+def stamp(strategy: Path, repo: Path) -> None:
+    """Write the lock ``stratlint lock`` would write for the tree, as a repository that commits
+    its lock (the stratlint-lock hook) has it; without one, every run also reports SL605."""
+    result = lint(Settings(root=strategy, repo_root=repo, cache=False))
+    update = update_lock(result.graph, result.lock)
+    if update.edges:
+        (strategy / LOCK_FILENAME).write_text(render_lock(update.edges, update.snapshots), encoding="utf-8")
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -38,6 +53,7 @@ def plant_dangling_priority(strategy: Path) -> int:
 def plant_orphan_differentiator(strategy: Path) -> int:
     """Leave a differentiator that nothing references (SL304, a warning); return its line."""
     edit(strategy / "product" / "roadmap.yaml", "value: [diff-continuous-reconciliation]", "value: [why-close-in-days]")
+    stamp(strategy, strategy.parent)
     return line_of(strategy / "value.yaml", "id: diff-continuous-reconciliation")
 
 

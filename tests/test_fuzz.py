@@ -17,9 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stratlint.analysis.check import lint_sources
+from stratlint.analysis.check import lint_sources, load_lock
 from stratlint.analysis.settings import Settings
-from stratlint.drift.lockfile import Lock
 from stratlint.load.artifact import LoadedArtifact, load_bytes
 from stratlint.load.loader import Source, StrategySources
 from stratlint.load.read import DEFAULT_MAX_BYTES
@@ -43,13 +42,14 @@ class Bundled:
         self.repo_root, self.root_path = strategy.repo_root, strategy.root_path
         self.loaded = [source.loaded or load_bytes(source.raw or b"", source.path) for source in strategy.sources]
         self.files = {artifact.path: (self.repo_root / artifact.path).read_bytes() for artifact in self.loaded}
+        self.lock = load_lock(self.settings, self.root_path)
 
     def check(self, path: str, data: bytes) -> dict[str, Any]:
         fuzzed = load_bytes(data, path)
         loaded = [artifact for artifact in self.loaded if artifact.path != path] + [fuzzed]
         sources = tuple(Source(artifact.path, None, b"", artifact) for artifact in loaded)
         strategy = StrategySources(self.repo_root, self.root_path, sources)
-        result = lint_sources(strategy, self.settings, Lock(present=False)).report()
+        result = lint_sources(strategy, self.settings, self.lock).report()
         for name, reporter in REPORTERS.items():
             output = reporter(result, ReportOptions(color=name == "text"))
             assert isinstance(output, str)
@@ -64,8 +64,12 @@ def _assert_well_formed(document: dict[str, Any], paths: set[str], exit_code: in
     assert set(document) == {"version", "diagnostics", "summary"}
     for diagnostic in document["diagnostics"]:
         assert diagnostic["path"] in paths
-        assert diagnostic["line"] >= 1
-        assert diagnostic["column"] >= 1
+        if diagnostic["line"] is None:
+            # A finding about the strategy as a whole has no line, and names the root folder.
+            assert diagnostic["column"] is None
+        else:
+            assert diagnostic["line"] >= 1
+            assert diagnostic["column"] >= 1
         assert diagnostic["code"].startswith("SL")
         assert diagnostic["message"]
     failed = any(d["severity"] == "error" for d in document["diagnostics"])
