@@ -222,7 +222,9 @@ def _received(entry: bytes, relpath: str, raw: bytes) -> tuple[LoadedArtifact, b
     it is (not when validation found problems the worker did not know of)."""
     plain = marshal.loads(entry)
     artifact = unpack(plain, relpath, raw, validated=False)
-    rejected = plain[1] is not None and artifact.model is None
+    # Validation in this process may reject the model, or keep part of it and report the
+    # rest: either way the worker's data is not what a cache hit may take as valid.
+    rejected = plain[1] is not None and (artifact.model is None or len(artifact.problems) > len(plain[2]))
     return artifact, (None if rejected else entry)
 
 
