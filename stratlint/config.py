@@ -88,6 +88,8 @@ class ConfigModel(BaseModel):
     baseline: str | None = None
     rules: dict[str, dict[str, Any]] | None = None
     """Each tuned rule's options, by rule name or code (see stratlint.rules.options)."""
+    code_frame: bool | None = None
+    """The text report shows the offending line under each finding (default true)."""
 
 
 KEYS = tuple(_kebab(name) for name in ConfigModel.model_fields)
@@ -151,6 +153,9 @@ class EffectiveConfig:
     baseline: Path | None = None
     cache: bool = True
     jobs: int | None = None
+    code_frame: bool = True
+    scope: Path | None = None
+    """A folder inside the root that PATH named: only its findings are reported."""
 
     def settings(self, *, use_baseline: bool = True) -> Settings:
         """The engine's Settings; reads the baseline file when one is configured."""
@@ -170,6 +175,8 @@ class EffectiveConfig:
             baseline=baseline,
             cache=self.cache,
             jobs=self.jobs,
+            code_frame=self.code_frame,
+            scope=self.scope,
         )
 
 
@@ -352,9 +359,16 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     base = config.path.parent if config else Path.cwd()
     merge = _Merge(config.display if config else DEFAULT_SOURCE)
 
-    root = merge.replace("root", path, _under(base, model.root), DEFAULT_ROOT, shown=Path.as_posix)
+    configured = _under(base, model.root)
     if path is None and config is not None and model.root is not None and not (base / model.root).is_dir():
         raise config.error("root", f"{model.root!r} is not a folder (the path is relative to this file)")
+    scope = None
+    enclosing = configured or default_root_above(path if path is not None else Path.cwd())
+    if path is not None and enclosing is not None and _strictly_inside(path, enclosing):
+        # A folder of the strategy: references cross folders, so the whole strategy is
+        # checked, and only the findings inside the folder are reported.
+        path, scope = enclosing, path
+    root = merge.replace("root", path, configured, enclosing or DEFAULT_ROOT, shown=Path.as_posix)
     select = merge.replace("select", _cli_selectors("--select", options.select) or None, model.select, ["ALL"])
     cli_extend = _cli_selectors("--extend-select", options.extend_select)
     extend = merge.combine(
@@ -404,6 +418,8 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
         baseline,
         cache=options.cache,
         jobs=options.jobs,
+        code_frame=merge.replace("code-frame", None, model.code_frame, True),
+        scope=scope,
     )
 
 
@@ -500,6 +516,26 @@ class _Merge:
         parts += [COMMAND_LINE] if cli else []
         self.values[key] = Sourced(value, " + ".join(parts) or DEFAULT_SOURCE)
         return value
+
+
+def default_root_above(start: Path) -> Path | None:
+    """The default strategy root (a folder named ``strategy``) in ``start`` or a folder above
+    it, up to the enclosing git repository's top: run from a subfolder of a strategy
+    repository, stratlint finds its root as git does. Outside a repository, only ``start``."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    in_repository = any((candidate / ".git").exists() for candidate in (folder, *folder.parents))
+    for candidate in (folder, *folder.parents) if in_repository else (folder,):
+        if (candidate / DEFAULT_ROOT).is_dir():
+            return _shorten(candidate / DEFAULT_ROOT)
+        if (candidate / ".git").exists():
+            return None  # the repository's top: a strategy above it is not this repository's
+    return None
+
+
+def _strictly_inside(path: Path, root: Path) -> bool:
+    path, root = path.resolve(), root.resolve()
+    return path != root and path.is_relative_to(root)
 
 
 def _under(base: Path, location: str | None) -> Path | None:

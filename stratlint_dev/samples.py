@@ -180,9 +180,16 @@ def fill_markers(document: str, blocks: dict[str, str]) -> str:
     return document
 
 
-def expected_sample_files(project: Path) -> dict[Path, str]:
+def readme_blocks(samples: Samples) -> dict[str, str]:
+    """The samples the README shows: the alignment summary of a real run."""
+    text = samples.outputs["text"]
+    summary = text[text.index("\nFound ") + 1 :] if "\nFound " in text else text
+    return {"alignment": _fenced("text", summary)}
+
+
+def expected_sample_files(project: Path, samples: Samples | None = None) -> dict[Path, str]:
     """docs/samples/* and docs/formats.md, as the generator writes them."""
-    samples = build_samples(project / "strategy")
+    samples = samples or build_samples(project / "strategy")
     files = {project / "docs" / "samples" / SAMPLE_FILES[name]: text for name, text in samples.outputs.items()}
     formats = project / "docs" / "formats.md"
     files[formats] = fill_markers(formats.read_text(encoding="utf-8"), doc_blocks(samples))

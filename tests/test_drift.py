@@ -118,17 +118,19 @@ def test_lock_file_is_sorted_and_line_oriented(tmp_path: Path) -> None:
     assert all(line.startswith(("edge ", "node ")) for line in lines)
 
 
-def test_missing_lock_means_no_suspects_and_one_note(tmp_path: Path) -> None:
+def test_missing_lock_means_no_suspects_and_one_finding_for_the_strategy(tmp_path: Path) -> None:
+    """Without a lock nothing can be suspect, and that is never silent: one warning for the
+    whole strategy (not a note that scrolls by) says to run 'stratlint lock'."""
     repo = make_repo(tmp_path)
     edit(repo / "strategy" / "narrative.yaml", CLAIM_LINE, REWORDED_LINE)
     result = invoke("check", "strategy", "--format", "json", cwd=repo)
     document = json.loads(result.stdout)
-    assert [d["code"] for d in document["diagnostics"] if d["code"].startswith("SL6")] == []
-    [note] = document["summary"]["notes"]
-    assert "stratlint lock" in note
+    [finding] = [d for d in document["diagnostics"] if d["code"].startswith("SL6")]
+    assert finding["code"] == "SL605" and finding["path"] == "strategy" and "stratlint lock" in finding["message"]
+    assert document["summary"]["notes"] == []
     text = invoke("check", "strategy", "--no-color", cwd=repo)
     assert text.exit_code == 0
-    assert text.output.count("Note: There is no review lock") == 1
+    assert text.output.count("There is no review lock") == 1
 
 
 def test_conflicted_lock_is_a_diagnostic_at_its_line_and_lock_refuses(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ the result is the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from stratlint import speed
@@ -20,7 +22,7 @@ from stratlint.drift.lockfile import LOCK_FILENAME, Lock, read_lock
 from stratlint.drift.review import Review
 from stratlint.fileio import finish_writes
 from stratlint.load.loader import SerialLoader, StrategySources
-from stratlint.load.strategy import read_strategy
+from stratlint.load.strategy import read_strategy, relative_path
 from stratlint.rules import STAGE_OF, CheckContext
 
 
@@ -61,7 +63,18 @@ def lint_sources(strategy: StrategySources, settings: Settings, lock: Lock) -> R
 
 
 def run(analyzer: Analyzer, strategy: StrategySources, settings: Settings, lock: Lock) -> Result:
-    return result_of(analyzer.analyze(strategy, context_for(settings, lock)), settings, strategy.repo_root, lock)
+    result = result_of(analyzer.analyze(strategy, context_for(settings, lock)), settings, strategy.repo_root, lock)
+    return replace(result, excerpts=excerpts(strategy, result.diagnostics))
+
+
+def excerpts(strategy: StrategySources, diagnostics: Sequence[Diagnostic]) -> dict[str, tuple[str, ...]]:
+    """The lines of each file a finding points into, for reporters that show them (a code frame)."""
+    wanted = {diagnostic.path for diagnostic in diagnostics if diagnostic.span.positioned}
+    return {
+        source.path: tuple(source.raw.decode("utf-8", "replace").removeprefix("\ufeff").splitlines())
+        for source in strategy.sources
+        if source.path in wanted and source.raw is not None
+    }
 
 
 def result_of(analysis: Analysis, settings: Settings, repo_root: Path, lock: Lock) -> Result:
@@ -69,10 +82,14 @@ def result_of(analysis: Analysis, settings: Settings, repo_root: Path, lock: Loc
     diagnostics, baselined = list(analysis.findings), list[Diagnostic]()
     if settings.baseline is not None:
         diagnostics, baselined = settings.baseline.split(diagnostics)
+    scope = relative_path(settings.scope.resolve(), repo_root) if settings.scope is not None else None
     traces = [trace for found in analysis.traces.values() for trace in found]
     standing = Standing(diagnostics, analysis.waived, baselined)
+    if scope is not None:
+        diagnostics = [d for d in diagnostics if d.path == scope or d.path.startswith(scope + "/")]
     summary = Summary(
         files=len(analysis.files),
+        scope=scope,
         counts=count_severities(diagnostics),
         alignment=score(traces, standing, STAGE_OF, incomplete=analysis.incomplete),
         waived=len(analysis.waived),

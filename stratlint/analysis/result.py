@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,11 +24,14 @@ class Summary:
     baselined: int = 0
     """Findings left out because the baseline records them."""
     notes: tuple[str, ...] = ()
-    """Things the user should know that are not findings, e.g. that there is no review lock yet."""
+    """Things the user should know that are not findings, e.g. that a file could not be read."""
+    scope: str | None = None
+    """The folder whose findings alone are reported, when the run named one inside the root."""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "files": self.files,
+            "scope": self.scope,
             "counts": dict(self.counts),
             "waived": self.waived,
             "baselined": self.baselined,
@@ -58,6 +61,8 @@ class Report:
     """Every file of the run, relative to the repository root."""
     rules: tuple[RuleInfo, ...] = field(default_factory=rule_infos)
     """Every rule's metadata, from the registry."""
+    excerpts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The lines of the files findings point into, by path, for a code frame."""
 
     @property
     def failed(self) -> bool:
@@ -81,5 +86,12 @@ class Result(Report):
     def report(self) -> Report:
         """The report alone, for a reporter."""
         return Report(
-            self.diagnostics, self.summary, self.repo_root, self.fail_on, self.base_summary, self.files, self.rules
+            self.diagnostics,
+            self.summary,
+            self.repo_root,
+            self.fail_on,
+            self.base_summary,
+            self.files,
+            self.rules,
+            self.excerpts,
         )

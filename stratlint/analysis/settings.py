@@ -34,6 +34,11 @@ class Settings:
     """Reuse what earlier runs loaded and concluded about unchanged files (stratlint.speed)."""
     jobs: int | None = None
     """Worker processes for loading; None chooses by the number of files and cores."""
+    code_frame: bool = True
+    """The text report shows the offending line under each finding."""
+    scope: Path | None = None
+    """A folder inside the root: the whole strategy is checked (references cross folders),
+    and only the findings inside this folder are reported."""
 
     def effective_today(self) -> datetime.date:
         return self.today or datetime.date.today()

@@ -11,6 +11,7 @@ what only ``impact`` or ``gate`` use.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import importlib
 import os
 import sys
@@ -58,6 +59,15 @@ class _Cli(click.Group):
             importlib.import_module(f"stratlint.cli.{module}")
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            close = difflib.get_close_matches(args[0], list(COMMANDS), n=1, cutoff=_CLOSE)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise click.UsageError(f"there is no command '{args[0]}'{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a failure that stops the run is one line on stderr and status 2."""
         try:
@@ -97,7 +107,7 @@ class _Cli(click.Group):
                 error.show()  # a bare 'stratlint' prints the help
                 return int(error.exit_code)
             command = error.ctx.command_path if error.ctx is not None else "stratlint"
-            click.echo(f"stratlint: {error.format_message()} (see '{command} --help')", err=True)
+            click.echo(f"stratlint: {_usage_message(error)} (see '{command} --help')", err=True)
             return EXIT_ERROR
         except click.ClickException as error:
             error.show()
@@ -106,6 +116,20 @@ class _Cli(click.Group):
             click.echo("Aborted!", err=True)
             return 1
         return outcome if isinstance(outcome, int) else EXIT_CLEAN
+
+
+_CLOSE = 0.75
+"""How alike a mistyped name and a real one must be to suggest it: a far guess misleads."""
+
+
+def _usage_message(error: click.UsageError) -> str:
+    """The usage error in stratlint's words: a mistyped option gets the options it is close
+    to, and no guess when none is close."""
+    if isinstance(error, click.NoSuchOption):
+        close = difflib.get_close_matches(error.option_name, sorted(error.possibilities or ()), n=2, cutoff=_CLOSE)
+        hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else ""
+        return f"there is no option '{error.option_name}'{hint}"
+    return error.format_message()
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})

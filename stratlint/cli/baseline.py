@@ -13,6 +13,7 @@ from stratlint.analysis.check import lint
 from stratlint.cli import EXIT_CLEAN, cli
 from stratlint.cli.options import config_options, debug_option
 from stratlint.config import CommandLineOptions, resolve_config
+from stratlint.load.strategy import relative_path
 from stratlint.report.text import plural
 
 
@@ -46,9 +47,9 @@ def run_baseline(request: BaselineRequest) -> int:
         save_baseline(target, result.diagnostics)
     except BaselineError as error:
         raise StratlintError(str(error)) from None
-    count = len(result.diagnostics)
+    count, shown = len(result.diagnostics), relative_path(target.resolve(), result.repo_root)
     click.echo(
-        f"Recorded {plural(count, 'finding')} in {target}. "
-        f"'stratlint check --baseline {target}' now reports only new findings."
+        f"Recorded {plural(count, 'finding')} in {shown}. "
+        f"'stratlint check --baseline {shown}' now reports only new findings."
     )
     return EXIT_CLEAN

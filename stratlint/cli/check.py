@@ -96,11 +96,12 @@ def run_check(request: CheckRequest) -> int:
     settings = resolve_settings(root, request.options)
     report = check_changes(settings, diff_base=request.diff_base, changed_files=changed).report()
     color = sys.stdout.isatty() if request.color is None else request.color
+    terminal = ReportOptions(color, code_frame=settings.code_frame)
     if request.output is None:
-        click.echo(REPORTERS[request.output_format](report, ReportOptions(color)), nl=False, color=color)
+        click.echo(REPORTERS[request.output_format](report, terminal), nl=False, color=color)
         return report.exit_code
-    written = REPORTERS[request.output_format](report, ReportOptions())
-    click.echo(REPORTERS["text"](report, ReportOptions(color)), nl=False, color=color)
+    written = REPORTERS[request.output_format](report, ReportOptions(code_frame=settings.code_frame))
+    click.echo(REPORTERS["text"](report, terminal), nl=False, color=color)
     problem = write_output(request.output, written)
     if problem is not None:
         click.echo(f"stratlint: cannot write {request.output}: {problem}", err=True)

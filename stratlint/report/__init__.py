@@ -14,12 +14,14 @@ from stratlint.report import text as text_report
 @dataclass(frozen=True, slots=True)
 class ReportOptions:
     color: bool = False
+    code_frame: bool = True
+    """The text format shows the offending line under each finding (configuration: code-frame)."""
 
 
 Reporter = Callable[[Report, ReportOptions], str]
 
 REPORTERS: dict[str, Reporter] = {
-    "text": lambda result, options: text_report.render(result, color=options.color),
+    "text": lambda result, options: text_report.render(result, color=options.color, frames=options.code_frame),
     "json": lambda result, options: json_report.render(result),
     "sarif": lambda result, options: sarif.render(result),
     "github": lambda result, options: github.render(result),

@@ -64,6 +64,15 @@ def _wrapped(label: str, text: str, indent: str) -> list[str]:
     ) or [head.rstrip()]
 
 
+def _fits(change: FieldChange) -> bool:
+    """Whether the one-line 'before → after' shows both texts whole."""
+    return all(len(_text(value)) <= SHORT for value in (change.before, change.after))
+
+
+SHORT = 60
+"""The longest text the one-line form shows whole (FieldChange.describe's width)."""
+
+
 def change_lines(changes: list[FieldChange], indent: str) -> list[str]:
     """Each changed field: its whole text before and after, wrapped, and a word-level diff."""
     if not changes:
@@ -109,6 +118,11 @@ def render_review_text(found: list[Suspect], *, missing_lock: bool) -> str:
                 if suspect.dependent is not current:
                     current = suspect.dependent
                     lines.append(f"    {current.label}  {current.artifact.path}:{suspect.edge.span.line}")
-                lines.append(f"      {suspect.target.label} ({suspect.edge.field}) changed since review:")
-                lines += change_lines(list(suspect.changes), indent="        ")
+                changes = list(suspect.changes)
+                head = f"      {suspect.target.label} ({suspect.edge.field})"
+                if changes and all(_fits(change) for change in changes):
+                    lines.append(f"{head}: {describe_changes(changes)}")
+                else:
+                    lines.append(f"{head} changed since review:")
+                    lines += change_lines(changes, indent="        ")
     return "\n".join(lines) + "\n"

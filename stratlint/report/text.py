@@ -28,6 +28,30 @@ def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
     return f"{where} {code} {severity} {message}"
 
 
+def code_frame(diagnostic: Diagnostic, lines: tuple[str, ...], *, color: bool = False) -> list[str]:
+    """The line a finding points at, the line before it, and a caret under the columns, as
+    ruff and rustc show them; nothing when the line is not in the file."""
+    span = diagnostic.span
+    if not span.positioned or span.line > len(lines):
+        return []
+    first = max(1, span.line - 1)
+    width = len(str(span.line))
+    shown = [(number, _visible(lines[number - 1])) for number in range(first, span.line + 1)]
+    end = span.end_column if span.end_line == span.line and span.end_column > span.column else span.column + 1
+    carets = " " * (span.column - 1) + "^" * max(1, min(end, len(shown[-1][1]) + 1) - span.column)
+    if color:
+        carets = click.style(carets, fg=_COLORS[diagnostic.severity], bold=True)
+    frame = [f"{' ' * width} |"]
+    frame += [f"{number:>{width}} | {text}".rstrip() for number, text in shown]
+    frame.append(f"{' ' * width} | {carets}")
+    return frame
+
+
+def _visible(line: str) -> str:
+    # One character a column, so the caret stands under it: a tab shows as one space.
+    return line.replace("\t", " ").translate(CONTROL_ESCAPES)
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
@@ -52,6 +76,11 @@ def render_headline(result: Report) -> str:
         headline = f"No new findings since the base revision: {plural(summary.files, 'file')} checked."
     else:
         headline = f"All checks passed: {plural(summary.files, 'file')}, no findings."
+    if summary.scope is not None:
+        headline += (
+            f" Only findings in {summary.scope} are shown; the whole strategy was checked, since "
+            "references cross folders."
+        )
     if summary.waived:
         headline += f" {plural(summary.waived, 'finding')} waived."
     if summary.baselined:
@@ -107,8 +136,12 @@ def render_summary(result: Report, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def render(result: Report, *, color: bool = False) -> str:
-    lines = [format_diagnostic(diagnostic, color=color) for diagnostic in result.diagnostics]
+def render(result: Report, *, color: bool = False, frames: bool = True) -> str:
+    lines = []
+    for diagnostic in result.diagnostics:
+        lines.append(format_diagnostic(diagnostic, color=color))
+        if frames:
+            lines += code_frame(diagnostic, result.excerpts.get(diagnostic.path, ()), color=color)
     if lines:
         lines.append("")
     lines.append(render_summary(result, color=color))
