@@ -16,7 +16,7 @@ from pathlib import Path
 from stratlint.model import KINDS
 from stratlint.model.schema import render_schema, schema_filename
 from stratlint.rules import rule_infos
-from stratlint_dev.samples import expected_sample_files
+from stratlint_dev.samples import build_samples, expected_sample_files, fill_markers, readme_blocks
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -37,9 +37,10 @@ def readme_with_table(readme: str) -> str:
 
 def expected_files(project: Path) -> dict[Path, str]:
     files = {project / "schemas" / schema_filename(kind): render_schema(kind) for kind in KINDS}
+    samples = build_samples(project / "strategy")
     readme = project / "README.md"
-    files[readme] = readme_with_table(readme.read_text(encoding="utf-8"))
-    files.update(expected_sample_files(project))
+    files[readme] = fill_markers(readme_with_table(readme.read_text(encoding="utf-8")), readme_blocks(samples))
+    files.update(expected_sample_files(project, samples))
     return files
 
 

@@ -236,3 +236,44 @@ def test_a_suppression_changes_the_score_only_for_what_it_silences(
     assert changed <= {trace.function, "overall"}
     waived = score(traces, Standing(findings, waived=[planted]), STAGE_OF)
     assert [s.aligned for s in waived] == [s.aligned for s in with_finding], "a waiver silences, it does not align"
+
+
+# -- where the user stands ------------------------------------------------------------------
+
+
+def test_a_run_from_a_subfolder_gives_the_findings_of_a_run_from_the_root(repo: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    path = repo / "strategy/marketing/core-messaging.yaml"
+    _edit_entry(path, "msg.core.positioning", "segments: [seg.multi-entity,", "segments: [seg.enterprise-healthcare,")
+    from_root = invoke("check", "--format", "json", "--no-cache", cwd=repo)
+    inside = invoke("check", "--format", "json", "--no-cache", cwd=repo / "strategy" / "marketing")
+    assert from_root.exit_code == inside.exit_code == 1
+    assert json.loads(inside.stdout) == json.loads(from_root.stdout)
+
+
+def test_a_folder_of_the_strategy_checks_the_whole_and_reports_what_is_inside(repo: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    planted = [
+        ("strategy/marketing/core-messaging.yaml", "msg.core.positioning", "segments: [seg.multi-entity,"),
+        ("strategy/sales/new-logo.yaml", None, "segments: [seg.multi-entity"),
+    ]
+    for relative, entry, old in planted:
+        path = repo / relative
+        if entry is None:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(old, old.replace("seg.multi-entity", "seg.unknown-one"), 1), encoding="utf-8")
+        else:
+            _edit_entry(path, entry, old, old.replace("seg.multi-entity", "seg.unknown-one"))
+    whole = json.loads(invoke("check", "strategy", "--format", "json", "--no-cache", cwd=repo).stdout)
+    assert {d["path"].split("/")[1] for d in whole["diagnostics"]} == {"marketing", "sales"}
+    result = invoke("check", "strategy/marketing", "--format", "json", "--no-cache", cwd=repo)
+    document = json.loads(result.stdout)
+    assert document["diagnostics"] == [d for d in whole["diagnostics"] if d["path"].startswith("strategy/marketing/")]
+    assert document["summary"]["scope"] == "strategy/marketing"
+    assert document["summary"]["files"] == whole["summary"]["files"], "the whole strategy is checked"
+    text = invoke("check", "strategy/marketing", "--no-cache", cwd=repo).output
+    assert "Only findings in strategy/marketing are shown" in text
