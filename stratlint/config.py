@@ -44,6 +44,7 @@ from stratlint.analysis.baseline import BaselineError, load_baseline
 from stratlint.analysis.policy import Policy, selector_strength
 from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import Severity
+from stratlint.load.discover import find_repository_root
 from stratlint.load.explain import explain
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.read import DEFAULT_MAX_BYTES
@@ -114,6 +115,9 @@ class CommandLineOptions:
     cache: bool = True
     """False with --no-cache."""
     jobs: int | None = None
+    allow_outside_root: bool = False
+    """True with --allow-outside-root: a root or baseline the configuration names, or a
+    link in the repository, may lead outside the repository."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +249,8 @@ def read_config_file(path: Path, *, explicit: bool = False) -> ConfigFile:
 
 
 def _display(path: Path) -> str:
-    absolute = path.resolve()
+    # Lexically, not resolved: a link stays a link, so where it leads can still be checked.
+    absolute = Path(os.path.abspath(path))
     try:
         relative = os.path.relpath(absolute, Path.cwd())
     except ValueError:
@@ -369,6 +374,10 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
         # checked, and only the findings inside the folder are reported.
         path, scope = enclosing, path
     root = merge.replace("root", path, configured, enclosing or DEFAULT_ROOT, shown=Path.as_posix)
+    boundary = _boundary(config)
+    if not options.allow_outside_root:
+        typed = path is not None and scope is None
+        _stay_inside(root, "root", config if root == configured else None, boundary, typed=typed)
     select = merge.replace("select", _cli_selectors("--select", options.select) or None, model.select, ["ALL"])
     cli_extend = _cli_selectors("--extend-select", options.extend_select)
     extend = merge.combine(
@@ -398,6 +407,8 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     baseline = merge.replace(
         "baseline", options.baseline, _under(base, model.baseline), None, shown=lambda p: p.as_posix() if p else None
     )
+    if baseline is not None and not options.allow_outside_root:
+        _stay_inside(baseline, "baseline", config, boundary, typed=options.baseline is not None)
 
     policy = Policy(
         select=tuple(select),
@@ -531,6 +542,45 @@ def default_root_above(start: Path) -> Path | None:
         if (candidate / ".git").exists():
             return None  # the repository's top: a strategy above it is not this repository's
     return None
+
+
+def _boundary(config: ConfigFile | None) -> Path:
+    """What a repository's own files may lead to: the repository holding the configuration
+    (or the current folder), or, outside any repository, the folder of the configuration."""
+    start = config.path.parent if config is not None else Path.cwd()
+    return (find_repository_root(start) or start).resolve()
+
+
+def _named(boundary: Path) -> str:
+    return "the repository" if (boundary / ".git").exists() else "the folder of the configuration"
+
+
+def _outside(path: Path, boundary: Path, *, typed: bool) -> str | None:
+    """Why ``path`` may not be used, when the repository makes it lead outside ``boundary``:
+    named by the configuration, or reached through a link inside the repository. A path
+    typed on the command line that is outside to begin with is the user's own choice."""
+    lexical = Path(os.path.abspath(path))
+    if typed and not lexical.is_relative_to(boundary):
+        return None
+    resolved = lexical.resolve()
+    if resolved.is_relative_to(boundary):
+        return None
+    where = f"leads through a link to {resolved.as_posix()}, " if lexical.is_relative_to(boundary) else "is "
+    return (
+        f"{where}outside {_named(boundary)} ({boundary.as_posix()}); stratlint reads and writes only inside it. "
+        "Pass --allow-outside-root if that is intended"
+    )
+
+
+def _stay_inside(path: Path, key: str, config: ConfigFile | None, boundary: Path, *, typed: bool) -> None:
+    """Raise the configuration error for a ``key`` (root, baseline) that leads outside."""
+    problem = _outside(path, boundary, typed=typed)
+    if problem is None:
+        return
+    named = getattr(config.model, key) if config is not None and not typed else None
+    if named is not None and config is not None:
+        raise config.error(key, f"{named!r} {problem}.")
+    raise ConfigError(f"the {'strategy root' if key == 'root' else key} {path.as_posix()!r} {problem}.")
 
 
 def _strictly_inside(path: Path, root: Path) -> bool:

@@ -27,6 +27,10 @@ class CheckRequest:
     color: bool | None
 
 
+_MOST_JOBS = 64
+"""More loading processes than this is a typing mistake: each needs its own memory and pipes."""
+
+
 @cli.command()
 @click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -61,7 +65,7 @@ class CheckRequest:
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=_MOST_JOBS),
     default=None,
     help="Processes that load files (default: one per core when there are many files; 1 loads in this process).",
 )

@@ -49,6 +49,7 @@ _FLAGS = (
     "max_file_size",
     "max_proof_age_months",
     "baseline",
+    "allow_outside_root",
 )
 
 
@@ -70,6 +71,7 @@ def config_options(*, baseline: bool = True) -> Callable[[F], F]:
                 max_file_size=given["max_file_size"],
                 max_proof_age_months=given["max_proof_age_months"],
                 baseline=given["baseline"],
+                allow_outside_root=bool(given["allow_outside_root"]),
             )
             return command(*args, options=options, **kwargs)
 
@@ -103,6 +105,12 @@ def config_options(*, baseline: bool = True) -> Callable[[F], F]:
                 metavar="MONTHS",
                 help="A proof point older than this, still cited, is stale evidence "
                 f"[default: {option_default('max-proof-age-months')}].",
+            ),
+            click.option(
+                "--allow-outside-root",
+                is_flag=True,
+                help="Let the configuration, or a link in the repository, lead the strategy root or the "
+                "baseline outside the repository (refused by default: on a pull request they are the proposer's).",
             ),
         ]
         if baseline:
