@@ -54,6 +54,7 @@ def test_file_wide_only_in_the_header_comments() -> None:
         ("disable=SL203 until=2027-03-31 owner=pmm-lead -- launch copy pending", date(2027, 3, 31), "pmm-lead", None),
         ("disable=SL203 owner=pmm-lead", None, "pmm-lead", None),
         ("disable=SL203 until=2027-02-30", None, None, "'2027-02-30' is not a date"),
+        ("disable=SL203 until=2027-03-31 -- nobody agreed it", None, None, "a waiver with until= needs owner=NAME"),
         ("disable=SL203 until=31/03/2027", None, None, "no valid date"),
         ("disable=SL203 by=me", None, None, "'by=me' is not understood"),
         ("disabel=SL203", None, None, "not understood"),

@@ -122,6 +122,11 @@ def _parse_one(lines: Sequence[str], index: int, match: re.Match[str], in_header
             return SuppressionComment(
                 span, comment, problem=f"'{token}' is not understood; after the codes, use until=YYYY-MM-DD owner=NAME"
             )
+    if until is not None and owner is None:
+        # A waiver is an agreed exception: someone must be asked when its date comes.
+        return SuppressionComment(
+            span, comment, problem="a waiver with until= needs owner=NAME, the person who agreed the exception"
+        )
     file_wide = directive.group("directive") == "disable-file"
     if file_wide and not (standalone and in_header):
         return SuppressionComment(

@@ -77,10 +77,15 @@ class MalformedSuppression(SuppressionRule):
             # stratlint: disable=CODE until=YYYY-MM-DD owner=NAME -- reason
             # stratlint: disable-file=CODE[,CODE] -- reason   (in the comments at the top of the file)
 
+        A waiver (a suppression with 'until=') must name its owner: the person who agreed the
+        exception, and who is asked when its date comes.
+
         Bad:
             # stratlint: disable=SL203 until=31/03/2027
+            # stratlint: disable=SL203 until=2027-03-31 -- nobody is named
 
-        Fix: write the date as YYYY-MM-DD, and put 'disable-file' above the first line of content.
+        Fix: write the date as YYYY-MM-DD, name the waiver's owner=NAME, and put 'disable-file'
+        above the first line of content.
         """
 
 
