@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stratlint.drift.lockfile import parse_lock, render_lock
+from stratlint.drift.lockfile import MAX_LINE_PROBLEMS, lock_from_bytes, parse_lock, read_lock, render_lock
 from stratlint.rules.drift import months_before
 
 FP_A, FP_B = "0123456789abcdef", "fedcba9876543210"
@@ -38,6 +39,33 @@ def test_merge_markers_and_garbage_are_problems_at_their_lines() -> None:
     lock = parse_lock(text)
     assert [problem.line for problem in lock.problems] == [2, 3, 4, 5, 6]
     assert "merge conflict" in lock.problems[0].message
+
+
+def test_a_byte_order_mark_is_not_a_problem() -> None:
+    text = render_lock({("msg-a", "value", "diff-y"): FP_A}, {})
+    lock = lock_from_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"), "strategy/stratlint.lock")
+    assert lock.problems == []
+    assert lock.edges == {("msg-a", "value", "diff-y"): FP_A}
+
+
+def test_garbage_is_reported_line_by_line_up_to_a_cap_then_counted() -> None:
+    text = f"edge msg-a value diff-y {FP_A}\n" + "".join(f"garbage {n}\n" for n in range(1000))
+    lock = parse_lock(text)
+    assert len(lock.problems) == MAX_LINE_PROBLEMS + 1
+    assert [problem.line for problem in lock.problems[:MAX_LINE_PROBLEMS]] == list(range(2, MAX_LINE_PROBLEMS + 2))
+    last = lock.problems[-1]
+    assert last.line == MAX_LINE_PROBLEMS + 2
+    assert f"{1000 - MAX_LINE_PROBLEMS:,} more lines of the lock file" in last.message
+    assert lock.edges == {("msg-a", "value", "diff-y"): FP_A}
+
+
+def test_a_lock_too_large_to_read_does_not_point_at_max_file_size(tmp_path: Path) -> None:
+    path = tmp_path / "stratlint.lock"
+    path.write_bytes(b"# header\n" * 300_000)
+    lock = read_lock(str(path), "strategy/stratlint.lock", max_bytes=1024 * 1024)
+    [problem] = lock.problems
+    assert "larger than 1 MB" in problem.message and "stratlint lock" in problem.message
+    assert "max-file-size" not in problem.message
 
 
 @given(st.text())

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stratlint.load.read import read_bounded
+from stratlint.problems import ProblemKind
 
 LOCK_FILENAME = "stratlint.lock"
 
@@ -65,7 +66,8 @@ class Lock:
 def parse_lock(text: str, path: str = LOCK_FILENAME) -> Lock:
     """Parse the lock's text. Never raises: every bad line becomes a problem at its line."""
     lock = Lock(path=path, present=True)
-    for number, raw in enumerate(text.splitlines(), start=1):
+    unreadable, first_unreported = 0, 0
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         line = raw.rstrip("\r")
         if not line.strip() or line.startswith("#"):
             continue
@@ -95,15 +97,34 @@ def parse_lock(text: str, path: str = LOCK_FILENAME) -> Lock:
         elif (match := _NODE.match(line)) and isinstance(snapshot := _json_object(match[3]), dict):
             lock.snapshots[(match[1], match[2])] = snapshot
         else:
-            lock.problems.append(
-                LockProblem(
-                    number,
-                    "This line of the lock file is not a review stamp ('edge <entry> <field> <node> "
-                    "<fingerprint>' or 'node <node> <fingerprint> {...}'). Restore it from version control, "
-                    "or delete it and run 'stratlint lock'.",
+            unreadable += 1
+            if unreadable <= MAX_LINE_PROBLEMS:
+                lock.problems.append(
+                    LockProblem(
+                        number,
+                        "This line of the lock file is not a review stamp ('edge <entry> <field> <node> "
+                        "<fingerprint>' or 'node <node> <fingerprint> {...}'). Restore it from version control, "
+                        "or delete it and run 'stratlint lock'.",
+                    )
                 )
+            elif unreadable == MAX_LINE_PROBLEMS + 1:
+                first_unreported = number
+    if unreadable > MAX_LINE_PROBLEMS:
+        more = unreadable - MAX_LINE_PROBLEMS
+        lock.problems.append(
+            LockProblem(
+                first_unreported,
+                f"{more:,} more line{'s' if more != 1 else ''} of the lock file, from this one on, "
+                f"{'are' if more != 1 else 'is'} not review stamps either; only the first "
+                f"{MAX_LINE_PROBLEMS} are reported one by one. Restore the file from version control, "
+                "or delete it and run 'stratlint lock'.",
             )
+        )
     return lock
+
+
+MAX_LINE_PROBLEMS = 20
+"""Unreadable lines reported one by one; the rest are one finding with their count."""
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -140,7 +161,14 @@ def read_lock(path: str, relpath: str, *, max_bytes: int = 16 * 1024 * 1024) -> 
     raw = read_bounded(path, max_bytes)
     if not isinstance(raw, bytes):
         lock = Lock(path=relpath, present=True)
-        reason = raw.message[:1].lower() + raw.message[1:]
+        if raw.kind is ProblemKind.FILE_TOO_LARGE:
+            # max-file-size is for strategy files; a lock this large is not one stratlint wrote.
+            reason = (
+                f"it is larger than {max_bytes // (1024 * 1024)} MB, far more than any strategy needs, so it is not "
+                "read. Restore it from version control, or delete it and run 'stratlint lock'."
+            )
+        else:
+            reason = raw.message[:1].lower() + raw.message[1:]
         lock.problems.append(LockProblem(1, f"The lock file cannot be used: {reason}"))
         return lock
     return lock_from_bytes(raw, relpath)
