@@ -14,6 +14,7 @@ import contextlib
 import difflib
 import importlib
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -113,6 +114,10 @@ class _Cli(click.Group):
             error.show()
             return error.exit_code
         except click.Abort:
+            if _STOPPED_BY:
+                # Ctrl-C or a SIGTERM: the shell's convention, 128 + the signal's number.
+                click.echo("stratlint: interrupted; nothing was left half-written", err=True)
+                return 128 + _STOPPED_BY[-1]
             click.echo("Aborted!", err=True)
             return 1
         return outcome if isinstance(outcome, int) else EXIT_CLEAN
@@ -139,14 +144,30 @@ def cli() -> None:
     trace to the one value definition, the one narrative and the primary priority."""
 
 
+_STOPPED_BY: list[int] = []
+"""The signal that stopped the run, when one did."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGINT and SIGTERM end the run as Ctrl-C does: the command unwinds (loading workers
+    are stopped, files are only ever replaced whole) and the exit status says which signal."""
+    _STOPPED_BY.append(signum)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """The ``stratlint`` command. It ends the process without Python's teardown: a run holds
     the whole strategy in memory, and freeing it object by object takes longer than the
     system takes to reclaim it (a twentieth of a second at 10,000 files). Output is flushed
     and cache writes are finished first; nothing else waits for the teardown."""
     assert isinstance(cli, _Cli)
-    code = cli.status(None, "stratlint", None)
-    finish_writes()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
+    try:
+        code = cli.status(None, "stratlint", None)
+        finish_writes()
+    except KeyboardInterrupt:  # a signal outside the command itself, e.g. while cache writes finish
+        code = 128 + (_STOPPED_BY[-1] if _STOPPED_BY else signal.SIGINT)
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (stratlint check | head) has nobody left to tell.
         with contextlib.suppress(OSError, ValueError):

@@ -20,6 +20,7 @@ import contextlib
 import marshal
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -185,6 +186,12 @@ def load_contents(
                     for (relpath, raw), entry in zip(items[start : start + _CHUNK], entries, strict=True)
                 ]
                 _tell(tell, number, done[number])
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or failed: a worker may be blocked on a full pipe
+        # that nobody reads any more, so it is stopped, not waited for.
+        for worker in workers:
+            worker.kill()
+        raise
     finally:
         _ITEMS = ()
         for worker in workers:
@@ -272,7 +279,10 @@ def _load(raw: bytes, relpath: str, *, validate: bool = True) -> LoadedArtifact:
 
 def _work(sender: Any) -> None:
     """A worker: load chunks until none is left, send each chunk's packed results, then an
-    empty message."""
+    empty message. Ctrl-C reaches the whole process group: the parent stops the workers,
+    so a worker ignores it rather than print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         chunks = (len(_ITEMS) + _CHUNK - 1) // _CHUNK
         while (number := _claim(chunks)) is not None:
