@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
+
 from conftest import PROJECT
 
 FILES = 3000
