@@ -128,6 +128,9 @@ def load_bytes(
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         artifact.problems.append(_unknown_kind(kind, parsed.source_map))
+        # A misspelt kind (say 'narative') loads nothing: the ids it declares are kept, so
+        # what cites them is held back rather than reported as dangling, one finding in all.
+        artifact.declared_ids = _declared_ids(value)
         return artifact
     artifact.kind = str(kind)
     artifact.data = value

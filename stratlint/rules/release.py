@@ -176,8 +176,9 @@ class ReleaseMetricWithoutPriority(FileRule):
             for index, metric_id, node in release_parts(view.lookup, release, "metrics"):
                 if node is None or not isinstance(node.entry, Metric):
                     continue
-                serves = [edge for edge in node.refs if edge.field == "serves" and edge.resolves]
-                if not serves:
+                serves = [edge for edge in node.refs if edge.field == "serves"]
+                # A priority in a file that could not be read may be the one it serves.
+                if not any(edge.resolves or not view.unresolved(edge) for edge in serves):
                     yield _at_part(
                         self,
                         release,

@@ -45,8 +45,9 @@ class DuplicateId(StrategyRule):
 class _MissingSingleton(StrategyRule):
     """There must be one file of ``kind``; report at the strategy root when there is none.
 
-    A file of the kind that fails to load does not count as missing: its own errors say
-    what to fix."""
+    A file of the kind that fails to load does not count as missing, nor does one whose
+    kind cannot be read (a misspelt 'kind:' may be this one): their own errors say what to
+    fix."""
 
     kind: ClassVar[str]
     message: ClassVar[str]
@@ -54,7 +55,7 @@ class _MissingSingleton(StrategyRule):
     stage = Stage.AMBIGUITY
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
-        if graph.loaded and not graph.has_kind(self.kind):
+        if graph.loaded and not graph.has_kind(self.kind) and graph.complete(self.kind):
             yield self.at_strategy(graph.root_path, self.message, subject=self.kind)
 
 
@@ -170,8 +171,8 @@ class MissingPrimaryPriority(StrategyRule):
         if not graph.loaded or graph.primary_priorities():
             return
         files = graph.artifacts_of_kind("priorities")
-        if not files and graph.has_kind("priorities"):
-            return  # the priorities file failed to load; its own errors say what to fix
+        if not files and not graph.complete("priorities"):
+            return  # a priorities file failed to load, or its kind is unreadable; its own errors say what to fix
         if not files:
             yield self.at_strategy(
                 graph.root_path,
