@@ -22,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stratlint.load.source_map import SourceMap, escape_token
+from stratlint.load.yaml_advice import ParserError, advise
 from stratlint.problems import LoadProblem, ProblemKind
 
 try:  # pragma: no cover - depends on how PyYAML was built
@@ -746,6 +747,26 @@ def _syntax_problem(error: yaml.MarkedYAMLError, data: bytes = b"") -> LoadProbl
         )
     problem = error.problem or "unexpected content"
     context = f" {error.context}" if error.context else ""
+    marks = error.context_mark
+    advice = advise(
+        data.decode("utf-8", "replace").splitlines(),
+        ParserError(
+            problem,
+            line,
+            column,
+            error.context,
+            marks.line + 1 if marks is not None else None,
+            marks.column + 1 if marks is not None else None,
+        ),
+    )
+    if advice is not None:
+        # The plain words first; the parser's own after them, for whoever knows YAML.
+        return LoadProblem(
+            ProblemKind.INVALID_YAML,
+            f"{advice.message} (The YAML parser says:{context} {problem}, at line {line}.)",
+            advice.line,
+            advice.column,
+        )
     return LoadProblem(
         ProblemKind.INVALID_YAML,
         f"This file is not valid YAML:{context} {problem}. Check the indentation and quoting on this line.",

@@ -51,7 +51,12 @@ class _MissingCompanion(FileRule):
                     continue
                 if any(shared_narrative(view.lookup, item, other) for other in companions):
                     continue
-                if _depends_on_unread(view, [item, *companions]):
+                unloaded = view.lookup.unloaded_ids()
+                unread_companion = any(
+                    edge.field == self.companion_field and edge.target is None and edge.target_id in unloaded
+                    for edge in release.refs
+                )
+                if unread_companion or _depends_on_unread(view, [item, *companions]):
                     continue  # the stories lie in a file that could not be read: its own error says so
                 told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(item))) or "none"
                 yield _at_part(
