@@ -23,21 +23,16 @@ from yaml.nodes import Node
 
 from stratlint.load.source_map import RawSpan, SourceMap, escape_token
 from stratlint.load.yaml import (
-    _MAP,
-    _MAYBE_NOT_STR,
-    _PLAIN,
-    _QUOTED,
-    _SEQ,
     MAX_DEPTH,
     MAX_PATH_CHARS,
+    Composer,
     ParsedYaml,
-    _Composer,
-    _has_glued_hash,
+    has_glued_hash,
     needs_prescan,
-    resolve_plain,
     text_lines,
     underindented_line,
 )
+from stratlint.load.yaml12 import MAP, MAYBE_NOT_STR, PLAIN, QUOTED, SEQ, resolve_plain
 
 
 class _Decline(Exception):
@@ -87,14 +82,14 @@ def _build(node: Node, depth: int, pointer_length: int, walk: _Walk, indent: int
     if depth > MAX_DEPTH:
         raise _DECLINE
     tag = node.tag
-    if tag is _PLAIN:
+    if tag is PLAIN:
         text = node.value
-        if text and text[0] not in _MAYBE_NOT_STR:
+        if text and text[0] not in MAYBE_NOT_STR:
             return text
         if text == "-":
             raise _DECLINE  # a lone '-' in a flow collection: the full path reports it
         return resolve_plain(text)
-    if tag is _QUOTED:
+    if tag is QUOTED:
         value = node.value
         if node.start_mark.line != node.end_mark.line:
             style = getattr(node, "style", None)
@@ -113,16 +108,16 @@ def _build(node: Node, depth: int, pointer_length: int, walk: _Walk, indent: int
         raise _DECLINE
     depth += 1
     inner = None if flow else node.start_mark.column
-    if tag is _MAP:
+    if tag is MAP:
         result: dict[str, Any] = {}
         pairs = node.value
         for key_node, value_node in pairs:
             key_tag = key_node.tag
-            if key_tag is _PLAIN:
+            if key_tag is PLAIN:
                 text = key_node.value
                 if text not in _TEXT_KEYS and not _plain_key_is_text(text):
                     raise _DECLINE
-            elif key_tag is _QUOTED:
+            elif key_tag is QUOTED:
                 text = key_node.value
             else:
                 raise _DECLINE
@@ -130,7 +125,7 @@ def _build(node: Node, depth: int, pointer_length: int, walk: _Walk, indent: int
         if len(result) != len(pairs):
             raise _DECLINE  # a duplicate key
         return result
-    if tag is _SEQ:
+    if tag is SEQ:
         return [
             _build(item, depth, pointer_length + 1 + len(str(index)), walk, inner)
             for index, item in enumerate(node.value)
@@ -142,12 +137,12 @@ def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
     """The document's data with a deferred source map, or None when the file needs the
     full path (see the module docstring). ``text``, when given, is ``data`` decoded, for
     the source map to keep instead of the bytes. Never raises."""
-    if b"%YAML" in data or b"*" in data or _has_glued_hash(data):
+    if b"%YAML" in data or b"*" in data or has_glued_hash(data):
         return None
     if needs_prescan(data):
         return None
     try:
-        root = _Composer(data).get_single_node()
+        root = Composer(data).get_single_node()
         if root is None:
             return None
         value = _build(root, 0, 0, _Walk(data), None)
@@ -168,11 +163,11 @@ def positions(data: bytes) -> tuple[dict[str, RawSpan], dict[str, RawSpan]] | No
         start, end = node.start_mark, node.end_mark
         values[pointer] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         tag = node.tag
-        if tag is _PLAIN or tag is _QUOTED:
+        if tag is PLAIN or tag is QUOTED:
             return
-        if tag is _MAP:
+        if tag is MAP:
             for key_node, value_node in node.value:
-                if key_node.tag is not _PLAIN and key_node.tag is not _QUOTED:
+                if key_node.tag is not PLAIN and key_node.tag is not QUOTED:
                     raise _DECLINE
                 child = f"{pointer}/{escape_token(key_node.value)}"
                 if child in keys:
@@ -180,14 +175,14 @@ def positions(data: bytes) -> tuple[dict[str, RawSpan], dict[str, RawSpan]] | No
                 ks, ke = key_node.start_mark, key_node.end_mark
                 keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
                 walk(value_node, child)
-        elif tag is _SEQ:
+        elif tag is SEQ:
             for index, item in enumerate(node.value):
                 walk(item, f"{pointer}/{index}")
         else:
             raise _DECLINE
 
     try:
-        root = _Composer(data).get_single_node()
+        root = Composer(data).get_single_node()
         if root is None:
             return None
         walk(root, "")

@@ -21,7 +21,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from stratlint.diagnostics import CONTROL_ESCAPES
 from stratlint.load.source_map import SourceMap, escape_token
+from stratlint.load.yaml12 import CORE, CORE_SCALARS, MAP, PLAIN, QUOTED, SEQ, resolve_plain
 from stratlint.load.yaml_advice import ParserError, advise
 from stratlint.problems import LoadProblem, ProblemKind
 
@@ -67,22 +69,6 @@ aliases would otherwise be copied into every finding about it."""
 # recursive composer, so its depth is measured on the (iterative) event stream first.
 _DEPTH_SCAN_THRESHOLD = 4_000
 
-_PLAIN = "?plain"
-_QUOTED = "?quoted"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_CORE = "tag:yaml.org,2002:"
-_CORE_SCALARS = {"str", "int", "float", "bool", "null"}
-
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_INT_OCT = re.compile(r"0o[0-7]+\Z")
-_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-_MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
 _DIRECTIVE = re.compile(rb"%YAML[ \t]+([^\s#]+)")
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*(?:[ \t]+#.*|[ \t]*)\Z")
 _TOKENS_WITH_TEXT = (yaml.ScalarToken, yaml.TagToken, yaml.AnchorToken, yaml.AliasToken, yaml.DirectiveToken)
@@ -97,7 +83,7 @@ class ParsedYaml:
     problems: list[LoadProblem] = field(default_factory=list)
 
 
-class _Composer(_Parser):
+class Composer(_Parser):
     """libyaml's composer, told to resolve nothing: we resolve scalars the YAML 1.2 way."""
 
     # libyaml's composer calls these two hooks for every node, and they need do nothing.
@@ -107,8 +93,8 @@ class _Composer(_Parser):
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
-            return _PLAIN if implicit[0] else _QUOTED
-        return _SEQ if kind is SequenceNode else _MAP
+            return PLAIN if implicit[0] else QUOTED
+        return SEQ if kind is SequenceNode else MAP
 
 
 class _TooDeep(Exception):
@@ -125,29 +111,6 @@ class _KeysTooLong(Exception):
         self.node = node
 
 
-def resolve_plain(text: str) -> Any:
-    """Resolve a plain scalar by the YAML 1.2 core schema."""
-    if text and text[0] not in _MAYBE_NOT_STR:
-        return text
-    if text in _NULLS:
-        return None
-    if text in _BOOLS:
-        return _BOOLS[text]
-    if _INT.match(text):
-        return int(text, 10)
-    if _INT_OCT.match(text):
-        return int(text[2:], 8)
-    if _INT_HEX.match(text):
-        return int(text[2:], 16)
-    if _FLOAT.match(text):
-        return float(text)
-    if _INF.match(text):
-        return float("-inf") if text[0] == "-" else float("inf")
-    if _NAN.match(text):
-        return float("nan")
-    return text
-
-
 def shown(value: object, limit: int = 80) -> str:
     """``value`` as text for a message: control characters and line breaks escaped (a
     finding is one line, and never drives the reader's terminal), cut to ``limit``
@@ -156,13 +119,6 @@ def shown(value: object, limit: int = 80) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text.translate(CONTROL_ESCAPES)
-
-
-CONTROL_ESCAPES = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
-}
-"""str.translate table: control characters and line separators to visible escapes."""
 
 
 def _problem_at(kind: ProblemKind, message: str, node: Node) -> LoadProblem:
@@ -277,7 +233,7 @@ class _Builder:
         if depth > MAX_DEPTH and not isinstance(node, ScalarNode):  # only collections nest
             raise _TooDeep(node)
         tag = node.tag
-        if tag is _PLAIN:
+        if tag is PLAIN:
             value: Any = resolve_plain(node.value)
             if node.value == "-":
                 # libyaml reads a lone '-' inside [...] as text; YAML 1.2 does not allow it.
@@ -289,13 +245,13 @@ class _Builder:
                         node,
                     )
                 )
-        elif tag is _QUOTED:
+        elif tag is QUOTED:
             value = node.value
             if start.line != end.line and self.block_indent is not None:
                 self._check_continuation(node, self.block_indent)
-        elif tag is _MAP and isinstance(node, MappingNode):
+        elif tag is MAP and isinstance(node, MappingNode):
             value = self._mapping(node, pointer, depth)
-        elif tag is _SEQ and isinstance(node, SequenceNode):
+        elif tag is SEQ and isinstance(node, SequenceNode):
             value = self._sequence(node, pointer, depth)
         else:
             value = self._tagged(node, pointer, depth)
@@ -342,7 +298,7 @@ class _Builder:
                 )
                 continue
             text = key_node.value
-            if key_node.tag is _PLAIN and text == "<<":
+            if key_node.tag is PLAIN and text == "<<":
                 self.problems.append(
                     _problem_at(
                         ProblemKind.MERGE_KEY,
@@ -353,7 +309,7 @@ class _Builder:
                 continue
             # Two keys collide when they read as the same value (1 and 0x1; 1 and true once
             # loaded into most programs) or are the same text ('1' quoted and 1 plain).
-            identity = resolve_plain(text) if key_node.tag is _PLAIN else text
+            identity = resolve_plain(text) if key_node.tag is PLAIN else text
             first = seen_keys.get(identity)
             if first is None and identity is not text:
                 first = seen_keys.get(text)  # an earlier quoted key with the same text
@@ -452,10 +408,10 @@ class _Builder:
 
     def _tagged(self, node: Node, pointer: str, depth: int) -> Any:
         tag = node.tag
-        short = tag[len(_CORE) :] if tag.startswith(_CORE) else None
+        short = tag[len(CORE) :] if tag.startswith(CORE) else None
         if (short == "map" and isinstance(node, MappingNode)) or (short == "seq" and isinstance(node, SequenceNode)):
             return self._collection(node, pointer, depth)
-        if isinstance(node, ScalarNode) and (short in _CORE_SCALARS or tag == "!"):
+        if isinstance(node, ScalarNode) and (short in CORE_SCALARS or tag == "!"):
             if short in (None, "str"):
                 return node.value
             value = resolve_plain(node.value)
@@ -570,7 +526,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
             if found is not None:
                 problems.append(found)
                 return result
-        root = _Composer(data).get_single_node()
+        root = Composer(data).get_single_node()
     except yaml.MarkedYAMLError as error:
         problems.append(_syntax_problem(error, data))
         return result
@@ -594,7 +550,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     builder = _Builder(source_map, problems, data)
     kept = len(problems)  # problems found before building; a rejected file reports only why
     try:
-        if _has_glued_hash(data):
+        if has_glued_hash(data):
             problems.extend(_glued_comments(data))
         result.data = builder.build(root, "", 0)
         return result
@@ -642,7 +598,7 @@ def _position_at(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, column
 
 
-def _has_glued_hash(data: bytes) -> bool:
+def has_glued_hash(data: bytes) -> bool:
     """Whether a '#' follows a character other than a space or line break. (A loop over
     ``find`` is many times faster than a regular expression that starts with a class.)"""
     index = data.find(b"#", 1)
