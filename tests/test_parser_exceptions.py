@@ -72,7 +72,7 @@ def test_parser_exception_becomes_a_diagnostic(
     # own) is set aside so the failure is injected where the full parser meets it.
     monkeypatch.setattr(artifact_module, "parse_simple", lambda *args: None)
     if stage == "compose":
-        monkeypatch.setattr(yaml_module.Composer, "get_single_node", _raiser(error))
+        monkeypatch.setattr(yaml_module.CoreComposer, "get_single_node", _raiser(error))
     elif stage == "depth-scan":
         monkeypatch.setattr(yaml_module, "_DEPTH_SCAN_THRESHOLD", 0)
         monkeypatch.setattr(yaml_module, "_prescan", _raiser(error))
@@ -95,21 +95,21 @@ def test_failure_of_the_second_look_loses_nothing(monkeypatch: pytest.MonkeyPatc
 def test_a_parser_failure_in_one_file_does_not_stop_the_run(
     strategy_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = yaml_module.Composer.get_single_node
+    real = yaml_module.CoreComposer.get_single_node
 
     def fragile(self: Any) -> Any:
         if b"roadmap-fragile" in self.__dict__.get("_data", b""):
             raise AssertionError("the parser tripped")
         return real(self)
 
-    real_init = yaml_module.Composer.__init__
+    real_init = yaml_module.CoreComposer.__init__
 
     def remember(self: Any, data: bytes) -> None:
         self._data = data
         real_init(self, data)
 
-    monkeypatch.setattr(yaml_module.Composer, "__init__", remember)
-    monkeypatch.setattr(yaml_module.Composer, "get_single_node", fragile)
+    monkeypatch.setattr(yaml_module.CoreComposer, "__init__", remember)
+    monkeypatch.setattr(yaml_module.CoreComposer, "get_single_node", fragile)
     (strategy_copy / "fragile.yaml").write_bytes(VALID.replace(b"roadmap-x", b"roadmap-fragile"))
     exit_code, document = check_json(strategy_copy)
     assert [(d["code"], d["path"].rsplit("/", 1)[-1], d["line"]) for d in document["diagnostics"]] == [

@@ -25,7 +25,7 @@ from stratlint.load.source_map import RawSpan, SourceMap, escape_token
 from stratlint.load.yaml import (
     MAX_DEPTH,
     MAX_PATH_CHARS,
-    Composer,
+    CoreComposer,
     ParsedYaml,
     has_glued_hash,
     needs_prescan,
@@ -142,7 +142,7 @@ def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
     if needs_prescan(data):
         return None
     try:
-        root = Composer(data).get_single_node()
+        root = CoreComposer(data).get_single_node()
         if root is None:
             return None
         value = _build(root, 0, 0, _Walk(data), None)
@@ -182,7 +182,7 @@ def positions(data: bytes) -> tuple[dict[str, RawSpan], dict[str, RawSpan]] | No
             raise _DECLINE
 
     try:
-        root = Composer(data).get_single_node()
+        root = CoreComposer(data).get_single_node()
         if root is None:
             return None
         walk(root, "")

@@ -83,7 +83,7 @@ class ParsedYaml:
     problems: list[LoadProblem] = field(default_factory=list)
 
 
-class Composer(_Parser):
+class CoreComposer(_Parser):
     """libyaml's composer, told to resolve nothing: we resolve scalars the YAML 1.2 way."""
 
     # libyaml's composer calls these two hooks for every node, and they need do nothing.
@@ -526,7 +526,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
             if found is not None:
                 problems.append(found)
                 return result
-        root = Composer(data).get_single_node()
+        root = CoreComposer(data).get_single_node()
     except yaml.MarkedYAMLError as error:
         problems.append(_syntax_problem(error, data))
         return result
