@@ -47,7 +47,7 @@ from stratlint.diagnostics import Severity
 from stratlint.load.discover import find_repository_root
 from stratlint.load.explain import explain
 from stratlint.load.extra_schema import ExtraSchema
-from stratlint.load.read import DEFAULT_MAX_BYTES
+from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded, unread_reason
 from stratlint.model import KINDS
 from stratlint.rules import BY_CODE, RULES, lookup
 from stratlint.rules.options import RuleOptions
@@ -216,13 +216,15 @@ def _has_table(pyproject: Path) -> bool:
 
 
 def _read_toml(path: Path, display: str) -> dict[str, Any]:
+    raw = read_bounded(str(path), DEFAULT_MAX_BYTES)  # never a FIFO or a device, never without end
+    if not isinstance(raw, bytes):
+        raise ConfigError(f"{display}: the configuration file cannot be read: {unread_reason(raw, DEFAULT_MAX_BYTES)}")
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{display}: the configuration file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{display}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{display}: the configuration file cannot be read: {error.strerror or error}") from None
 
 
 def read_config_file(path: Path, *, explicit: bool = False) -> ConfigFile:
@@ -628,19 +630,20 @@ def _extra_schemas(config: ConfigFile) -> dict[str, ExtraSchema]:
             guess = difflib.get_close_matches(kind, list(KINDS), n=1)
             hint = f"did you mean '{guess[0]}'? " if guess else ""
             raise config.error(key, f"{kind!r} is not a kind; {hint}the kinds are {', '.join(KINDS)}")
-        path = config.path.parent / location
+        # On a pull request the schema is the contributor's: it is read only inside the
+        # repository, within bounds, and never from a FIFO or a device.
+        from stratlint.load.schema_refs import UnusableSchemaFile, locate, read_json
+
+        if Path(location).is_absolute():
+            raise config.error(key, f"the schema file {location!r} should be a path relative to this file")
+        boundary = _boundary(config)
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise config.error(key, f"the schema file {location!r} does not exist") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise config.error(key, f"the schema file {location!r} cannot be read: {error}") from None
-        except json.JSONDecodeError as error:
-            raise config.error(
-                key, f"the schema file {location!r} is not valid JSON (line {error.lineno}: {error.msg})"
-            ) from None
+            path = locate(config.path.parent / location, boundary)
+            document = read_json(path)
+        except UnusableSchemaFile as reason:
+            raise config.error(key, f"the schema file {location!r} {reason}") from None
         try:
-            schemas[kind] = ExtraSchema.build(kind, location, document)
+            schemas[kind] = ExtraSchema.build(kind, location, document, path=path, boundary=boundary)
         except ValueError as error:
             raise config.error(key, f"the schema file {location!r} is {error}") from None
     return schemas

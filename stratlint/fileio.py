@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import stat
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -14,13 +18,19 @@ def atomic_write(path: Path, content: str | bytes, *, sync: bool = True, mode: i
     """Write ``content`` to ``path`` atomically: a temporary file in the same folder, flushed
     and synced, then ``os.replace``. Readers see the old file or the new one, never a mix;
     a crash mid-write leaves the old file intact. An existing file's permissions are kept,
-    unless ``mode`` sets them. Without ``sync``, the data is not forced to disk first: for
+    unless ``mode`` sets them; a new file gets what the umask allows (``new_file_mode``), as
+    ``open`` would give it. Without ``sync``, the data is not forced to disk first: for
     files that are only rebuilt when a crash loses them (the cache).
+
+    Only a regular file or a new path is replaced: a link (/dev/stdout is one), a folder, a
+    device, a FIFO or a socket raises OSError and is left as it is (``write_file`` writes
+    into a device or FIFO instead).
 
     The temporary file is hidden and named after the target and the writing process
     (``.<name>.<pid>.<random>.tmp``). A process killed mid-write cannot remove it; the next
     write to the same target removes those whose process is gone."""
     data = content.encode("utf-8") if isinstance(content, str) else content
+    kept = _replaceable_mode(path)
     folder = path.parent if str(path.parent) else Path(".")
     _remove_orphans(folder, path.name)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
@@ -30,16 +40,145 @@ def atomic_write(path: Path, content: str | bytes, *, sync: bool = True, mode: i
             handle.flush()
             if sync:
                 os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.chmod(temporary, mode if mode is not None else kept if kept is not None else new_file_mode())
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _replaceable_mode(path: Path) -> int | None:
+    """The permissions of the regular file at ``path`` (None: no file there); OSError when
+    something else is there, which is never replaced."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(info.st_mode):
+        return info.st_mode & 0o7777
+    if stat.S_ISLNK(info.st_mode):
+        raise OSError(errno.ELOOP, "it is a link, so it is not replaced", str(path))
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder; name a file", str(path))
+    raise OSError(
+        errno.EINVAL, "it is not a regular file (a device, a FIFO or a socket), so it is not replaced", str(path)
+    )
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def new_file_mode() -> int:
+    """The permissions ``open`` gives a new file: 0o666 less the process's umask. Read from
+    /proc where there is one; elsewhere set and restored at once (under a lock), since the
+    umask can only be read by setting it."""
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii", errors="replace") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        umask = os.umask(0o077)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
+# -- writing a report where the user asked for it ------------------------------------------
+
+
+class RefusedPath(Exception):
+    """A path stratlint will not write to; the message says why, in plain words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a report goes, once vetted (``output_target``)."""
+
+    path: Path
+    stream: bool
+    """Written into (a device, a FIFO, a /dev/stdout alias) rather than replaced."""
+
+
+_STREAM_ALIAS = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/(self|thread-self|\d+)/fd/\d+")
+"""Paths that name an open stream (/dev/stdout, /dev/fd/3, /proc/self/fd/1): whatever they
+lead to, even a regular file (a shell's redirection), they are written into, never replaced."""
+
+
+def output_target(path: Path, *, protected: Path, boundary: Path) -> Target:
+    """Vet ``path`` for a report: never inside ``protected`` (the strategy root, which the
+    run reads), never through a link inside ``boundary`` (the repository, whose files in CI
+    are a pull request's) that leads outside it; a device or FIFO is written into, a regular
+    file or a new path is replaced atomically, anything else is refused. Raise RefusedPath."""
+    lexical = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(path))
+    for folder in {Path(os.path.abspath(protected)), Path(os.path.realpath(protected))}:
+        if _inside(lexical, folder) or _inside(real, folder):
+            raise RefusedPath(
+                f"it is inside the strategy folder {protected}, which stratlint reads; write the report outside it"
+            )
+    inside = {Path(os.path.abspath(boundary)), Path(os.path.realpath(boundary))}
+    if any(_inside(lexical, folder) for folder in inside) and not any(_inside(real, folder) for folder in inside):
+        raise RefusedPath(
+            f"it leads through a link to {real}, outside the repository {boundary}; "
+            "name the file itself, or a path that is not a link"
+        )
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return Target(real, stream=False)
+    except OSError as error:
+        raise RefusedPath(error.strerror or str(error)) from None
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        return Target(path, stream=True)
+    if stat.S_ISREG(info.st_mode):
+        alias = _STREAM_ALIAS.fullmatch(lexical.as_posix()) is not None
+        return Target(path, stream=True) if alias else Target(real, stream=False)
+    if stat.S_ISDIR(info.st_mode):
+        raise RefusedPath("it is a folder; name a file")
+    raise RefusedPath("it is not a regular file, a character device or a FIFO")
+
+
+def write_file(path: Path, content: str | bytes) -> None:
+    """Write a file the user named (a baseline): into it when it is a device or a FIFO, or a
+    /dev/stdout alias; otherwise atomically (``atomic_write``, which refuses links)."""
+    try:
+        kind = stat.S_IFMT(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        kind = 0
+    stream = (
+        kind in (stat.S_IFCHR, stat.S_IFIFO)
+        or _STREAM_ALIAS.fullmatch(Path(os.path.abspath(path)).as_posix()) is not None
+    )
+    write_target(Target(path, stream=stream), content)
+
+
+def write_target(target: Target, content: str | bytes) -> None:
+    """Write a report to a vetted target: into the stream, or atomically (``atomic_write``)."""
+    if target.stream:
+        write_into(target.path, content)
+    else:
+        atomic_write(target.path, content)
+
+
+def write_into(path: Path, content: str | bytes) -> None:
+    """Write ``content`` into what is open at ``path`` (a terminal, /dev/null, a FIFO, the
+    file /dev/stdout leads to), appended, without creating, truncating or replacing it. A
+    FIFO waits for its reader, as a shell's redirection does."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def _remove_orphans(folder: Path, name: str) -> None:

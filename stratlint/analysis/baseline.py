@@ -15,6 +15,7 @@ new. Several findings can share a fingerprint; the count says how many are accep
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,10 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from stratlint.diagnostics import Diagnostic, mark_known
-from stratlint.fileio import atomic_write
+from stratlint.fileio import write_file
+from stratlint.load.read import read_bounded, unread_reason
 
 FORMAT = 1
 DEFAULT_FILENAME = ".stratlint-baseline.json"
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest baseline read: a quarter of a million findings, far more than any repository
+records. Beyond it, or anything but a regular file (a FIFO, a device), is refused."""
 
 
 class BaselineError(Exception):
@@ -78,22 +83,24 @@ def render_baseline(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def save_baseline(path: Path, diagnostics: Iterable[Diagnostic]) -> None:
-    """Write the baseline file atomically; raise BaselineError with a readable reason."""
+    """Write the baseline file atomically (into it, when it is a device or a FIFO); raise
+    BaselineError with a readable reason."""
     try:
-        atomic_write(path, render_baseline(diagnostics))
+        write_file(path, render_baseline(diagnostics))
     except OSError as error:
         raise BaselineError(f"{path}: the baseline file cannot be written: {error.strerror or error}") from None
 
 
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline file; raise BaselineError with a readable reason."""
+    if not os.path.lexists(path):
+        raise BaselineError(f"{path}: no such baseline file. Create it with 'stratlint baseline --output {path}'.")
+    raw = read_bounded(str(path), MAX_BYTES)
+    if not isinstance(raw, bytes):
+        raise BaselineError(f"{path}: the baseline file cannot be read: {unread_reason(raw, MAX_BYTES)}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(
-            f"{path}: no such baseline file. Create it with 'stratlint baseline --output {path}'."
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise BaselineError(f"{path}: the baseline file cannot be read: {error}") from None
     try:
         document: Any = json.loads(text)

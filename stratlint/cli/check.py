@@ -8,11 +8,14 @@ from pathlib import Path
 
 import click
 
+from stratlint import StratlintError
+from stratlint.analysis.settings import Settings
 from stratlint.cli import EXIT_ERROR, cli
-from stratlint.cli.options import config_options, debug_option
+from stratlint.cli.options import config_options, debug_option, use_color
 from stratlint.config import CommandLineOptions, resolve_settings
-from stratlint.fileio import atomic_write
+from stratlint.fileio import RefusedPath, Target, output_target, write_target
 from stratlint.load.discover import YAML_SUFFIXES
+from stratlint.load.strategy import repository_root
 from stratlint.report import REPORTERS, ReportOptions
 from stratlint.vcs.compare import check_changes
 
@@ -31,6 +34,15 @@ _MOST_JOBS = 64
 """More loading processes than this is a typing mistake: each needs its own memory and pipes."""
 
 
+def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """--output as typed: '-' is standard output (None, as without the option); '' is a mistake."""
+    if value is None or value == "-":
+        return None
+    if not value:
+        raise click.BadParameter("the path is empty; name a file, or '-' for standard output", ctx, param)
+    return Path(value)
+
+
 @cli.command()
 @click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -44,10 +56,12 @@ _MOST_JOBS = 64
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
+    callback=_output_path,
     default=None,
-    help="Write the report in --format to FILE (replaced atomically, never half-written) and print the "
-    "text report to the terminal, e.g. --format sarif --output stratlint.sarif.",
+    help="Write the report in --format to FILE (replaced atomically, never half-written; a device or FIFO "
+    "is written into; never inside the strategy folder) and print the text report to the terminal, "
+    "e.g. --format sarif --output stratlint.sarif. '-' is standard output.",
 )
 @click.option(
     "--diff",
@@ -98,27 +112,36 @@ def check(
 def run_check(request: CheckRequest) -> int:
     root, changed = split_paths(request.paths)
     settings = resolve_settings(root, request.options)
+    target = None if request.output is None else vet_output(request.output, settings)
     report = check_changes(settings, diff_base=request.diff_base, changed_files=changed).report()
-    color = sys.stdout.isatty() if request.color is None else request.color
+    color = use_color(request.color, sys.stdout)
     terminal = ReportOptions(color, code_frame=settings.code_frame)
-    if request.output is None:
+    if target is None:
         click.echo(REPORTERS[request.output_format](report, terminal), nl=False, color=color)
         return report.exit_code
     written = REPORTERS[request.output_format](report, ReportOptions(code_frame=settings.code_frame))
     click.echo(REPORTERS["text"](report, terminal), nl=False, color=color)
-    problem = write_output(request.output, written)
+    problem = write_output(target, written, shown=request.output or target.path)
     if problem is not None:
         click.echo(f"stratlint: cannot write {request.output}: {problem}", err=True)
         return EXIT_ERROR
     return report.exit_code
 
 
-def write_output(path: Path, text: str) -> str | None:
-    """Write a report file atomically; why it could not be written, or None."""
+def vet_output(path: Path, settings: Settings) -> Target:
+    """Where --output writes, before the run; StratlintError when it may not be written."""
     try:
-        atomic_write(path, text)
+        return output_target(path, protected=settings.root, boundary=repository_root(settings.root, settings.repo_root))
+    except RefusedPath as error:
+        raise StratlintError(f"cannot write {path}: {error}") from None
+
+
+def write_output(target: Target, text: str, *, shown: Path) -> str | None:
+    """Write a report (``shown`` as typed); why it could not be written, or None."""
+    try:
+        write_target(target, text)
     except OSError as error:
-        folder = path.parent
+        folder = shown.parent
         if isinstance(error, FileNotFoundError) and not folder.is_dir():
             return f"the folder {folder} does not exist; create it first"
         return error.strerror or str(error)

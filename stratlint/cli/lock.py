@@ -17,6 +17,7 @@ from stratlint.config import resolve_settings
 from stratlint.drift.lockfile import LOCK_FILENAME, Lock, render_lock
 from stratlint.drift.review import LockUpdate, Review, update_lock
 from stratlint.fileio import atomic_write
+from stratlint.load.read import read_bounded
 from stratlint.report import lock as lock_report
 from stratlint.report.review import render_review_text, review_document
 from stratlint.vcs import git
@@ -43,14 +44,21 @@ def _lint_for_lock(path: Path | None) -> tuple[Settings, Result, Lock]:
     return settings, result, lock
 
 
+_LOCK_MAX_BYTES = 16 * 1024 * 1024
+"""As much of the current lock as is read to compare it (as stratlint.drift.lockfile reads it)."""
+
+
 def _write(settings: Settings, lock: Lock, update: LockUpdate) -> bool:
-    """Write the new lock when it differs. Returns whether it was written."""
-    text = render_lock(update.edges, update.snapshots)
+    """Write the new lock when it differs. Returns whether it was written; StratlintError,
+    naming the file, when it cannot be (a read-only folder, a full disk)."""
+    data = render_lock(update.edges, update.snapshots).encode("utf-8")
     target = settings.root / LOCK_FILENAME
-    current = target.read_text(encoding="utf-8") if lock.present else None
-    if current == text:
+    if lock.present and read_bounded(str(target), _LOCK_MAX_BYTES) == data:
         return False
-    atomic_write(target, text)
+    try:
+        atomic_write(target, data)
+    except OSError as error:
+        raise StratlintError(f"cannot write {target}: {error.strerror or error}") from None
     return True
 
 
@@ -73,7 +81,8 @@ def lock(path: Path | None, stage: bool) -> int:
 
 def run_lock(request: LockRequest) -> int:
     settings, result, found = _lint_for_lock(request.path)
-    update = update_lock(result.graph, found)
+    hidden = git.hidden_paths(result.repo_root, result.graph.root_path)
+    update = update_lock(result.graph, found, hidden=hidden)
     written = _write(settings, found, update)
     if written and request.stage:
         try:
@@ -113,7 +122,8 @@ def run_review(request: LockRequest) -> int:
     unknown = sorted(node_id for node_id in set(request.accept) if node_id not in result.graph.nodes)
     if unknown:
         raise StratlintError(f"no entry with id {', '.join(repr(i) for i in unknown)}; nothing accepted.")
-    update = update_lock(result.graph, found, request.accept, accept_all=request.accept_all)
+    hidden = git.hidden_paths(result.repo_root, result.graph.root_path)
+    update = update_lock(result.graph, found, request.accept, accept_all=request.accept_all, hidden=hidden)
     _write(settings, found, update)
     ids = set(request.accept)
     accepted = sorted(

@@ -4,9 +4,10 @@ gathered into one CommandLineOptions value that stratlint.config resolves."""
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -127,3 +128,21 @@ def config_options(*, baseline: bool = True) -> Callable[[F], F]:
         return decorated  # type: ignore[no-any-return]
 
     return decorate
+
+
+def use_color(flag: bool | None, stream: TextIO) -> bool:
+    """Whether to colour output to ``stream``: ``--color``/``--no-color`` when given; then
+    NO_COLOR set to anything turns it off (no-color.org), FORCE_COLOR turns it on, and
+    TERM=dumb turns it off; otherwise colour goes to a terminal only."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,8 +1,9 @@
 """Reading a file's bytes safely: at most a bound, only a regular file, never blocking.
 
 Every file stratlint reads from a repository goes through ``read_bounded``: strategy
-files, the review lock, and what the configuration names. A FIFO, a device or a file that
-grows while it is read cannot hang a run or fill its memory.
+files, the review lock, the configuration file, the baseline, and what the configuration
+names. A FIFO, a device or a file that grows while it is read cannot hang a run or fill
+its memory.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ def read_bounded(path: str, max_bytes: int) -> bytes | LoadProblem:
     if len(data) > max_bytes:
         return too_large(max_bytes)
     return data
+
+
+def unread_reason(problem: LoadProblem, max_bytes: int) -> str:
+    """Why ``read_bounded`` read nothing, to follow "cannot be read: " in a message about a
+    file that is not strategy (a configuration, a baseline, which max-file-size is not for)."""
+    if problem.subject == "size":
+        return f"it is larger than {max_bytes:,} bytes, so it is not read"
+    if problem.subject == "not a regular file":
+        return "it is not a regular file (a FIFO, a device or a folder), so it is not read"
+    return problem.message.removeprefix("The file cannot be read: ").rstrip(".")
 
 
 def _unreadable(message: str, subject: str) -> LoadProblem:

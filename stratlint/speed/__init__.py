@@ -30,13 +30,14 @@ def analyzer(settings: Settings, repo_root: Path, parts: tuple[object, ...], *, 
     snapshot's key)."""
     loader: Loader = ForkedLoader(settings.jobs, settings.extra_schemas)
     key = settings_key(settings)
-    if settings.cache:
-        cache = LoadCache.open(cache_folder(repo_root), settings.root, key)
+    folder = cache_folder(repo_root) if settings.cache else None  # None: no cache (see cache_folder)
+    if folder is not None:
+        cache = LoadCache.open(folder, settings.root, key)
         if cache is not None:
             loader = CachedLoader(cache, ForkedLoader(settings.jobs, settings.extra_schemas))
     engine = Engine(loader, settings.policy)
-    if incremental and settings.cache:
-        store = SnapshotStore.open(cache_folder(repo_root), settings.root, analysis_key(key, parts))
+    if incremental and folder is not None:
+        store = SnapshotStore.open(folder, settings.root, analysis_key(key, parts))
         if store is not None:
             return IncrementalAnalyzer(engine, store, SerialLoader(settings.extra_schemas))
     return engine

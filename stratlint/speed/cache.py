@@ -7,11 +7,16 @@ text (when it is not simply the bytes decoded), and the source map when one was 
 A cached file costs a read, a hash and a validation of plain data; only changed files
 are parsed again.
 
-Where: ``$XDG_CACHE_HOME/stratlint`` when that is set; otherwise ``.stratlint_cache/`` at
-the root of the git repository that holds the strategy (with a ``.gitignore`` inside, so
-git never shows it); and when the strategy is in no git repository, the user's cache
-folder (``~/.cache/stratlint``), so nothing is ever written into the strategy folder.
-One file per strategy root holds every entry: one read and one write per run.
+Where: ``$XDG_CACHE_HOME/stratlint`` when that is set to an absolute path (a relative one
+is ignored, as the XDG specification says); otherwise ``.stratlint_cache/`` at the root of
+the git repository that holds the strategy (with a ``.gitignore`` inside, so git never
+shows it); and when the strategy is in no git repository, the user's cache folder
+(``~/.cache/stratlint``), so nothing is ever written into the strategy folder. One file per
+strategy root holds every entry: one read and one write per run.
+
+A repository's files are not stratlint's: a ``.stratlint_cache`` that is a link (committed,
+say, to lead elsewhere) means no cache for the run, and no file in a cache folder is read
+or written through a link.
 
 It never changes results. The key covers the stratlint version, the loader's own source,
 the Python and pydantic versions, and every setting that changes what loading produces
@@ -26,10 +31,12 @@ runs at once each see a whole file, and the last to finish wins.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import marshal
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
@@ -154,16 +161,55 @@ def unpack(entry: Entry, relpath: str, raw: bytes, *, validated: bool = True) ->
 # -- the cache file ---------------------------------------------------------------------
 
 
-def cache_folder(repo_root: Path) -> Path:
-    """Where the cache lives for a strategy in ``repo_root`` (see the module docstring)."""
-    if not os.environ.get("XDG_CACHE_HOME") and (repo_root / ".git").exists():
-        return repo_root / CACHE_FOLDER
+def cache_folder(repo_root: Path) -> Path | None:
+    """Where the cache lives for a strategy in ``repo_root`` (see the module docstring);
+    None when the repository's cache folder is a link or not a folder: the run goes without."""
+    if _xdg_cache_home() is None and (repo_root / ".git").exists():
+        folder = repo_root / CACHE_FOLDER
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return None
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        return folder
     return _user_cache()
 
 
-def _user_cache() -> Path:
+def _xdg_cache_home() -> str | None:
+    """$XDG_CACHE_HOME when it is an absolute path; the XDG specification says to ignore a
+    relative one (it would put the cache, and its key, in whatever folder a run starts in)."""
     xdg = os.environ.get("XDG_CACHE_HOME")
+    return xdg if xdg and os.path.isabs(xdg) else None
+
+
+def _user_cache() -> Path:
+    xdg = _xdg_cache_home()
     return Path(xdg) / "stratlint" if xdg else Path.home() / ".cache" / "stratlint"
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``, never through a link, a FIFO or a device
+    (OSError then)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        chunks = []
+        while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def cache_secret() -> bytes | None:
@@ -171,7 +217,7 @@ def cache_secret() -> bytes | None:
     someone else wrote (committed to a repository, say) does not verify and is ignored."""
     path = _user_cache() / "secret"
     try:
-        secret = path.read_bytes()
+        secret = _read_regular(path)
         if len(secret) == _DIGEST:
             return secret
     except OSError:
@@ -179,7 +225,7 @@ def cache_secret() -> bytes | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, os.urandom(_DIGEST), sync=False, mode=0o600)
-        return path.read_bytes()
+        return _read_regular(path)
     except OSError:
         return None
 
@@ -284,7 +330,7 @@ def read_signed(path: Path, secret: bytes) -> memoryview | None:
     """The payload of a cache file this user's stratlint wrote; None when the file is
     missing, truncated, garbled or signed by anyone else."""
     try:
-        blob = path.read_bytes()
+        blob = _read_regular(path)
     except OSError:
         return None
     head = len(_MAGIC)
@@ -297,9 +343,12 @@ def read_signed(path: Path, secret: bytes) -> memoryview | None:
 
 
 def write_signed(path: Path, secret: bytes, payload: bytes) -> None:
-    """Write a signed cache file atomically. Failures are ignored: the cache is only rebuilt."""
+    """Write a signed cache file atomically. Failures are ignored: the cache is only rebuilt.
+    Nothing is written when the folder or the file is a link."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if _is_link(path.parent) or _is_link(path):
+            return
         _mark_folder(path.parent)
         # Not synced: a cache lost in a crash is only rebuilt.
         atomic_write(path, b"".join((_MAGIC, _sign(secret, payload), payload)), sync=False, mode=0o644)
@@ -317,7 +366,7 @@ def _mark_folder(folder: Path) -> None:
         ),
     ):
         path = folder / name
-        if not path.exists():
+        if not os.path.lexists(path):
             with contextlib.suppress(OSError):
                 atomic_write(path, content, sync=False, mode=0o644)
 
