@@ -8,7 +8,7 @@ files, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,6 +134,10 @@ class LockUpdate:
     unreadable: int
     """Files that could not be read: stamps are never pruned while any is unreadable, since
     the references they hold are unknown."""
+    hidden: int = 0
+    """Strategy files git holds that this checkout leaves out (a sparse checkout). While
+    any is hidden, a stamp is pruned only when this run saw both of its entries and the
+    reference between them is gone: an entry it did not see may be in a hidden file."""
 
 
 def _accepted(edge: ReferenceEdge, accepted_ids: set[str]) -> bool:
@@ -141,10 +145,15 @@ def _accepted(edge: ReferenceEdge, accepted_ids: set[str]) -> bool:
     return edge.source.id in accepted_ids or any(node.id in accepted_ids for node in edge.source.ancestors())
 
 
-def update_lock(graph: Graph, lock: Lock, accept: Iterable[str] = (), *, accept_all: bool = False) -> LockUpdate:
+def update_lock(
+    graph: Graph, lock: Lock, accept: Iterable[str] = (), *, accept_all: bool = False, hidden: Collection[str] = ()
+) -> LockUpdate:
     """Stamp every reference that has no stamp; re-stamp suspect references only for the
     accepted dependents (or all of them, with ``accept_all``); prune stamps of references
-    that no longer exist, unless some file could not be read."""
+    that no longer exist, unless some file could not be read.
+
+    ``hidden`` names the strategy files left out of the checkout (sparse): a stamp is never
+    pruned because an entry it joins was not seen, only when the reference was seen gone."""
     review = Review(lock)
     old_edges = dict(lock.edges)
     old_snapshots = dict(lock.snapshots)
@@ -180,8 +189,9 @@ def update_lock(graph: Graph, lock: Lock, accept: Iterable[str] = (), *, accept_
     for key, locked in old_edges.items():
         if key in edges:
             continue
-        if unreadable:
+        dependent, _, target = key
+        if unreadable or (hidden and (dependent not in graph.nodes or target not in graph.nodes)):
             keep(key, locked)
         else:
             pruned += 1
-    return LockUpdate(edges, snapshots, added, accepted, pruned, kept_suspect, unreadable)
+    return LockUpdate(edges, snapshots, added, accepted, pruned, kept_suspect, unreadable, len(hidden))

@@ -8,6 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from stratlint import gitrun
+
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -105,7 +107,7 @@ def discover(root: Path, repo_root: Path) -> tuple[list[tuple[str, str]], list[S
             elif is_yaml:
                 skipped.append(SkippedPath(_rel(path, repo_text), "it is not a regular file"))
     found = [(path, _rel(path, repo_text)) for path in files]
-    found = _drop_git_ignored(found, repo_root)
+    found = _drop_git_ignored(found, repo_root, str(root))
     # The order of sorted Path objects: part by part, so 'a/b' comes before 'a-c'.
     found.sort(key=lambda item: item[0].split(os.sep))
     return found, skipped
@@ -131,23 +133,61 @@ def _rel(path: str, repo_root: str) -> str:
     return os.path.relpath(path, repo_root).replace(os.sep, "/")
 
 
-def _drop_git_ignored(files: list[tuple[str, str]], repo_root: Path) -> list[tuple[str, str]]:
+_OUTSIDE_ROOT_PATHS = 64
+"""Files found through links, outside the root, named one by one to git; past that many,
+the whole repository is listed instead."""
+
+
+def _drop_git_ignored(files: list[tuple[str, str]], repo_root: Path, root: str) -> list[tuple[str, str]]:
+    """``files`` less those git ignores. One ``git ls-files`` lists what git tracks or would
+    add (tracked files, and untracked files no ignore rule matches); a file it does not list
+    is ignored. That costs one walk of the index and the folders, whatever the number of
+    files. Without git, outside a repository, or when git fails, nothing is ignored; nor is
+    a file outside ``repo_root``, which git cannot judge."""
     if not files or not (repo_root / ".git").exists():
         return files
-    paths = "\0".join(relpath for _, relpath in files) + "\0"
+    inside = [rel for _, rel in files if not rel.startswith("../")]
+    if not inside:
+        return files
+    pathspecs = _pathspecs(_rel(root, str(repo_root)), inside)
     try:
-        completed = subprocess.run(
-            ["git", "-C", str(repo_root), "check-ignore", "-z", "--stdin"],
-            input=paths.encode("utf-8", "surrogateescape"),
-            capture_output=True,
-            timeout=60,
-            check=False,
+        completed = gitrun.run(
+            repo_root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *pathspecs, timeout=60
         )
     except (OSError, subprocess.SubprocessError):
         return files
-    if completed.returncode not in (0, 1):
+    if completed.returncode != 0:
         return files
-    ignored = {name for name in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
-    if not ignored:
+    listed = set(completed.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    listed.discard("")
+    unlisted = [rel for rel in inside if rel not in listed]
+    if not unlisted:
         return files
+    folded = {name.casefold() for name in listed}
+    ignored = {rel for rel in unlisted if not _listed_otherwise(rel, listed, folded)}
     return [item for item in files if item[1] not in ignored]
+
+
+def _pathspecs(root_rel: str, inside: list[str]) -> list[str]:
+    """What to list: the root, and each file found through a link outside it, by name; the
+    whole repository (no pathspec) when the root is its top or there are too many names."""
+    if root_rel == ".":
+        return []
+    under_root = not root_rel.startswith("../")
+    named = sorted({rel for rel in inside if not (under_root and rel.startswith(root_rel + "/"))})
+    if len(named) > _OUTSIDE_ROOT_PATHS:
+        return []
+    return [root_rel, *named] if under_root else named
+
+
+def _listed_otherwise(relpath: str, listed: set[str], folded: set[str]) -> bool:
+    """A file git did not list by its name that is not ignored all the same: inside a
+    submodule or a nested repository (git lists the folder: 'sub', or 'sub/' when it is
+    untracked), or named in another case than git's on a file system that ignores case
+    (``folded`` holds the listed names case-folded)."""
+    parts = relpath.split("/")
+    for end in range(len(parts) - 1, 0, -1):
+        folder = "/".join(parts[:end])
+        if folder in listed or folder + "/" in listed:
+            return True
+    return relpath.casefold() in folded

@@ -7,20 +7,25 @@ working tree uses. Nothing is checked out and nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import stat
 import subprocess
+import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from stratlint import gitrun
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.discover import YAML_SUFFIXES
 from stratlint.load.loader import Source
 from stratlint.load.read import DEFAULT_MAX_BYTES, too_large
 from stratlint.problems import LoadProblem, ProblemKind
 
-_TIMEOUT = 120
+_TIMEOUT = gitrun.TIMEOUT
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
 
 
@@ -30,27 +35,13 @@ class GitError(Exception):
 
 def _git(repo_root: Path, *args: str, input_data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(
-            ["git", "-C", str(repo_root), "--literal-pathspecs", *args],
-            input=input_data,
-            capture_output=True,
-            timeout=_TIMEOUT,
-            check=False,
-            env=_environment(),
-        )
+        return gitrun.run(repo_root, *args, input_data=input_data, timeout=_TIMEOUT)
     except FileNotFoundError:
         raise GitError(
             "git is not installed (or not on PATH); comparing with a revision reads it through git."
         ) from None
     except (OSError, subprocess.SubprocessError) as error:
         raise GitError(f"git could not be run: {error}") from None
-
-
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for a password
-    env["GIT_OPTIONAL_LOCKS"] = "0"  # a reader must not take the index lock
-    return env
 
 
 def read_blob(repo_root: Path, commit: str, path: str) -> bytes | None:
@@ -61,10 +52,42 @@ def read_blob(repo_root: Path, commit: str, path: str) -> bytes | None:
 
 def stage(repo_root: Path, path: str) -> None:
     """Add ``path`` (relative to the repository root) to git's index, as the lock hook does
-    with the lock it wrote, so the commit it runs for carries the new stamps."""
-    completed = _git(repo_root, "add", "--", path)
+    with the lock it wrote, so the commit it runs for carries the new stamps.
+
+    Not ``git add``: that runs whatever clean filter the repository's attributes and
+    configuration name for the path. The file's bytes are stored as they are (stratlint
+    wrote them) and the index entry is set to them."""
+    stored = _git(repo_root, "hash-object", "-w", "--no-filters", "--", path)
+    if stored.returncode != 0:
+        raise GitError(f"cannot stage {path}: {_first_line(stored.stderr)}")
+    blob = stored.stdout.decode().strip()
+    try:
+        executable = bool(os.stat(repo_root / path).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
+    except OSError as error:
+        raise GitError(f"cannot stage {path}: {error.strerror or error}") from None
+    mode = "100755" if executable else "100644"
+    completed = _git(repo_root, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}")
     if completed.returncode != 0:
         raise GitError(f"cannot stage {path}: {_first_line(completed.stderr)}")
+
+
+def hidden_paths(repo_root: Path, root_path: str) -> list[str]:
+    """The strategy files under ``root_path`` (relative to the repository root) that git's
+    index holds but this checkout leaves out of the working tree (skip-worktree entries: a
+    sparse checkout). Empty without git or outside a repository."""
+    try:
+        completed = _git(repo_root, "ls-files", "-z", "-t", "--", root_path or ".")
+    except GitError:
+        return []
+    if completed.returncode != 0:
+        return []
+    hidden = []
+    for record in completed.stdout.split(b"\0"):
+        tag, _, raw_path = record.partition(b" ")
+        path = raw_path.decode("utf-8", errors="surrogateescape")
+        if tag == b"S" and _is_strategy_file(path, root_path):
+            hidden.append(path)
+    return hidden
 
 
 def has_revision(repo_root: Path, revision: str) -> bool:
@@ -91,26 +114,71 @@ def resolve_revision(repo_root: Path, revision: str) -> str:
     return found.stdout.decode().strip()
 
 
-def _fetch_hint(repo_root: Path, revision: str) -> str:
+def _fetch_hint(repo_root: Path, revision: str, *, depth: int = 1, suffix: str = "") -> str:
+    """How to get ``revision`` (``suffix``, when given, is the ``~N`` that followed it and
+    ``depth`` the history it needs): always a command git accepts, or advice to check the name."""
     remotes = _git(repo_root, "remote").stdout.decode(errors="replace").split()
+    fetch_from = "origin" if "origin" in remotes else (remotes[0] if remotes else "")
+    ancestry = _ANCESTRY.fullmatch(revision)
+    if ancestry and not suffix:
+        return _history_hint(repo_root, ancestry["base"] or "HEAD", _generations(ancestry["steps"]), fetch_from)
     remote, _, branch = revision.partition("/")
-    if remote in remotes and branch:
+    if remote in remotes and branch and _is_branch_name(repo_root, branch):
         tracking = f"refs/remotes/{remote}/{branch}"
         # A clone made with --depth or --single-branch maps only its own branch; there a
         # plain `git fetch origin main` leaves origin/main unset, so name the target ref.
         refspec = branch if _fetch_maps(repo_root, remote, branch, tracking) else f"{branch}:{tracking}"
-        return f"in CI fetch it first: git fetch --depth=1 {remote} {refspec}"
-    fetch_from = "origin" if "origin" in remotes else (remotes[0] if remotes else "")
+        return f"in CI fetch it first: git fetch --depth={depth} {remote} {refspec}"
     if not fetch_from:
         return "check the name (git branch -a lists the branches there are)."
     if _SHA.fullmatch(revision):
         if len(revision) in (40, 64):
-            return f"in CI fetch it first: git fetch --depth=1 {fetch_from} {revision}"
-        return f"if it is a commit, fetch it by its full id: git fetch --depth=1 {fetch_from} <full commit id>"
+            return f"in CI fetch it first: git fetch --depth={depth} {fetch_from} {revision}"
+        return f"if it is a commit, fetch it by its full id: git fetch --depth={depth} {fetch_from} <full commit id>"
+    if not _is_branch_name(repo_root, revision):
+        return "check the name (git branch -a lists the branches there are)."
     return (
-        f"check the name, or fetch the branch first, e.g. git fetch --depth=1 {fetch_from} "
-        f"{revision}:refs/remotes/{fetch_from}/{revision}, then pass --diff {fetch_from}/{revision}."
+        f"check the name, or fetch the branch first, e.g. git fetch --depth={depth} {fetch_from} "
+        f"{revision}:refs/remotes/{fetch_from}/{revision}, then pass --diff {fetch_from}/{revision}{suffix}."
     )
+
+
+_ANCESTRY = re.compile(r"(?P<base>[^~^]*)(?P<steps>(?:[~^][0-9]*)+)")
+"""A revision counted back from another: HEAD~1, main^, origin/main~2^2."""
+
+
+def _generations(steps: str) -> int:
+    """How many commits back ``~N`` and ``^N`` steps go: what a shallow clone must fetch."""
+    count = 0
+    for kind, number in re.findall(r"([~^])([0-9]*)", steps):
+        if kind == "~":
+            count += int(number) if number else 1
+        elif number != "0":
+            count += 1
+    return max(count, 1)
+
+
+def _history_hint(repo_root: Path, base: str, generations: int, fetch_from: str) -> str:
+    """For ``<base>~N`` that is not there: the history before ``base`` is missing (a shallow
+    clone) or shorter than N, or ``base`` itself is missing."""
+    if not has_revision(repo_root, base):
+        steps = f"~{generations}"
+        return _fetch_hint(repo_root, base, depth=generations + 1, suffix=steps)
+    shallow = _git(repo_root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    if not shallow:
+        return f"the history of '{base}' here has fewer commits than that; check the name."
+    if not fetch_from:
+        return "this clone is shallow (made with --depth) and has no remote to fetch the rest of its history from."
+    return (
+        f"this clone is shallow (made with --depth) and lacks the commits before '{base}' "
+        f"(git fetch --unshallow {fetch_from} would fetch all of them); "
+        f"fetch it first: git fetch --deepen={generations} {fetch_from}"
+    )
+
+
+def _is_branch_name(repo_root: Path, name: str) -> bool:
+    """Whether git accepts ``name`` as a branch name (so a refspec made of it is valid)."""
+    return _git(repo_root, "check-ref-format", f"refs/heads/{name}").returncode == 0
 
 
 def _fetch_maps(repo_root: Path, remote: str, branch: str, tracking: str) -> bool:
@@ -145,11 +213,19 @@ def tree_blobs(repo_root: Path, commit: str, root_path: str) -> dict[str, str]:
 
 
 def working_blobs(repo_root: Path, paths: Iterable[str]) -> dict[str, str]:
-    """The blob id each working-tree file would have if added now (``git hash-object``)."""
+    """The blob id of each working-tree file's bytes (``git hash-object``). No filter the
+    repository configures is run, so a file git would convert when adding it (line endings,
+    a clean filter) gets another id and is read from the revision instead."""
     present = [path for path in paths if "\n" not in path and (repo_root / path).is_file()]
     if not present:
         return {}
-    completed = _git(repo_root, "hash-object", "--stdin-paths", input_data="".join(p + "\n" for p in present).encode())
+    completed = _git(
+        repo_root,
+        "hash-object",
+        "--no-filters",
+        "--stdin-paths",
+        input_data="".join(p + "\n" for p in present).encode(),
+    )
     if completed.returncode != 0:
         return {}  # only an optimisation is lost: every file is then read from the revision
     return dict(zip(present, completed.stdout.decode().split(), strict=True))
@@ -192,16 +268,11 @@ def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) 
         return []
     loaded: list[Source] = []
     try:
-        process = subprocess.Popen(
-            ["git", "-C", str(repo_root), "cat-file", "--batch", "--follow-symlinks"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_environment(),
-        )
+        process = gitrun.start(repo_root, "cat-file", "--batch", "--follow-symlinks")
     except OSError as error:
         raise GitError(f"git could not be run: {error}") from None
     assert process.stdin is not None and process.stdout is not None
+    watchdog = _Watchdog(process, _TIMEOUT)
     try:
         for path in paths:
             if "\n" in path:
@@ -210,13 +281,48 @@ def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) 
             process.stdin.write(f"{commit}:{path}\n".encode("utf-8", errors="surrogateescape"))
             process.stdin.flush()
             loaded.append(_read_one(process.stdout, path, max_bytes))
+            watchdog.progress()
     except (OSError, ValueError) as error:
         raise GitError(f"cannot read the files of {commit[:12]}: {error}") from None
     finally:
-        process.stdin.close()
+        watchdog.stop()
+        with contextlib.suppress(OSError):
+            process.stdin.close()
         process.stdout.close()
-        process.wait(timeout=_TIMEOUT)
+        try:
+            process.wait(timeout=_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
     return loaded
+
+
+class _Watchdog:
+    """Stops a git process that has answered nothing for ``limit`` seconds, so a read that
+    blocks on it fails instead of waiting for ever. However long the whole batch takes,
+    a git that keeps answering is left alone."""
+
+    def __init__(self, process: subprocess.Popen[bytes], limit: float) -> None:
+        self._process = process
+        self._limit = limit
+        self._last = time.monotonic()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stratlint-git-watchdog", daemon=True)
+        self._thread.start()
+
+    def progress(self) -> None:
+        self._last = time.monotonic()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(min(self._limit, 1.0)):
+            if time.monotonic() - self._last > self._limit:
+                with contextlib.suppress(OSError):
+                    self._process.kill()
+                return
 
 
 def _read_one(out: IO[bytes], path: str, max_bytes: int) -> Source:
