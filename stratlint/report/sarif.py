@@ -1,9 +1,13 @@
 """SARIF 2.1.0, as GitHub code scanning reads it.
 
 Rule metadata comes from the rule registry (``result.rules``), never from a list here.
-Paths are relative to the repository root, resolved through the ``%SRCROOT%`` base id.
-``partialFingerprints`` carries the shared finding fingerprint, which leaves lines out, so
-a finding keeps its identity when unrelated lines move.
+Paths are relative to the repository root, percent-encoded as URI references (a file
+named ``Q1 launch plan.yaml`` is ``Q1%20launch%20plan.yaml``), resolved through the
+``%SRCROOT%`` base id, which names no machine path. ``partialFingerprints`` carries the
+shared finding fingerprint, which leaves lines out, so a finding keeps its identity when
+unrelated lines move; two identical findings get distinct ones. Code scanning itself
+tracks alerts by its own ``primaryLocationLineHash``. At the result cap, errors are kept
+first, then warnings, then infos.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import re
 import textwrap
 from typing import Any
+from urllib.parse import quote
 
 import stratlint
 from stratlint.analysis.result import Report
@@ -23,6 +28,8 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "stratlintFingerprint/v1"
 MAX_RESULTS = 25_000
 """GitHub code scanning accepts at most this many results per run."""
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # How code scanning ranks an alert that has no security severity.
@@ -80,13 +87,13 @@ def _region(span: Span) -> dict[str, int]:
 
 
 def _location(path: str, span: Span) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": SRCROOT}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}}
     if span.positioned:  # a finding about the strategy folder as a whole has no region
         physical["region"] = _region(span)
     return {"physicalLocation": physical}
 
 
-def sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
+def sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int], occurrence: int = 1) -> dict[str, Any]:
     found: dict[str, Any] = {"ruleId": diagnostic.code}
     if diagnostic.code in rule_index:
         found["ruleIndex"] = rule_index[diagnostic.code]
@@ -98,7 +105,9 @@ def sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str
             {"id": number, **_location(item.path, item.span), "message": {"text": item.message}}
             for number, item in enumerate(diagnostic.related, start=1)
         ]
-    found["partialFingerprints"] = {FINGERPRINT_KEY: diagnostic.fingerprint}
+    # Identical findings share a fingerprint; the second and later get their rank in it.
+    mark = diagnostic.fingerprint if occurrence == 1 else f"{diagnostic.fingerprint}:{occurrence}"
+    found["partialFingerprints"] = {FINGERPRINT_KEY: mark}
     return found
 
 
@@ -109,16 +118,23 @@ def document(result: Report) -> dict[str, Any]:
     if stratlint.PROJECT_URL:
         driver["informationUri"] = stratlint.PROJECT_URL
     driver["rules"] = [rule_descriptor(rule) for rule in rules]
-    shown = result.diagnostics[:MAX_RESULTS]
+    shown = list(result.diagnostics)
+    if len(shown) > MAX_RESULTS:
+        # The cap keeps what matters most: errors, then warnings, then infos, each in order.
+        kept = set(sorted(range(len(shown)), key=lambda index: _RANK[shown[index].severity])[:MAX_RESULTS])
+        shown = [diagnostic for index, diagnostic in enumerate(shown) if index in kept]
+    seen: dict[str, int] = {}
+    results = []
+    for diagnostic in shown:
+        seen[diagnostic.fingerprint] = seen.get(diagnostic.fingerprint, 0) + 1
+        results.append(sarif_result(diagnostic, rule_index, seen[diagnostic.fingerprint]))
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "originalUriBaseIds": {
-            SRCROOT: {
-                "uri": result.repo_root.as_uri().rstrip("/") + "/",
-                "description": {"text": "The repository root; every path is relative to it."},
-            }
+            # No absolute uri: the report names no path of the machine that made it.
+            SRCROOT: {"description": {"text": "The repository root; every path is relative to it."}}
         },
-        "results": [sarif_result(diagnostic, rule_index) for diagnostic in shown],
+        "results": results,
         "columnKind": "unicodeCodePoints",
     }
     left_out = len(result.diagnostics) - len(shown)
