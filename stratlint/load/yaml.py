@@ -719,7 +719,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, data: bytes = b"") -> LoadProbl
         # The plain words first; the parser's own after them, for whoever knows YAML.
         return LoadProblem(
             ProblemKind.INVALID_YAML,
-            f"{advice.message} (The YAML parser says:{context} {problem}, at line {line}.)",
+            f"{advice.message} The YAML parser says:{context} {problem} (line {line}).",
             advice.line,
             advice.column,
         )

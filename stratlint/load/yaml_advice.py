@@ -83,7 +83,17 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip(" "))
 
 
+def _without_comment(text: str) -> str:
+    """``text`` without a trailing ``# comment`` (one outside quotes)."""
+    for match in re.finditer(r"\s#", text):
+        before = text[: match.start()]
+        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            return before.rstrip()
+    return text
+
+
 def _shown(text: str) -> str:
+    text = _without_comment(text)
     return f"'{text}'" if text.strip() == text else f"'{text.strip()}' (indented by {_indent(text)} spaces)"
 
 
@@ -205,7 +215,7 @@ def _colon_or_indent(lines: Sequence[str], error: ParserError) -> Advice | None:
     fixed = " " * sibling + text.strip()
     return Advice(
         error.line,
-        1,
+        _indent(text) + 1,
         f"This line is indented by {_indent(text)} spaces, more than the key on line {previous[0]} "
         f"({sibling} spaces), so YAML reads it as more of that line's text. Line it up with the keys beside it: "
         f"{_shown(fixed)}.",
@@ -237,7 +247,7 @@ def _shallower(lines: Sequence[str], error: ParserError) -> Advice | None:
     fixed = " " * sibling + text.strip()
     return Advice(
         error.line,
-        1,
+        indent + 1,
         f"This line is indented by {indent} spaces, less than the keys beside it ({sibling} spaces). Line it up "
         f"with them: {_shown(fixed)}.",
     )
