@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import invoke
+from conftest import invoke, run_stratlint
 from strategy_trees import make_repo
 
 REFUSED = "outside the repository"
@@ -102,3 +102,16 @@ def test_outside_a_repository_the_configuration_folder_is_the_boundary(tmp_path:
     shutil.copytree(strategy, inside)
     (project / "stratlint.toml").write_text('root = "strategy"\n', encoding="utf-8")
     assert invoke("check", cwd=project).exit_code == 0
+
+
+def test_dot_folders_are_not_read_and_verbose_says_so(tmp_path: Path) -> None:
+    repo, strategy = make_repo(tmp_path)
+    drafts = strategy / ".drafts"
+    drafts.mkdir()
+    (drafts / "broken.yaml").write_text("kind: [unclosed\n", encoding="utf-8")
+    quiet = invoke("check", "strategy", "--format", "json", cwd=repo)
+    assert quiet.exit_code == 0, quiet.output
+    assert "not read" not in quiet.output
+    loud = run_stratlint("check", "strategy", "--verbose", "--format", "json", cwd=repo)
+    assert loud.returncode == 0, loud.stderr
+    assert loud.stderr.splitlines() == ["stratlint: not read: strategy/.drafts/ (a folder whose name starts with '.')"]

@@ -13,8 +13,9 @@ from stratlint.analysis.settings import Settings
 from stratlint.cli import EXIT_ERROR, cli
 from stratlint.cli.options import config_options, debug_option, use_color
 from stratlint.config import CommandLineOptions, resolve_settings
+from stratlint.diagnostics import CONTROL_ESCAPES
 from stratlint.fileio import RefusedPath, Target, output_target, write_target
-from stratlint.load.discover import YAML_SUFFIXES
+from stratlint.load.discover import YAML_SUFFIXES, dot_folders
 from stratlint.load.strategy import repository_root
 from stratlint.report import REPORTERS, ReportOptions
 from stratlint.vcs.compare import check_changes
@@ -28,6 +29,7 @@ class CheckRequest:
     diff_base: str | None
     options: CommandLineOptions
     color: bool | None
+    verbose: bool = False
 
 
 _MOST_JOBS = 64
@@ -83,6 +85,7 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
     default=None,
     help="Processes that load files (default: one per core when there are many files; 1 loads in this process).",
 )
+@click.option("--verbose", "-v", is_flag=True, help="Also say, on stderr, which folders were not read, and why.")
 @debug_option
 def check(
     paths: tuple[Path, ...],
@@ -93,6 +96,7 @@ def check(
     color: bool | None,
     no_cache: bool,
     jobs: int | None,
+    verbose: bool,
 ) -> int:
     """Check the strategy in PATH (default: the configured root, or ./strategy).
 
@@ -106,7 +110,7 @@ def check(
     each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
     options = replace(options, cache=not no_cache, jobs=jobs)
-    return run_check(CheckRequest(paths, output_format, output, diff_base, options, color))
+    return run_check(CheckRequest(paths, output_format, output, diff_base, options, color, verbose))
 
 
 def run_check(request: CheckRequest) -> int:
@@ -114,6 +118,10 @@ def run_check(request: CheckRequest) -> int:
     settings = resolve_settings(root, request.options)
     target = None if request.output is None else vet_output(request.output, settings)
     report = check_changes(settings, diff_base=request.diff_base, changed_files=changed).report()
+    if request.verbose:
+        for folder in dot_folders(settings.root, report.repo_root):
+            shown = folder.translate(CONTROL_ESCAPES)
+            click.echo(f"stratlint: not read: {shown}/ (a folder whose name starts with '.')", err=True)
     color = use_color(request.color, sys.stdout)
     terminal = ReportOptions(color, code_frame=settings.code_frame)
     if target is None:

@@ -126,6 +126,19 @@ def _shown(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def dot_folders(root: Path, repo_root: Path) -> list[str]:
+    """The folders under ``root`` whose names start with '.', which discovery never enters
+    (``.git``, ``.venv``, caches, drafts kept out of the strategy), relative to ``repo_root``."""
+    found: list[str] = []
+    repo_text = str(repo_root.resolve())
+    for folder, names, _ in os.walk(root.resolve()):
+        for name in sorted(names):
+            if name.startswith("."):
+                found.append(_rel(os.path.join(folder, name), repo_text))
+        names[:] = [name for name in names if not name.startswith(".")]
+    return sorted(found)
+
+
 def _rel(path: str, repo_root: str) -> str:
     prefix = repo_root.rstrip(os.sep) + os.sep
     if path.startswith(prefix):
