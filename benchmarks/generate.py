@@ -354,7 +354,12 @@ def generate(out: Path, count: int, seed: int = 1, *, git: bool = False) -> Path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     if git and not (out / ".git").exists():
+        # Committed, as a real strategy repository is: discovery then lists the tracked
+        # files through git, which is the path a benchmark should measure.
         subprocess.run(["git", "init", "-q", str(out)], check=True)
+        identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]
+        subprocess.run(["git", "-C", str(out), "add", "-A"], check=True)
+        subprocess.run(["git", "-C", str(out), *identity, "commit", "-q", "-m", "generated"], check=True)
     return strategy
 
 
@@ -363,7 +368,7 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder to write (a strategy/ folder is created inside)")
     parser.add_argument("--count", type=int, default=1000, help="number of artifacts (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--git", action="store_true", help="make the folder a git repository")
+    parser.add_argument("--git", action="store_true", help="make the folder a git repository, files committed")
     args = parser.parse_args()
     strategy = generate(args.out, args.count, args.seed, git=args.git)
     print(f"wrote {args.count} artifacts under {strategy}")
