@@ -41,3 +41,12 @@ def test_out_of_range_configuration_is_a_configuration_error(tmp_path: Path, tab
     assert result.exit_code == 2, result.output
     assert result.output.startswith("stratlint: stratlint.toml: "), result.output
     assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "baseline"])
+def test_an_empty_output_path_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    repo, _ = make_repo(tmp_path)
+    result = invoke(command, "strategy", "--output", "", cwd=repo)
+    assert result.exit_code == 2, result.output
+    [line] = result.output.splitlines()
+    assert "the path is empty" in line, line

@@ -24,11 +24,21 @@ class BaselineRequest:
     options: CommandLineOptions
 
 
+def _named_file(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """--output as typed; an empty name is a mistake, not the current folder."""
+    if value is None:
+        return None
+    if not value:
+        raise click.BadParameter("the path is empty; name a file", ctx, param)
+    return Path(value)
+
+
 @cli.command("baseline")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(dir_okay=False),
+    callback=_named_file,
     help=f"Where to write it [default: the configured baseline, or {DEFAULT_FILENAME} at the repository root].",
 )
 @config_options(baseline=False)
