@@ -3,12 +3,17 @@
 A small pure object, decided per diagnostic: the most
 specific selector wins (a full code or a name, then longer code prefixes, then ALL), and on a
 tie, ignore beats select and a later severity entry beats an earlier one.
+
+Per-path ignores match the path from the repository root with git's wildcard rules (the
+pathspec library, as .gitignore reads them): ``*`` stays within a folder, ``**`` spans any
+number of folders (``strategy/**/*.yaml`` matches ``strategy/governance.yaml``), a pattern
+without a ``/`` matches at any depth, and a pattern that matches a folder covers what is in it.
 """
 
 from __future__ import annotations
 
-import fnmatch
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from stratlint.diagnostics import Diagnostic, Severity
@@ -48,7 +53,7 @@ class Policy:
 
     def ignored_at(self, path: str, code: str, name: str) -> bool:
         return any(
-            fnmatch.fnmatchcase(path, pattern) and any(selector_strength(s, code, name) for s in selectors)
+            path_matcher(pattern)(path) and any(selector_strength(s, code, name) for s in selectors)
             for pattern, selectors in self.per_path_ignores.items()
         )
 
@@ -62,3 +67,11 @@ class Policy:
             severity = self.severity_of(diagnostic.code, diagnostic.name, diagnostic.severity)
             kept.append(diagnostic if severity is diagnostic.severity else replace(diagnostic, severity=severity))
         return kept
+
+
+@functools.lru_cache(maxsize=256)
+def path_matcher(pattern: str) -> Callable[[str], bool]:
+    """Whether a path from the repository root matches ``pattern``, by git's wildcard rules."""
+    import pathspec  # only runs that configure per-path ignores pay for it
+
+    return pathspec.GitIgnoreSpec.from_lines([pattern]).match_file

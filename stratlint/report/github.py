@@ -28,7 +28,10 @@ def escape_property(text: str) -> str:
 def annotation(diagnostic: Diagnostic) -> str:
     span = diagnostic.span
     properties = {"file": diagnostic.path}
-    if span.positioned:
+    if span.positioned and span.last_line > span.line:
+        # The runner drops the columns of an annotation over several lines, with a warning.
+        properties |= {"line": str(span.line), "endLine": str(span.last_line)}
+    elif span.positioned:
         properties |= {
             "line": str(span.line),
             "col": str(span.column),
