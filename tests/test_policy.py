@@ -69,7 +69,9 @@ PER_PATH = [
     ({"strategy/archive/*": ("SL3",)}, "strategy/archive/old.yaml", DANGLING, False),
     ({"strategy/archive/*": ("SL3",)}, "strategy/value.yaml", ORPHAN, False),
     ({"*/archive/*": ("orphan-node",)}, "strategy/archive/2025/old.yaml", ORPHAN, True),
-    ({"strategy/*.yaml": ("ALL",)}, "strategy/sales/new-logo.yaml", DANGLING, True),  # '*' crosses folders
+    # git's wildcards: '*' stays within a folder, '**' spans folders.
+    ({"strategy/*.yaml": ("ALL",)}, "strategy/sales/new-logo.yaml", DANGLING, False),
+    ({"strategy/**/*.yaml": ("ALL",)}, "strategy/sales/new-logo.yaml", DANGLING, True),
     ({"Strategy/*": ("ALL",)}, "strategy/value.yaml", DANGLING, False),  # globs are case-sensitive
 ]
 
