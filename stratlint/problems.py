@@ -33,6 +33,7 @@ class ProblemKind(enum.StrEnum):
     NON_SCALAR_KEY = "non-scalar-key"
     UNREADABLE_FILE = "unreadable-file"
     EXTRA_SCHEMA_VIOLATION = "extra-schema-violation"
+    TEXT_CUT_BY_COMMENT = "text-cut-by-comment"
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,3 +115,15 @@ def test_colon_in_text_is_one_finding_in_its_file_and_nowhere_else(strategy_copy
     relpath = target.relative_to(strategy_copy.parent).as_posix()
     assert [(d["code"], d["path"], d["line"]) for d in found] == [("SL001", relpath, number + 1)]
     assert f"Put the whole text in quotes: 'name: \"Step one: {value}\"'" in found[0]["message"]
+
+
+def test_text_cut_short_by_a_hash_is_a_warning_with_the_quoted_line(tmp_path: Path) -> None:
+    body = "  - id: play.a\n    name: Ranked #1 for close  # our claim\n"
+    artifact = load_bytes((HEAD + body).encode("utf-8"), "strategy/sales/plays.yaml")
+    [problem] = artifact.problems
+    assert problem.kind is ProblemKind.TEXT_CUT_BY_COMMENT
+    assert (problem.line, problem.column) == (6, 18)  # at the '#'
+    assert "'name: \"Ranked #1 for close\"'" in problem.message
+    assert artifact.data is not None, "the file still loads"
+    plain = load_bytes((HEAD + "  - id: play.a  # note\n    name: Ranked first\n").encode("utf-8"), "p.yaml")
+    assert [p.kind for p in plain.problems if p.kind is ProblemKind.TEXT_CUT_BY_COMMENT] == []

@@ -27,6 +27,7 @@ from stratlint.load.yaml import (
     MAX_PATH_CHARS,
     CoreComposer,
     ParsedYaml,
+    has_cutting_hash,
     has_glued_hash,
     needs_prescan,
     text_lines,
@@ -137,7 +138,7 @@ def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
     """The document's data with a deferred source map, or None when the file needs the
     full path (see the module docstring). ``text``, when given, is ``data`` decoded, for
     the source map to keep instead of the bytes. Never raises."""
-    if b"%YAML" in data or b"*" in data or has_glued_hash(data):
+    if b"%YAML" in data or b"*" in data or has_glued_hash(data) or has_cutting_hash(data):
         return None
     if needs_prescan(data):
         return None

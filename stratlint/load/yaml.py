@@ -552,6 +552,8 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     try:
         if has_glued_hash(data):
             problems.extend(_glued_comments(data))
+        if has_cutting_hash(data):
+            problems.extend(_cut_texts(data))
         result.data = builder.build(root, "", 0)
         return result
     except _TooDeep as deep:
@@ -607,6 +609,70 @@ def has_glued_hash(data: bytes) -> bool:
             return True
         index = data.find(b"#", index + 1)
     return False
+
+
+def has_cutting_hash(data: bytes) -> bool:
+    """Whether a ' #' is followed by a character a comment seldom starts with (a letter or
+    digit, as in ' #1' or ' #hashtag'): text that YAML may have cut short there."""
+    index = data.find(b" #")
+    while index != -1:
+        following = data[index + 2 : index + 3]
+        if following.isalnum():
+            return True
+        index = data.find(b" #", index + 2)
+    return False
+
+
+def _cut_texts(data: bytes) -> list[LoadProblem]:
+    """Plain text values that a ' #' cuts short: ``answer: Ranked #1 in close`` reads as
+    'Ranked', with '#1 in close' a comment. Valid YAML, but almost never what the writer
+    meant; a comment meant as one starts '# ' (with a space). Only runs when the bytes hold
+    such a ' #', so ordinary files pay nothing."""
+    found: list[LoadProblem] = []
+    try:
+        tokens = list(yaml.scan(data, Loader=_EventLoader))
+    except Exception:  # a second look only: the composer has already read the file
+        return []
+    lines = text_lines(data)
+    for before, key, value, scalar in zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False):
+        if not (
+            isinstance(before, yaml.KeyToken)
+            and isinstance(key, yaml.ScalarToken)
+            and isinstance(value, yaml.ValueToken)
+            and isinstance(scalar, yaml.ScalarToken)
+            and scalar.plain
+            and scalar.end_mark.line < len(lines)
+        ):
+            continue
+        line, end = scalar.end_mark.line, scalar.end_mark.column
+        text = lines[line].rstrip("\r")
+        rest = text[end:]
+        if not (rest.startswith(" #") and rest[2:3].isalnum()):
+            continue
+        start = scalar.start_mark
+        head = lines[start.line][: start.column] if start.line == line else None
+        if head is None:
+            continue  # a value over several lines: too rare to advise on
+        # What the writer meant as text runs to a real comment ('  # note'), if one follows.
+        cut = rest[1:]
+        comment = re.search(r"\s#(\s|$)", cut)
+        if comment is not None:
+            cut = cut[: comment.start()]
+        cut = cut.rstrip()
+        whole = f"{text[start.column : end]} {cut}"
+        quoted = f'"{whole}"' if '"' not in whole and "\\" not in whole else "'" + whole.replace("'", "''") + "'"
+        found.append(
+            LoadProblem(
+                ProblemKind.TEXT_CUT_BY_COMMENT,
+                f"The text of '{shown(key.value, 40)}:' stops before ' #': YAML reads '{shown(cut, 40)}' "
+                f"as a comment, so it is not part of the text. If it belongs to the text, put the whole text in "
+                f"quotes: '{shown(head.lstrip() + quoted, 120)}'; if it is a comment, write '# ' with a space.",
+                line + 1,
+                end + 2,
+                subject=shown(key.value, 40),
+            )
+        )
+    return found
 
 
 def _glued_comments(data: bytes) -> list[LoadProblem]:

@@ -7,6 +7,7 @@ same for them as for every other rule.
 
 from __future__ import annotations
 
+from stratlint.diagnostics import Severity
 from stratlint.problems import ProblemKind
 from stratlint.rules.base import LoadRule
 
@@ -279,6 +280,26 @@ class ExtraSchemaViolation(LoadRule):
         """
 
 
+class TextCutByComment(LoadRule):
+    code = "SL017"
+    name = "text-cut-by-comment"
+    problem = ProblemKind.TEXT_CUT_BY_COMMENT
+    summary = "A text value is cut short by ' #', which YAML reads as the start of a comment."
+    default_severity = Severity.WARNING
+    explanation = """
+        In YAML, ' #' (a space, then '#') starts a comment, even in the middle of a text that
+        is not in quotes. The rest of the line is silently left out of the value: the file
+        is valid, and the headline, claim or answer says less than its writer meant. A '#'
+        followed by a letter or digit ('#1', '#hashtag') is almost always meant as text.
+
+        Bad:
+            headline: Ranked #1 for month-end close   # the headline is 'Ranked'
+
+        Fix: put the whole text in quotes ("Ranked #1 for month-end close"). If it is a
+        comment after all, write it with a space after '#' ('# TODO').
+        """
+
+
 LOAD_RULES: tuple[type[LoadRule], ...] = (
     InvalidYaml,
     DuplicateKey,
@@ -296,4 +317,5 @@ LOAD_RULES: tuple[type[LoadRule], ...] = (
     NonScalarKey,
     UnreadableFile,
     ExtraSchemaViolation,
+    TextCutByComment,
 )
