@@ -319,6 +319,8 @@ def _initiative_file(number: int, strategy: _Strategy, words: _Words) -> tuple[s
         if roll > 0.03:
             lines.append(f"      value: {words.sentence(10)}")
         lines.append(f"      narrative: {words.sentence(8)}")
+        if roll < 0.97:  # the priorities ask about the priority too; a few leave it unanswered
+            lines.append(f"      priority: {words.sentence(8)}")
         lines.append(f"    tags: {_flow(words.pick(2))}")
         if roll > 0.998:
             lines.append(f"    {words.pick(1)[0]}: {words.sentence(3)}")

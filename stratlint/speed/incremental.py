@@ -380,7 +380,9 @@ def _snapshot_of(
 def _analysis_of(snapshot: Snapshot, graph: Graph) -> Analysis:
     records = snapshot.files
     unread = {
-        function.value for r in records.values() if not r.facts.loaded and (function := plan_function(r.facts.kind))
+        function.value
+        for r in records.values()
+        if (not r.facts.loaded or r.facts.partial) and (function := plan_function(r.facts.kind))
     }
     return Analysis(
         graph,
