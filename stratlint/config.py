@@ -49,6 +49,7 @@ from stratlint.load.explain import explain
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded, unread_reason
 from stratlint.model import KINDS
+from stratlint.paths import leads_outside
 from stratlint.rules import BY_CODE, RULES, lookup
 from stratlint.rules.options import RuleOptions
 
@@ -561,13 +562,10 @@ def _outside(path: Path, boundary: Path, *, typed: bool) -> str | None:
     """Why ``path`` may not be used, when the repository makes it lead outside ``boundary``:
     named by the configuration, or reached through a link inside the repository. A path
     typed on the command line that is outside to begin with is the user's own choice."""
-    lexical = Path(os.path.abspath(path))
-    if typed and not lexical.is_relative_to(boundary):
+    escape = leads_outside(path, boundary)
+    if escape is None or (typed and not escape.through_link):
         return None
-    resolved = lexical.resolve()
-    if resolved.is_relative_to(boundary):
-        return None
-    where = f"leads through a link to {resolved.as_posix()}, " if lexical.is_relative_to(boundary) else "is "
+    where = f"leads through a link to {escape.resolved.as_posix()}, " if escape.through_link else "is "
     return (
         f"{where}outside {_named(boundary)} ({boundary.as_posix()}); stratlint reads and writes only inside it. "
         "Pass --allow-outside-root if that is intended"

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from stratlint.paths import inside, leads_outside
+
 
 def atomic_write(path: Path, content: str | bytes, *, sync: bool = True, mode: int | None = None) -> None:
     """Write ``content`` to ``path`` atomically: a temporary file in the same folder, flushed
@@ -115,12 +117,12 @@ def output_target(path: Path, *, protected: Path, boundary: Path) -> Target:
     lexical = Path(os.path.abspath(path))
     real = Path(os.path.realpath(path))
     for folder in {Path(os.path.abspath(protected)), Path(os.path.realpath(protected))}:
-        if _inside(lexical, folder) or _inside(real, folder):
+        if inside(lexical, folder) or inside(real, folder):
             raise RefusedPath(
                 f"it is inside the strategy folder {protected}, which stratlint reads; write the report outside it"
             )
-    inside = {Path(os.path.abspath(boundary)), Path(os.path.realpath(boundary))}
-    if any(_inside(lexical, folder) for folder in inside) and not any(_inside(real, folder) for folder in inside):
+    escape = leads_outside(path, boundary)
+    if escape is not None and escape.through_link:
         raise RefusedPath(
             f"it leads through a link to {real}, outside the repository {boundary}; "
             "name the file itself, or a path that is not a link"
@@ -175,10 +177,6 @@ def write_into(path: Path, content: str | bytes) -> None:
             view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
 
 
 def _remove_orphans(folder: Path, name: str) -> None:

@@ -41,6 +41,13 @@ def _trap(tmp_path: Path) -> tuple[Path, Path]:
     return program, marker
 
 
+def _assert_git_itself_runs_the_trap(repo: Path, marker: Path, *command: str) -> None:
+    """The trap is real: the same git command, run on its own, runs it."""
+    assert not marker.exists()
+    subprocess.run(["git", *command], cwd=repo, env=git_env(), capture_output=True, timeout=60, check=False)
+    assert marker.exists()
+
+
 def _broken_paths(repo: Path, *args: str) -> set[str]:
     result = invoke("check", "strategy", "--format", "json", "--no-cache", *args, cwd=repo)
     assert result.exit_code in (0, 1), result.output
@@ -59,11 +66,7 @@ def test_the_repositorys_fsmonitor_never_runs(tmp_path: Path) -> None:
     assert invoke("check", "strategy", cwd=repo).exit_code in (0, 1)
     assert invoke("check", "strategy", "--no-cache", cwd=repo).exit_code in (0, 1)
     assert invoke("check", "strategy", "--diff", "HEAD", cwd=repo).exit_code in (0, 1)
-    assert not marker.exists()
-
-    # The trap is real: git on its own runs it.
-    subprocess.run(["git", "status"], cwd=repo, env=git_env(), capture_output=True, timeout=60, check=False)
-    assert marker.exists()
+    _assert_git_itself_runs_the_trap(repo, marker, "status")
 
 
 def test_diff_text_conversion_and_filter_drivers_never_run_on_diff(tmp_path: Path) -> None:
@@ -78,10 +81,7 @@ def test_diff_text_conversion_and_filter_drivers_never_run_on_diff(tmp_path: Pat
 
     result = invoke("check", "strategy", "--diff", "HEAD", "--format", "json", cwd=repo)
     assert result.exit_code in (0, 1), result.output
-    assert not marker.exists()
-
-    subprocess.run(["git", "diff"], cwd=repo, env=git_env(), capture_output=True, timeout=60, check=False)
-    assert marker.exists()
+    _assert_git_itself_runs_the_trap(repo, marker, "diff")
 
 
 def test_lock_stage_runs_no_filter_and_stages_the_lock_as_written(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from stratlint import speed
 from stratlint.analysis.alignment import Standing, score
 from stratlint.analysis.engine import Analysis, Analyzer, Engine
-from stratlint.analysis.result import Result, Summary, count_severities
+from stratlint.analysis.result import Excerpts, Result, Summary, count_severities
 from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import Diagnostic
 from stratlint.drift.lockfile import LOCK_FILENAME, Lock, read_lock
@@ -67,14 +67,12 @@ def run(analyzer: Analyzer, strategy: StrategySources, settings: Settings, lock:
     return replace(result, excerpts=excerpts(strategy, result.diagnostics))
 
 
-def excerpts(strategy: StrategySources, diagnostics: Sequence[Diagnostic]) -> dict[str, tuple[str, ...]]:
+def excerpts(strategy: StrategySources, diagnostics: Sequence[Diagnostic]) -> Excerpts:
     """The lines of each file a finding points into, for reporters that show them (a code frame)."""
     wanted = {diagnostic.path for diagnostic in diagnostics if diagnostic.span.positioned}
-    return {
-        source.path: tuple(source.raw.decode("utf-8", "replace").removeprefix("\ufeff").splitlines())
-        for source in strategy.sources
-        if source.path in wanted and source.raw is not None
-    }
+    return Excerpts(
+        {source.path: source.raw for source in strategy.sources if source.path in wanted and source.raw is not None}
+    )
 
 
 def result_of(analysis: Analysis, settings: Settings, repo_root: Path, lock: Lock) -> Result:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +12,28 @@ from stratlint.diagnostics import Diagnostic, RuleInfo, Severity
 from stratlint.drift.lockfile import Lock
 from stratlint.graph import Graph
 from stratlint.rules import rule_infos
+
+
+class Excerpts(Mapping[str, tuple[str, ...]]):
+    """The lines of the files findings point into, by path, decoded only when a reporter
+    asks (the text report's code frame); machine formats never pay for the decoding."""
+
+    def __init__(self, raw: Mapping[str, bytes]) -> None:
+        self._raw = raw
+        self._lines: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, path: str) -> tuple[str, ...]:
+        lines = self._lines.get(path)
+        if lines is None:
+            text = self._raw[path].decode("utf-8", "replace").removeprefix("\ufeff")
+            lines = self._lines[path] = tuple(text.splitlines())
+        return lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 @dataclass(frozen=True, slots=True)

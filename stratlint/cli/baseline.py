@@ -11,7 +11,7 @@ from stratlint import StratlintError
 from stratlint.analysis.baseline import DEFAULT_FILENAME, BaselineError, save_baseline
 from stratlint.analysis.check import lint
 from stratlint.cli import EXIT_CLEAN, cli
-from stratlint.cli.options import config_options, debug_option
+from stratlint.cli.options import config_options, debug_option, file_path
 from stratlint.config import CommandLineOptions, resolve_config
 from stratlint.load.strategy import relative_path
 from stratlint.report.text import plural
@@ -24,21 +24,12 @@ class BaselineRequest:
     options: CommandLineOptions
 
 
-def _named_file(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
-    """--output as typed; an empty name is a mistake, not the current folder."""
-    if value is None:
-        return None
-    if not value:
-        raise click.BadParameter("the path is empty; name a file", ctx, param)
-    return Path(value)
-
-
 @cli.command("baseline")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--output",
     type=click.Path(dir_okay=False),
-    callback=_named_file,
+    callback=file_path(),
     help=f"Where to write it [default: the configured baseline, or {DEFAULT_FILENAME} at the repository root].",
 )
 @config_options(baseline=False)

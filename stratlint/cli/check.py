@@ -11,7 +11,7 @@ import click
 from stratlint import StratlintError
 from stratlint.analysis.settings import Settings
 from stratlint.cli import EXIT_ERROR, cli
-from stratlint.cli.options import config_options, debug_option, use_color
+from stratlint.cli.options import config_options, debug_option, file_path, use_color
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.diagnostics import CONTROL_ESCAPES
 from stratlint.fileio import RefusedPath, Target, output_target, write_target
@@ -36,15 +36,6 @@ _MOST_JOBS = 64
 """More loading processes than this is a typing mistake: each needs its own memory and pipes."""
 
 
-def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
-    """--output as typed: '-' is standard output (None, as without the option); '' is a mistake."""
-    if value is None or value == "-":
-        return None
-    if not value:
-        raise click.BadParameter("the path is empty; name a file, or '-' for standard output", ctx, param)
-    return Path(value)
-
-
 @cli.command()
 @click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -59,7 +50,7 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
     "--output",
     "-o",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
-    callback=_output_path,
+    callback=file_path(dash=True),
     default=None,
     help="Write the report in --format to FILE (replaced atomically, never half-written; a device or FIFO "
     "is written into; never inside the strategy folder) and print the text report to the terminal, "

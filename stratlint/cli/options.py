@@ -146,3 +146,18 @@ def use_color(flag: bool | None, stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def file_path(*, dash: bool = False) -> Callable[[click.Context, click.Parameter, str | None], Path | None]:
+    """A click callback for an option naming a file to write: an empty name is a mistake,
+    not the current folder; with ``dash``, '-' is standard output (None, as without it)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+        if value is None or (dash and value == "-"):
+            return None
+        if not value:
+            hint = ", or '-' for standard output" if dash else ""
+            raise click.BadParameter(f"the path is empty; name a file{hint}", ctx, param)
+        return Path(value)
+
+    return callback

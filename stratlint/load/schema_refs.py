@@ -25,6 +25,7 @@ from referencing import Resource, Specification
 from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
 
 from stratlint.load.read import read_bounded
+from stratlint.paths import leads_outside
 from stratlint.problems import LoadProblem, ProblemKind
 
 if TYPE_CHECKING:
@@ -44,12 +45,12 @@ class RefusedReference(Exception):
 
 def locate(path: Path, boundary: Path) -> Path:
     """``path`` with every link followed, when that stays inside ``boundary``."""
-    resolved = Path(os.path.realpath(path))
-    if resolved.is_relative_to(boundary):
-        return resolved
+    escape = leads_outside(path, boundary)
+    if escape is None:
+        return Path(os.path.realpath(path))
     where = f"outside the repository ({boundary.as_posix()}); stratlint reads schemas only from files inside it"
-    if Path(os.path.abspath(path)).is_relative_to(boundary):
-        raise UnusableSchemaFile(f"leads through a link to {resolved.as_posix()}, {where}")
+    if escape.through_link:
+        raise UnusableSchemaFile(f"leads through a link to {escape.resolved.as_posix()}, {where}")
     raise UnusableSchemaFile(f"is {where}")
 
 

@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from stratlint.diagnostics import CONTROL_ESCAPES
 from stratlint.load.source_map import SourceMap, escape_token
 from stratlint.load.yaml12 import CORE, CORE_SCALARS, MAP, PLAIN, QUOTED, SEQ, resolve_plain
-from stratlint.load.yaml_advice import ParserError, advise
+from stratlint.load.yaml_advice import ParserError, advise, quoted
 from stratlint.problems import LoadProblem, ProblemKind
 
 try:  # pragma: no cover - depends on how PyYAML was built
@@ -660,13 +660,12 @@ def _cut_texts(data: bytes) -> list[LoadProblem]:
             cut = cut[: comment.start()]
         cut = cut.rstrip()
         whole = f"{text[start.column : end]} {cut}"
-        quoted = f'"{whole}"' if '"' not in whole and "\\" not in whole else "'" + whole.replace("'", "''") + "'"
         found.append(
             LoadProblem(
                 ProblemKind.TEXT_CUT_BY_COMMENT,
                 f"The text of '{shown(key.value, 40)}:' stops before ' #': YAML reads '{shown(cut, 40)}' "
                 f"as a comment, so it is not part of the text. If it belongs to the text, put the whole text in "
-                f"quotes: '{shown(head.lstrip() + quoted, 120)}'; if it is a comment, write '# ' with a space.",
+                f"quotes: '{shown(head.lstrip() + quoted(whole), 120)}'; if it is a comment, write '# ' with a space.",
                 line + 1,
                 end + 2,
                 subject=shown(key.value, 40),

@@ -97,7 +97,8 @@ def _shown(text: str) -> str:
     return f"'{text}'" if text.strip() == text else f"'{text.strip()}' (indented by {_indent(text)} spaces)"
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """``text`` as a YAML quoted scalar that reads back as the same text."""
     if '"' not in text and "\\" not in text:
         return f'"{text}"'
     return "'" + text.replace("'", "''") + "'"
@@ -199,7 +200,7 @@ def _colon_or_indent(lines: Sequence[str], error: ParserError) -> Advice | None:
     value = match["value"] or ""
     value_column = len(text) - len(text[text.index(":") + 1 :].lstrip(" "))
     if value and error.column - 1 >= value_column and value[:1] not in "'\"[{|>&*!":
-        fixed = text[:value_column] + _quoted(value)
+        fixed = text[:value_column] + quoted(value)
         return Advice(
             error.line,
             value_column + 1,

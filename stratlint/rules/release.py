@@ -4,11 +4,11 @@ in the release is suspect or retired, metrics serve a priority, and the dates ag
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Stage
 from stratlint.drift.release import narrative_ids, quarter_of, release_nodes, release_parts, shared_narrative
-from stratlint.graph import FileView, Node
+from stratlint.graph import FileView, Node, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.governance import Metric
 from stratlint.model.release import Release
@@ -16,10 +16,15 @@ from stratlint.model.roadmap import RoadmapItem
 from stratlint.rules.base import FileRule, GateEffect, Rule, defined_here, owned_by
 
 
+def _cites_unread(view: FileView, edges: Iterable[ReferenceEdge]) -> bool:
+    """Whether any of ``edges`` names a node declared in a file that could not be read."""
+    unloaded = view.lookup.unloaded_ids()
+    return any(edge.target is None and edge.target_id in unloaded for edge in edges)
+
+
 def _depends_on_unread(view: FileView, nodes: list[Node]) -> bool:
     """Whether any of ``nodes`` references a node declared in a file that could not be read."""
-    unloaded = view.lookup.unloaded_ids()
-    return any(edge.target is None and edge.target_id in unloaded for node in nodes for edge in node.refs)
+    return _cites_unread(view, (edge for node in nodes for edge in node.refs))
 
 
 def _at_part(
@@ -51,12 +56,8 @@ class _MissingCompanion(FileRule):
                     continue
                 if any(shared_narrative(view.lookup, item, other) for other in companions):
                     continue
-                unloaded = view.lookup.unloaded_ids()
-                unread_companion = any(
-                    edge.field == self.companion_field and edge.target is None and edge.target_id in unloaded
-                    for edge in release.refs
-                )
-                if unread_companion or _depends_on_unread(view, [item, *companions]):
+                cited = (edge for edge in release.refs if edge.field == self.companion_field)
+                if _cites_unread(view, cited) or _depends_on_unread(view, [item, *companions]):
                     continue  # the stories lie in a file that could not be read: its own error says so
                 told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(item))) or "none"
                 yield _at_part(
