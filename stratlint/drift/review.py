@@ -112,6 +112,8 @@ class Review:
 
     def suspects(self, edges: Iterable[ReferenceEdge]) -> list[Suspect]:
         """Every suspect among ``edges``, once per (dependent, field, target)."""
+        if not self.lock.present:
+            return []  # nothing was stamped, so nothing can have changed since
         return [suspect for edge in tracked_edges(edges) if (suspect := self.suspect(edge)) is not None]
 
     def unstamped(self, edges: Iterable[ReferenceEdge]) -> list[ReferenceEdge]:

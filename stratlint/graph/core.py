@@ -60,6 +60,17 @@ class Node:
     parent: Node | None
     refs: list[ReferenceEdge] = field(default_factory=list)
     """The references this node makes, in file order."""
+    standing: Standing = field(init=False)
+    """Whether the node is live work, paused, or a record (stratlint.model.lifecycle)."""
+    record: bool = field(init=False)
+    """Retired or cancelled, itself or the entry it belongs to (an objection's play): a
+    record, not a plan."""
+
+    def __post_init__(self) -> None:
+        # Rules ask these of every node they pass, many times a run: settled once, as the
+        # entry and its parent are (a parent is made before the nodes inside it).
+        self.standing = standing_of(self.entry)
+        self.record = self.standing is Standing.RECORD or (self.parent is not None and self.parent.record)
 
     @property
     def function(self) -> Function | None:
@@ -81,21 +92,10 @@ class Node:
         return file_owner if isinstance(file_owner, str) and file_owner else None
 
     @property
-    def standing(self) -> Standing:
-        """Whether the node is live work, paused, or a record (stratlint.model.lifecycle)."""
-        return standing_of(self.entry)
-
-    @property
     def retired(self) -> bool:
         """Marked 'status: retired' (a strategy node, a message or a play)."""
         status = getattr(self.entry, "status", None)
         return str(getattr(status, "value", status)) == Lifecycle.RETIRED.value
-
-    @property
-    def record(self) -> bool:
-        """Retired or cancelled, itself or the entry it belongs to (an objection's play): a
-        record, not a plan."""
-        return any(node.standing is Standing.RECORD for node in (self, *self.ancestors()))
 
     @property
     def label(self) -> str:
@@ -140,7 +140,10 @@ class ReferenceEdge:
     @property
     def resolves(self) -> bool:
         """The target exists and is of a type the field allows."""
-        return self.target is not None and self.target.type in self.accepts
+        target = self.target
+        if target is None:
+            return False
+        return target.type is self.source.type if self.ref.same_kind else target.type in self.ref.targets
 
     @property
     def span(self) -> Span:
