@@ -13,8 +13,7 @@ import pytest
 
 from benchmarks.generate import CORE_FILES, generate, generate_files
 from stratlint.load.artifact import load_bytes
-from stratlint.load.fastpath import parse_simple
-from stratlint.load.yaml import MAX_DEPTH, parse_yaml
+from stratlint.load.yaml import MAX_DEPTH, parse_simple, parse_yaml
 from stratlint.speed.cache import packed
 from stratlint.speed.parallel import load_contents
 

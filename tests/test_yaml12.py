@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from stratlint.load.fastpath import parse_simple
-from stratlint.load.yaml import parse_yaml
+from stratlint.load.yaml import parse_simple, parse_yaml
 from stratlint.load.yaml12 import resolve_plain
 
 NAN = object()

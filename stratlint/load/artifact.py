@@ -13,11 +13,10 @@ from pydantic import BaseModel, ValidationError
 
 from stratlint.load.explain import describe_owner, explain, type_name
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
-from stratlint.load.fastpath import parse_simple
 from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.suppressions import ANY_COMMENT, SuppressionComment, find_comments
-from stratlint.load.yaml import parse_yaml, shown
+from stratlint.load.yaml import parse_simple, parse_yaml, shown
 from stratlint.model import KINDS, ArtifactBase, types_in
 from stratlint.problems import LoadProblem, ProblemKind
 

@@ -65,18 +65,11 @@ class SourceMap:
         return self._keys
 
     def _build(self) -> None:
-        # The parsers import this module.
-        from stratlint.load.fastpath import positions
-        from stratlint.load.yaml import parse_yaml
+        from stratlint.load.yaml import parse_yaml  # the parser imports this module
 
         data, self._pending = self._pending, None
         assert data is not None
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        # A deferred map belongs to a file the quick path took: positions alone will do.
-        quick = positions(raw)
-        if quick is not None:
-            self._values, self._keys = quick
-            return
         built = parse_yaml(raw).source_map
         self._values, self._keys = built.values, built.keys
 

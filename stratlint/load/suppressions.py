@@ -49,6 +49,8 @@ class SuppressionComment:
     owner: str | None = None
     problem: str | None = None
     """Why the comment cannot be read; such a comment silences nothing."""
+    reason: str = ""
+    """What follows '--': why the finding is accepted (SARIF carries it as the justification)."""
 
 
 def find_comments(text: str, values: Mapping[str, RawSpan] | None = None) -> list[SuppressionComment]:
@@ -96,7 +98,7 @@ def _parse_one(lines: Sequence[str], index: int, match: re.Match[str], in_header
     comment = line[start:].strip()
     standalone = not line[:start].strip()
     body = line[match.end() :]
-    head, _, _reason = body.partition("--")
+    head, _, reason = body.partition("--")
     head = head.split("#", 1)[0]  # a second comment may follow, e.g. '# expect: SL201' in fixtures
     directive = _DIRECTIVE.match(head)
     if directive is None:
@@ -136,7 +138,14 @@ def _parse_one(lines: Sequence[str], index: int, match: re.Match[str], in_header
         )
     target = None if file_wide else (index + 1 if not standalone else _next_content_line(lines, index))
     return SuppressionComment(
-        span, comment, target=target, file_wide=file_wide, tokens=tokens, until=until, owner=owner
+        span,
+        comment,
+        target=target,
+        file_wide=file_wide,
+        tokens=tokens,
+        until=until,
+        owner=owner,
+        reason=" ".join(reason.split()),
     )
 
 

@@ -5,6 +5,13 @@ column marks. Its resolver follows YAML 1.1, so we ask it for no resolution at a
 apply the YAML 1.2 core schema ourselves: ``no`` stays a string and dates stay strings.
 Nothing is ever constructed from a tag outside the core schema.
 
+One builder turns nodes into data, with a switch. ``parse_yaml`` records every value's
+position and reports every problem. ``parse_simple``, the quick path nearly every file
+takes, builds the data alone and gives the file a source map that ``parse_yaml`` builds
+from the same bytes the first time a position is asked for; wherever the builder would
+report a problem, it declines and the file takes the full path. So a check added to the
+builder holds on both paths, and a test compares them on every fixture and corpus file.
+
 The construction is bounded: nesting depth and alias expansion are checked before any
 later stage walks the data, and libyaml's recursive composer is never handed a document
 deep enough to overflow the C stack.
@@ -23,7 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stratlint.diagnostics import CONTROL_ESCAPES
 from stratlint.load.source_map import SourceMap, escape_token
-from stratlint.load.yaml12 import CORE, CORE_SCALARS, MAP, PLAIN, QUOTED, SEQ, resolve_plain
+from stratlint.load.yaml12 import CORE, CORE_SCALARS, MAP, MAYBE_NOT_STR, PLAIN, QUOTED, SEQ, resolve_plain
 from stratlint.load.yaml_advice import ParserError, advise, quoted
 from stratlint.problems import LoadProblem, ProblemKind
 
@@ -111,6 +118,9 @@ class _KeysTooLong(Exception):
         self.node = node
 
 
+_NOT_A_KEY = object()
+
+
 def shown(value: object, limit: int = 80) -> str:
     """``value`` as text for a message: control characters and line breaks escaped (a
     finding is one line, and never drives the reader's terminal), cut to ``limit``
@@ -185,8 +195,26 @@ def _start(event: yaml.Event) -> tuple[int, int]:
 _EventLoader = yaml.CLoader if HAVE_LIBYAML else yaml.Loader
 
 
+class _Decline(Exception):
+    """The quick build met something it leaves to the full one (see ``parse_simple``)."""
+
+
+_DECLINE = _Decline()
+
+_TEXT_KEYS: set[str] = set()
+"""Plain keys YAML reads as that very text (not null, a number or a bool). Keys repeat
+across files, so this stays small; it is bounded all the same."""
+_TEXT_KEYS_LIMIT = 4096
+
+
 class _Builder:
-    """Turns composed nodes into plain data while filling the source map."""
+    """Turns composed nodes into plain data: the one builder, with a switch.
+
+    With ``record_positions`` it fills the source map and reports every problem. Without,
+    it builds the data alone, as the quick path does for ordinary files, and declines
+    (raises ``_Decline``) wherever it would report a problem, or meets an alias, a tag or a
+    key that does not read as its own text: the full build then takes the file, so the
+    result is the same either way. A check added here is therefore taken by both."""
 
     __slots__ = (
         "_lines",
@@ -197,15 +225,18 @@ class _Builder:
         "keys",
         "path_chars",
         "problems",
+        "record",
         "seen",
         "values",
     )
 
-    def __init__(self, source_map: SourceMap, problems: list[LoadProblem], data: bytes = b"") -> None:
-        self.values = source_map.values
-        self.keys = source_map.keys
+    def __init__(self, data: bytes, source_map: SourceMap | None, problems: list[LoadProblem]) -> None:
+        self.record = source_map is not None
+        self.values = source_map.values if source_map is not None else None
+        self.keys = source_map.keys if source_map is not None else None
         self.problems = problems
-        self.seen: dict[int, Any] = {}
+        # Aliases are possible only in a document with a '*'; the quick build declines those.
+        self.seen: dict[int, Any] | None = {} if self.record and b"*" in data else None
         self.extra = 0
         self.extra_chars = 0
         self.path_chars = 0
@@ -215,11 +246,18 @@ class _Builder:
         """The column of the block collection the value being built sits in, if any: lines
         of its quoted text or [...] must be indented past it."""
 
+    def report(self, problem: LoadProblem) -> None:
+        if not self.record:
+            raise _DECLINE
+        self.problems.append(problem)
+
     def build(self, node: Node, pointer: str, depth: int) -> Any:
-        start, end = node.start_mark, node.end_mark
-        self.values[pointer] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-        node_id = id(node)
-        if node_id in self.seen:
+        values = self.values
+        if values is not None:
+            start, end = node.start_mark, node.end_mark
+            values[pointer] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        seen = self.seen
+        if seen is not None and id(node) in seen:
             # An alias: the value is shared, but every later stage walks it again, as deep
             # as it now stands (aliases can stack shallow anchors into deep data).
             size, height, chars = _expanded_size(node)
@@ -229,33 +267,40 @@ class _Builder:
                 raise _Budget
             if depth + height - 1 > MAX_DEPTH:
                 raise _TooDeep(node)
-            return self.seen[node_id]
-        if depth > MAX_DEPTH and not isinstance(node, ScalarNode):  # only collections nest
-            raise _TooDeep(node)
+            return seen[id(node)]
         tag = node.tag
         if tag is PLAIN:
-            value: Any = resolve_plain(node.value)
-            if node.value == "-":
-                # libyaml reads a lone '-' inside [...] as text; YAML 1.2 does not allow it.
-                self.problems.append(
-                    _problem_at(
-                        ProblemKind.INVALID_YAML,
-                        "This file is not valid YAML: a lone '-' inside [...] or {...} is not a value. "
-                        "Quote it ('-') or remove it.",
-                        node,
+            text = node.value
+            if text and text[0] not in MAYBE_NOT_STR:
+                value: Any = text  # most plain scalars are text at first sight
+            else:
+                value = resolve_plain(text)
+                if text == "-":
+                    # libyaml reads a lone '-' inside [...] as text; YAML 1.2 does not allow it.
+                    self.report(
+                        _problem_at(
+                            ProblemKind.INVALID_YAML,
+                            "This file is not valid YAML: a lone '-' inside [...] or {...} is not a value. "
+                            "Quote it ('-') or remove it.",
+                            node,
+                        )
                     )
-                )
         elif tag is QUOTED:
             value = node.value
-            if start.line != end.line and self.block_indent is not None:
+            if self.block_indent is not None and node.start_mark.line != node.end_mark.line:
                 self._check_continuation(node, self.block_indent)
+        elif depth > MAX_DEPTH:  # only collections nest
+            if not isinstance(node, ScalarNode):
+                raise _TooDeep(node)
+            value = self._tagged(node, pointer, depth)
         elif tag is MAP and isinstance(node, MappingNode):
             value = self._mapping(node, pointer, depth)
         elif tag is SEQ and isinstance(node, SequenceNode):
             value = self._sequence(node, pointer, depth)
         else:
             value = self._tagged(node, pointer, depth)
-        self.seen[node_id] = value
+        if seen is not None:
+            seen[id(node)] = value
         return value
 
     def _enter(self, node: MappingNode | SequenceNode, pointer: str) -> int | None:
@@ -278,57 +323,52 @@ class _Builder:
 
     def _sequence(self, node: SequenceNode, pointer: str, depth: int) -> list[Any]:
         outer = self._enter(node, pointer)
-        value = [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        depth += 1
+        value = [self.build(item, f"{pointer}/{i}", depth) for i, item in enumerate(node.value)]
         self.block_indent = outer
         return value
 
     def _mapping(self, node: MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         outer = self._enter(node, pointer)
+        depth += 1
         result: dict[str, Any] = {}
         seen_keys: dict[Any, Node] = {}
         read_as_other: dict[str, Node] | None = None
+        keys = self.keys
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.problems.append(
-                    _problem_at(
-                        ProblemKind.NON_SCALAR_KEY,
-                        "A key here is a list or mapping; keys must be plain text.",
-                        key_node,
-                    )
-                )
-                continue
+            key_tag = key_node.tag
             text = key_node.value
-            if key_node.tag is PLAIN and text == "<<":
-                self.problems.append(
-                    _problem_at(
-                        ProblemKind.MERGE_KEY,
-                        "Merge keys ('<<') belong to YAML 1.1 and are not read here; write the keys out in full.",
-                        key_node,
+            if key_tag is PLAIN:
+                if text in _TEXT_KEYS:
+                    identity = text
+                else:
+                    identity = self._plain_key(key_node, text)
+                    if identity is _NOT_A_KEY:
+                        continue
+            elif key_tag is QUOTED:
+                identity = text
+            else:
+                if not self.record:
+                    raise _DECLINE  # a tagged key, or a list or mapping as a key
+                if not isinstance(key_node, ScalarNode):
+                    self.report(
+                        _problem_at(
+                            ProblemKind.NON_SCALAR_KEY,
+                            "A key here is a list or mapping; keys must be plain text.",
+                            key_node,
+                        )
                     )
-                )
-                continue
+                    continue
+                identity = text
             # Two keys collide when they read as the same value (1 and 0x1; 1 and true once
             # loaded into most programs) or are the same text ('1' quoted and 1 plain).
-            identity = resolve_plain(text) if key_node.tag is PLAIN else text
             first = seen_keys.get(identity)
             if first is None and identity is not text:
                 first = seen_keys.get(text)  # an earlier quoted key with the same text
             elif first is None and read_as_other:
                 first = read_as_other.get(text)  # an earlier plain key with this text, read as a number
             if first is not None:
-                same = (
-                    ""
-                    if first.value == text
-                    else f" (YAML tools read '{shown(first.value)}' and '{shown(text)}' as the same key)"
-                )
-                self.problems.append(
-                    _problem_at(
-                        ProblemKind.DUPLICATE_KEY,
-                        f"Key '{shown(text)}' appears twice in this mapping; it is already set on line "
-                        f"{first.start_mark.line + 1}{same}. Only one value can count: remove or rename one.",
-                        key_node,
-                    )
-                )
+                self._duplicate(key_node, first)
                 continue
             seen_keys[identity] = key_node
             if identity is not text:
@@ -336,11 +376,48 @@ class _Builder:
                     read_as_other = {}
                 read_as_other[text] = key_node
             child = f"{pointer}/{escape_token(text)}"
-            ks, ke = key_node.start_mark, key_node.end_mark
-            self.keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
-            result[text] = self.build(value_node, child, depth + 1)
+            if keys is not None:
+                ks, ke = key_node.start_mark, key_node.end_mark
+                keys[child] = (ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1)
+            result[text] = self.build(value_node, child, depth)
         self.block_indent = outer
         return result
+
+    def _plain_key(self, key_node: Node, text: str) -> Any:
+        """What a plain key reads as (its identity among its siblings), or _NOT_A_KEY for a
+        merge key, which is reported and skipped."""
+        if text == "<<":
+            self.report(
+                _problem_at(
+                    ProblemKind.MERGE_KEY,
+                    "Merge keys ('<<') belong to YAML 1.1 and are not read here; write the keys out in full.",
+                    key_node,
+                )
+            )
+            return _NOT_A_KEY
+        identity = resolve_plain(text)
+        if identity is text:
+            if len(_TEXT_KEYS) < _TEXT_KEYS_LIMIT:
+                _TEXT_KEYS.add(text)
+        elif not self.record:
+            raise _DECLINE  # a key that reads as null, a number or a bool
+        return identity
+
+    def _duplicate(self, key_node: Node, first: Node) -> None:
+        text = key_node.value
+        same = (
+            ""
+            if first.value == text
+            else f" (YAML tools read '{shown(first.value)}' and '{shown(text)}' as the same key)"
+        )
+        self.report(
+            _problem_at(
+                ProblemKind.DUPLICATE_KEY,
+                f"Key '{shown(text)}' appears twice in this mapping; it is already set on line "
+                f"{first.start_mark.line + 1}{same}. Only one value can count: remove or rename one.",
+                key_node,
+            )
+        )
 
     def _check_continuation(self, node: Node, indent: int) -> None:
         """Report a quoted text or a [...]/{...} value whose later lines are not indented
@@ -359,7 +436,7 @@ class _Builder:
         if found is not None:
             index, spaces = found
             what = "quoted text" if isinstance(node, ScalarNode) else "list or mapping in brackets"
-            self.problems.append(
+            self.report(
                 LoadProblem(
                     ProblemKind.INVALID_YAML,
                     f"This file is not valid YAML: line {index + 1} continues the {what} that starts "
@@ -389,7 +466,7 @@ class _Builder:
                 continue
             first = len(line) - len(line.lstrip(" "))
             if indent < first < widest:
-                self.problems.append(
+                self.report(
                     LoadProblem(
                         ProblemKind.INVALID_YAML,
                         f"This file is not valid YAML: an empty line of the text that starts on line "
@@ -407,6 +484,8 @@ class _Builder:
         return self._lines
 
     def _tagged(self, node: Node, pointer: str, depth: int) -> Any:
+        if not self.record:
+            raise _DECLINE  # every tag is left to the full build
         tag = node.tag
         short = tag[len(CORE) :] if tag.startswith(CORE) else None
         if (short == "map" and isinstance(node, MappingNode)) or (short == "seq" and isinstance(node, SequenceNode)):
@@ -420,12 +499,12 @@ class _Builder:
                 return float(value)
             if type(value) is expected:
                 return value
-            self.problems.append(
+            self.report(
                 _problem_at(ProblemKind.UNSUPPORTED_TAG, f"'{shown(node.value)}' is not a valid !!{short} value.", node)
             )
             return node.value
         name = f"!!{short}" if short is not None else tag
-        self.problems.append(
+        self.report(
             _problem_at(
                 ProblemKind.UNSUPPORTED_TAG,
                 f"The tag '{shown(name)}' is not part of YAML's core schema and is never interpreted; "
@@ -547,7 +626,7 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     if root is None:
         return result
 
-    builder = _Builder(source_map, problems, data)
+    builder = _Builder(data, source_map, problems)
     kept = len(problems)  # problems found before building; a rejected file reports only why
     try:
         if has_glued_hash(data):
@@ -585,6 +664,26 @@ def parse_yaml(data: bytes) -> ParsedYaml:
     source_map.values.clear()
     source_map.keys.clear()
     return result
+
+
+def parse_simple(data: bytes, text: str = "") -> ParsedYaml | None:
+    """The quick path through an ordinary file: its data with a deferred source map (built
+    by ``parse_yaml`` the first time a position is asked for), or None when the file needs
+    the full path: a %YAML directive, a document deep or large enough for the prescan, a
+    comment glued to or cutting text, a syntax error, an empty document, or anything the
+    builder declines without positions (an alias, a tag, a key that is not text, and every
+    problem). ``text``, when given, is ``data`` decoded, for the source map to keep instead
+    of the bytes. Never raises."""
+    if b"%YAML" in data or b"*" in data or has_glued_hash(data) or has_cutting_hash(data) or needs_prescan(data):
+        return None
+    try:
+        root = CoreComposer(data).get_single_node()
+        if root is None:
+            return None
+        value = _Builder(data, None, []).build(root, "", 0)
+    except Exception:
+        return None
+    return ParsedYaml(value, SourceMap.deferred(data, text), [])
 
 
 def _parser_failed(error: BaseException) -> LoadProblem:
