@@ -47,6 +47,10 @@ class Artifact:
     def __post_init__(self) -> None:
         self.function = type(self.model).function
 
+    def __repr__(self) -> str:
+        # Short: its nodes point back at it, and a repr of all of it would print the strategy.
+        return f"Artifact({self.path!r}, {self.kind!r}, {len(self.nodes)} nodes)"
+
 
 @dataclass(slots=True, eq=False)
 class Node:
@@ -97,6 +101,9 @@ class Node:
         status = getattr(self.entry, "status", None)
         return str(getattr(status, "value", status)) == Lifecycle.RETIRED.value
 
+    def __repr__(self) -> str:
+        return f"Node({self.type.value} {self.id!r} at {self.artifact.path}#{self.pointer})"
+
     @property
     def label(self) -> str:
         """How messages name the node: "roadmap item 'rm-sso'"."""
@@ -131,6 +138,9 @@ class ReferenceEdge:
     field: str
     pointer: str
     target: Node | None
+
+    def __repr__(self) -> str:
+        return f"ReferenceEdge({self.source.id!r} {self.field} -> {self.target_id!r})"
 
     @property
     def accepts(self) -> frozenset[NodeType]:
