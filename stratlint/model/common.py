@@ -109,7 +109,7 @@ class Strict(BaseModel):
     the published schemas (stratlint.model.schema adds them when it generates them); a
     run does not read them, so loading the models skips parsing their source."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Link(Strict):
