@@ -87,7 +87,17 @@ class Engine:
     def check_files(self, views: Iterable[FileView], context: CheckContext) -> list[Diagnostic]:
         """The file rules' findings in these files, as the policy chooses them."""
         rules = [rule(context) for rule in self.file_rules]
-        return self.policy.apply(finding for view in views for rule in rules for finding in rule.check(view))
+        chosen: dict[tuple[str | None, bool], list[FileRule]] = {}
+
+        def rules_for(view: FileView) -> list[FileRule]:
+            # Most rules find things in a few kinds of file only: chosen once per kind.
+            key = (view.loaded.kind, bool(view.problems))
+            found = chosen.get(key)
+            if found is None:
+                found = chosen[key] = [rule for rule in rules if rule.applies_to(*key)]
+            return found
+
+        return self.policy.apply(finding for view in views for rule in rules_for(view) for finding in rule.check(view))
 
     def check_strategy(self, graph: Graph, context: CheckContext) -> list[Diagnostic]:
         """The strategy rules' findings, as the policy chooses them."""

@@ -69,12 +69,16 @@ class Node:
     record: bool = field(init=False)
     """Retired or cancelled, itself or the entry it belongs to (an objection's play): a
     record, not a plan."""
+    retired: bool = field(init=False)
+    """Marked 'status: retired' (a strategy node, a message or a play)."""
 
     def __post_init__(self) -> None:
         # Rules ask these of every node they pass, many times a run: settled once, as the
         # entry and its parent are (a parent is made before the nodes inside it).
         self.standing = standing_of(self.entry)
         self.record = self.standing is Standing.RECORD or (self.parent is not None and self.parent.record)
+        status = getattr(self.entry, "status", None)
+        self.retired = str(getattr(status, "value", status)) == Lifecycle.RETIRED.value
 
     @property
     def function(self) -> Function | None:
@@ -94,12 +98,6 @@ class Node:
                 return node.owner
         file_owner = getattr(self.artifact.model, "owner", None)
         return file_owner if isinstance(file_owner, str) and file_owner else None
-
-    @property
-    def retired(self) -> bool:
-        """Marked 'status: retired' (a strategy node, a message or a play)."""
-        status = getattr(self.entry, "status", None)
-        return str(getattr(status, "value", status)) == Lifecycle.RETIRED.value
 
     def __repr__(self) -> str:
         return f"Node({self.type.value} {self.id!r} at {self.artifact.path}#{self.pointer})"

@@ -150,8 +150,21 @@ class Rule:
         )
 
 
+PLAN_KINDS = frozenset({"roadmap", "messaging", "playbook"})
+"""The kinds of file that hold roadmap items, messages and plays (each function's plan)."""
+
+
 class FileRule(Rule):
     """A rule whose findings in a file follow from that file and what it references."""
+
+    kinds: ClassVar[frozenset[str] | None] = None
+    """The kinds of file the rule finds anything in (a release rule: releases); the engine
+    gives it no other file. None: every file."""
+
+    @classmethod
+    def applies_to(cls, kind: str | None, has_problems: bool) -> bool:
+        """Whether a file of ``kind``, with or without load problems, can hold a finding."""
+        return cls.kinds is None or kind in cls.kinds
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         raise NotImplementedError
@@ -170,6 +183,10 @@ class LoadRule(FileRule):
     problem: ClassVar[ProblemKind]
     default_severity = Severity.ERROR
     stage = Stage.AMBIGUITY  # a file nobody can read says nothing anyone can agree on
+
+    @classmethod
+    def applies_to(cls, kind: str | None, has_problems: bool) -> bool:
+        return has_problems
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for problem in view.problems:

@@ -10,7 +10,7 @@ from stratlint.model import NodeType
 from stratlint.model.common import Rationale
 from stratlint.model.initiative import Initiative
 from stratlint.model.priorities import DecisionQuestion
-from stratlint.rules.base import FileRule, capitalized
+from stratlint.rules.base import PLAN_KINDS, FileRule, capitalized
 
 
 def decision_questions(lookup: Lookup) -> dict[str, str]:
@@ -55,6 +55,8 @@ class AlmostAligned(FileRule):
                 value: Mid-market controllers export to Excel to close; this keeps them in the product.
         """
 
+    kinds = PLAN_KINDS
+
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         primary = view.lookup.primary_priority()
         if primary is None:
@@ -94,8 +96,14 @@ class UnansweredDecisionQuestion(FileRule):
                 narrative: Tells the continuous-close pillar, with the Northwind proof.
         """
 
+    kinds = PLAN_KINDS
+    _asked: tuple[Lookup, dict[str, str]] | None = None
+    """The strategy's questions, the same for every file a run checks: read once."""
+
     def check(self, view: FileView) -> Iterator[Diagnostic]:
-        asked = decision_questions(view.lookup)
+        if self._asked is None or self._asked[0] is not view.lookup:
+            self._asked = (view.lookup, decision_questions(view.lookup))
+        asked = self._asked[1]
         if not asked:
             return
         for node in view.initiatives():

@@ -22,6 +22,8 @@ class _EmptyField(FileRule):
     """An entry of ``node_type`` whose ``field`` says nothing. ``message`` says what to add,
     with the entry's fields in braces ('{domain}')."""
 
+    kinds = frozenset({"governance"})  # decisions, handoffs and metrics live there
+
     node_type: NodeType
     field: str
     message: str
@@ -145,6 +147,8 @@ class MetricConflictWithoutWinner(FileRule):
                   winner: m-win-rate
                   reason: Win rate serves the primary priority.
         """
+
+    kinds = frozenset({"governance"})
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for node in view.of_type(NodeType.METRIC):

@@ -10,7 +10,7 @@ from stratlint.diagnostics import Diagnostic, Severity, Stage
 from stratlint.graph import FileView, Node, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.initiative import Initiative
-from stratlint.rules.base import FileRule, capitalized, defined_here
+from stratlint.rules.base import PLAN_KINDS, FileRule, capitalized, defined_here
 from stratlint.rules.context import CheckContext
 
 # Segment references have a rule of their own (segment-drift), with a message about who we serve.
@@ -125,6 +125,7 @@ class _MissingTrace(FileRule):
     field: str
     traces_to: str
     fix: str
+    kinds = PLAN_KINDS
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for node in self.subjects(view):

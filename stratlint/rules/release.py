@@ -48,6 +48,8 @@ class _MissingCompanion(FileRule):
     companion: str
     fix: str
 
+    kinds = frozenset({"release"})
+
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
             companions = [node for _, _, node in release_parts(view.lookup, release, self.companion_field) if node]
@@ -135,6 +137,8 @@ class ReleaseItemNotReady(FileRule):
         for a retired node, reference its replacement.
         """
 
+    kinds = frozenset({"release"})
+
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         review = self.context.review
         for release in release_nodes(view.nodes):
@@ -177,6 +181,8 @@ class ReleaseMetricWithoutPriority(FileRule):
         by a metric that has one.
         """
 
+    kinds = frozenset({"release"})
+
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
             for index, metric_id, node in release_parts(view.lookup, release, "metrics"):
@@ -213,6 +219,8 @@ class ReleaseDateOutsideHorizon(FileRule):
 
         Fix: move the target date into the item's quarter, or move the item's horizon.
         """
+
+    kinds = frozenset({"release"})
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
