@@ -18,7 +18,7 @@ from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.source_map import SourceMap
 from stratlint.model import ArtifactBase, Function, NodeType
 from stratlint.model.common import Lifecycle, Ref
-from stratlint.model.lifecycle import Standing, standing_of
+from stratlint.model.lifecycle import Standing, standing_of_status
 
 # Nodes, artifacts and edges are read-only by convention, not frozen: a graph holds tens of
 # thousands of them, and a frozen dataclass costs several times as much to build.
@@ -75,10 +75,13 @@ class Node:
     def __post_init__(self) -> None:
         # Rules ask these of every node they pass, many times a run: settled once, as the
         # entry and its parent are (a parent is made before the nodes inside it).
-        self.standing = standing_of(self.entry)
+        # A model keeps its fields in its __dict__: asking it there for a field that the kind
+        # does not have costs no exception.
+        status = self.entry.__dict__.get("status")
+        status = str(getattr(status, "value", status)) if status is not None else None
+        self.standing = standing_of_status(status)
         self.record = self.standing is Standing.RECORD or (self.parent is not None and self.parent.record)
-        status = getattr(self.entry, "status", None)
-        self.retired = str(getattr(status, "value", status)) == Lifecycle.RETIRED.value
+        self.retired = status == Lifecycle.RETIRED.value
 
     @property
     def function(self) -> Function | None:

@@ -8,7 +8,6 @@ so a status means the same thing to all of them (the README's lifecycle table sa
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 
 class Standing(enum.Enum):
@@ -27,9 +26,6 @@ _STANDING = {"paused": Standing.PAUSED, "retired": Standing.RECORD, "cancelled":
 """Every status not named here is live."""
 
 
-def standing_of(entry: Any) -> Standing:
-    """The standing of a model entry by its 'status' (entries without one are live)."""
-    status = getattr(entry, "status", None)
-    if status is None:
-        return Standing.LIVE
-    return _STANDING.get(str(getattr(status, "value", status)), Standing.LIVE)
+def standing_of_status(status: str | None) -> Standing:
+    """The standing an entry with this 'status' has (None: it has none, and is live)."""
+    return _STANDING.get(status, Standing.LIVE) if status is not None else Standing.LIVE
