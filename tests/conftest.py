@@ -89,3 +89,21 @@ def needs_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared test material (../shared beside the project) is not here")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--integration",
+        action="store_true",
+        help="also run the slow end-to-end tests with real external tools (pre-commit, a browser, "
+        "a language server, a wheel in a fresh environment); CI and the README's test command do",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--integration"):
+        return
+    skip = pytest.mark.skip(reason="an end-to-end test with a real external tool: run with --integration (CI does)")
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(skip)

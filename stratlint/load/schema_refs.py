@@ -21,15 +21,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from urllib.request import url2pathname
 
-from referencing import Resource, Specification
-from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
-
 from stratlint.load.read import read_bounded
 from stratlint.paths import leads_outside
 from stratlint.problems import LoadProblem, ProblemKind
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # referencing is imported where a schema is read: most runs have none
+    from referencing import Resource, Specification
     from referencing._core import Resolver
+    from referencing.exceptions import Unresolvable
 
 SCHEMA_MAX_BYTES = 16 * 1024 * 1024
 """The size limit of a schema file and of each file its references lead to."""
@@ -111,6 +110,8 @@ class LocalSchemas:
             raise RefusedReference(f"leads to {_shown(path, self.boundary)}, which {reason}") from None
         if not isinstance(contents, dict | bool):
             raise RefusedReference(f"leads to {shown}, which does not hold a JSON Schema object")
+        from referencing import Resource
+
         resource = Resource.from_contents(contents, default_specification=self.specification)
         self.fetched[uri] = resource
         return resource
@@ -182,6 +183,8 @@ def follow_references(
     """Every schema object the root reaches, each ``$ref`` looked up once; raise ValueError
     when one points to nothing or cannot be fetched, or when references go round in a
     circle. References to ``trusted`` URIs (the published metaschemas) are not followed."""
+    from referencing.exceptions import Unresolvable
+
     nodes: dict[int, SchemaNode] = {}
     stack: list[tuple[Any, Resolver[Any], str, str]] = [(root, resolver, "", "")]
     while stack:
@@ -270,6 +273,8 @@ def _at(where: str) -> str:
 
 
 def _why(error: Unresolvable) -> str:
+    from referencing.exceptions import NoSuchAnchor, PointerToNowhere
+
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, RefusedReference):
