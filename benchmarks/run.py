@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                      # 1,000, 10,000 and 50,000 artifacts, 5 runs each
     python benchmarks/run.py --sizes 1000,10000 --runs 3 --no-peers
+    python benchmarks/run.py --sizes 10000 --profile "one edit"   # one row's top 20 functions
 
 For each size it generates a strategy repository (benchmarks/generate.py, seed 1), then,
 each measurement in a fresh process and interleaved run by run so that a busy machine
@@ -14,6 +15,9 @@ slows them all alike:
 - one edit: the run after editing one file (a reworded title);
 - one reference changed: the run after changing what one file references (an item now
   serves another priority), which also re-runs the strategy-wide rules;
+- a new plan file added, the value definition reworded, the narrative reworded: the runs
+  after each (the last two change what every plan depends on);
+- start-up: ``stratlint --version``, and ``stratlint check`` on an empty strategy;
 - peers: yamllint on the same folder, check-jsonschema on the roadmap files (installed by
   the ``bench`` extra; skipped with a note when absent).
 
@@ -185,6 +189,22 @@ def _retarget(path: Path, priorities: Path) -> None:
     path.write_text(text[: found.start(1)] + other + text[found.end(1) :], encoding="utf-8")
 
 
+def _reword(path: Path, field: str, number: int) -> None:
+    """Reword the first ``field:`` of a strategy-wide file (a segment's name, a claim's
+    statement), as a strategy owner would."""
+    text = path.read_text(encoding="utf-8")
+    found = re.search(rf"^(\s+){field}: (.+)$", text, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"no '{field}:' to reword in {path}")
+    path.write_text(text[: found.start(2)] + f"Reworded, edit {number}" + text[found.end(2) :], encoding="utf-8")
+
+
+def _added(source: Path, target: Path) -> None:
+    """A new plan file: a copy of ``source`` whose ids are new."""
+    text = source.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"^(\s*(?:- )?id: )(\S+)$", r"\1\2-added", text, flags=re.MULTILINE), encoding="utf-8")
+
+
 def _module_available(python: str, module: str) -> bool:
     probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
     return subprocess.run([python, "-c", probe], check=False).returncode == 0
@@ -199,7 +219,11 @@ def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) 
     env["XDG_CACHE_HOME"] = str(cache_home)
     check = [python, "-m", "stratlint", "check", "strategy", "--format", "json"]
     edited = sorted((repo / "strategy" / "product").rglob("*.yaml"))[0]
-    original = edited.read_bytes()
+    added = edited.with_name("added-by-the-benchmark.yaml")
+    value, narrative = repo / "strategy" / "value.yaml", repo / "strategy" / "narrative.yaml"
+    originals = {path: path.read_bytes() for path in (edited, value, narrative)}
+    empty = workdir / "empty-strategy"
+    empty.mkdir(exist_ok=True)
 
     figures = {name: Figure(name, []) for name in _LABELS}
     try:
@@ -207,6 +231,9 @@ def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) 
             print(f"  run {run + 1}/{runs}", flush=True)
             figures["floor"].samples.append(measure([python, "-c", FLOOR, "strategy"], repo, env))
             figures["start-up"].samples.append(measure([python, "-m", "stratlint", "--version"], repo, env))
+            figures["start-up, empty strategy"].samples.append(
+                measure([python, "-m", "stratlint", "check", str(empty), "--no-cache"], repo, env)
+            )
             shutil.rmtree(cache_home, ignore_errors=True)
             figures["cold, one process"].samples.append(measure([*check, "--jobs", "1"], repo, env))
             shutil.rmtree(cache_home, ignore_errors=True)
@@ -216,8 +243,20 @@ def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) 
             figures["one edit"].samples.append(measure(check, repo, env))
             _retarget(edited, repo / "strategy" / "priorities.yaml")
             figures["one reference changed"].samples.append(measure(check, repo, env))
+            _added(edited, added)
+            figures["a new file added"].samples.append(measure(check, repo, env))
+            added.unlink()
+            _reword(value, "name", run)
+            figures["value file edited"].samples.append(measure(check, repo, env))
+            _reword(narrative, "statement", run)
+            figures["narrative file edited"].samples.append(measure(check, repo, env))
+            for path, content in originals.items():
+                path.write_bytes(content)
+            measure(check, repo, env)  # back to the committed strategy, for the next run's cold check
     finally:
-        edited.write_bytes(original)
+        for path, content in originals.items():
+            path.write_bytes(content)
+        added.unlink(missing_ok=True)
 
     if peers:
         roadmaps = [str(path.relative_to(repo)) for path in sorted((repo / "strategy" / "product").rglob("*.yaml"))]
@@ -253,11 +292,15 @@ _HEADERS = ["run", "wall", "wall / floor", "CPU", "CPU / floor", "peak memory"]
 _LABELS = {
     "floor": "floor: libyaml compose",
     "start-up": "start-up (`stratlint --version`)",
+    "start-up, empty strategy": "start-up, `stratlint check` on an empty strategy",
     "cold": "`stratlint check`, cold cache",
     "cold, one process": "cold cache, `--jobs 1`",
     "warm": "warm cache, nothing changed",
     "one edit": "warm cache, one file edited",
     "one reference changed": "warm cache, one reference changed",
+    "a new file added": "warm cache, a new plan file added",
+    "value file edited": "warm cache, the value definition reworded",
+    "narrative file edited": "warm cache, the narrative reworded",
     "yamllint": "yamllint (same folder)",
     "jsonschema": "check-jsonschema (roadmap files only)",
 }
@@ -295,24 +338,39 @@ def markdown(results: dict[int, dict[str, Figure]]) -> str:
     return "\n".join(lines)
 
 
+TARGETS_AT = 10000
+
+
 def targets(results: dict[int, dict[str, Figure]]) -> str:
+    """Each target, met or not (stated at 10,000 artifacts, on a 2-core machine)."""
     lines = ["Targets:"]
-    if 10000 not in results:
+    if TARGETS_AT not in results:
         lines.append("  the targets are stated at 10,000 artifacts: run with --sizes including 10000")
     else:
-        figures = results[10000]
+        figures = results[TARGETS_AT]
+
+        def verdict(ok: bool) -> str:
+            return "met" if ok else "NOT met"
+
         ratio = figures["cold"].wall / figures["floor"].wall
-        lines.append(
-            f"  full check of 10,000 within 1.5x the floor: {ratio:.2f}x -> {'met' if ratio <= 1.5 else 'NOT met'}"
-        )
-        edit, start = figures["one edit"].wall, figures["start-up"].wall
-        ok = edit - start <= 0.3
-        lines.append(
-            f"  one edit, warm cache, 10,000: {edit:.2f} s = start-up {start:.2f} s + {edit - start:.2f} s "
-            f"(target 0.3 s) -> {'met' if ok else 'NOT met'}"
-        )
+        lines.append(f"  cold check within 1.0x the floor: {ratio:.2f}x -> {verdict(ratio <= 1.0)}")
+        start = figures["start-up"].wall
+        for name in ("one edit", "one reference changed", "a new file added"):
+            took = figures[name].wall
+            lines.append(
+                f"  {name}: {took:.2f} s = start-up {start:.2f} s + {took - start:.2f} s "
+                f"(target start-up + 0.15 s) -> {verdict(took - start <= 0.15)}"
+            )
+        changed = figures["one reference changed"].wall
+        lines.append(f"  one reference changed within 0.5 s in all: {changed:.2f} s -> {verdict(changed <= 0.5)}")
+        for name in ("start-up", "start-up, empty strategy"):
+            took = figures[name].wall
+            lines.append(f"  {name} within 0.12 s: {took:.2f} s -> {verdict(took <= 0.12)}")
         peak = figures["cold"].peak_mb
-        lines.append(f"  peak memory at 10,000 under 250 MB: {peak:.0f} MB -> {'met' if peak < 250 else 'NOT met'}")
+        lines.append(f"  peak memory at 10,000 under 250 MB: {peak:.0f} MB -> {verdict(peak < 250)}")
+    if 50000 in results:
+        peak = results[50000]["cold"].peak_mb
+        lines.append(f"  peak memory at 50,000 under 1 GB: {peak:.0f} MB -> {'met' if peak < 1024 else 'NOT met'}")
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
@@ -327,6 +385,52 @@ def targets(results: dict[int, dict[str, Figure]]) -> str:
     return "\n".join(lines)
 
 
+PROFILED = """
+import cProfile, pstats, sys
+from stratlint.cli import cli
+profile = cProfile.Profile()
+profile.enable()
+try:
+    cli.main(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+profile.disable()
+print("", file=sys.stderr)
+pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(20)
+"""
+
+PROFILE_ROWS = ("cold", "cold, one process", "warm", "one edit", "one reference changed")
+
+
+def profile_row(row: str, count: int, workdir: Path) -> None:
+    """Run one row's command under cProfile, in the state the row measures, and print the
+    20 functions that took the most time of their own."""
+    python = sys.executable
+    repo = _repository(workdir, count)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+    cache_home = workdir / f"cache-{count}"
+    env["XDG_CACHE_HOME"] = str(cache_home)
+    args = ["check", "strategy", "--format", "json"] + (["--jobs", "1"] if row == "cold, one process" else [])
+    edited = sorted((repo / "strategy" / "product").rglob("*.yaml"))[0]
+    original = edited.read_bytes()
+    shutil.rmtree(cache_home, ignore_errors=True)
+    try:
+        if not row.startswith("cold"):
+            subprocess.run([python, "-m", "stratlint", *args], cwd=repo, env=env, capture_output=True, check=False)
+        if row == "one edit":
+            _edit(edited, 0)
+        elif row == "one reference changed":
+            _retarget(edited, repo / "strategy" / "priorities.yaml")
+        print(f"{row}, {count:,} artifacts: the 20 functions with the most time of their own", flush=True)
+        completed = subprocess.run(
+            [python, "-c", PROFILED, *args], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        print(completed.stderr.decode("utf-8", "replace"))
+    finally:
+        edited.write_bytes(original)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark stratlint against libyaml and its peers.")
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="artifact counts, comma-separated")
@@ -337,10 +441,19 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="skip yamllint and check-jsonschema")
     parser.add_argument("--workdir", type=Path, default=None, help="where generated repositories are kept")
     parser.add_argument("--json", type=Path, default=None, help="also write the medians to this JSON file")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILE_ROWS,
+        default=None,
+        help="instead of measuring, profile one row at the first size and print its top 20 functions",
+    )
     args = parser.parse_args()
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
     workdir = args.workdir or Path(tempfile.gettempdir()) / "stratlint-bench"
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.profile:
+        profile_row(args.profile, sizes[0], workdir)
+        return
     print(f"stratlint benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, work folder {workdir}")
     results: dict[int, dict[str, Figure]] = {}
     for count in sizes:
