@@ -205,6 +205,18 @@ def _added(source: Path, target: Path) -> None:
     target.write_text(re.sub(r"^(\s*(?:- )?id: )(\S+)$", r"\1\2-added", text, flags=re.MULTILINE), encoding="utf-8")
 
 
+def _environment(cache_home: Path) -> dict[str, str]:
+    """The environment every measured command runs in: this source tree, a cache of its own,
+    and Python's bytecode cache on, as an installed package has it (pip compiles on install;
+    without it each run would compile stratlint's modules again)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["XDG_CACHE_HOME"] = str(cache_home)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(PROJECT / "stratlint")], env=env, check=False)
+    return env
+
+
 def _module_available(python: str, module: str) -> bool:
     probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
     return subprocess.run([python, "-c", probe], check=False).returncode == 0
@@ -213,10 +225,8 @@ def _module_available(python: str, module: str) -> bool:
 def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) -> dict[str, Figure]:
     python = sys.executable
     repo = _repository(workdir, count)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
     cache_home = workdir / f"cache-{count}"
-    env["XDG_CACHE_HOME"] = str(cache_home)
+    env = _environment(cache_home)
     check = [python, "-m", "stratlint", "check", "strategy", "--format", "json"]
     edited = sorted((repo / "strategy" / "product").rglob("*.yaml"))[0]
     added = edited.with_name("added-by-the-benchmark.yaml")
@@ -407,10 +417,8 @@ def profile_row(row: str, count: int, workdir: Path) -> None:
     20 functions that took the most time of their own."""
     python = sys.executable
     repo = _repository(workdir, count)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
     cache_home = workdir / f"cache-{count}"
-    env["XDG_CACHE_HOME"] = str(cache_home)
+    env = _environment(cache_home)
     args = ["check", "strategy", "--format", "json"] + (["--jobs", "1"] if row == "cold, one process" else [])
     edited = sorted((repo / "strategy" / "product").rglob("*.yaml"))[0]
     original = edited.read_bytes()
