@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stratlint
+from stratlint import DOCS_URL
 from stratlint.analysis.check import lint
 from stratlint.analysis.result import Report, Summary
 from stratlint.analysis.settings import Settings
@@ -25,7 +26,7 @@ from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span, f
 from stratlint.report import REPORTERS, ReportOptions, github, gitlab, junit, markdown, sarif
 from stratlint.rules import RULES
 
-from conftest import STRATEGY, needs_shared
+from conftest import PROJECT, STRATEGY, needs_shared
 
 DANGLING_FILE = "strategy/product/close-automation.yaml"
 DUPLICATE_FILE = "strategy/marketing/launches.yaml"
@@ -104,7 +105,11 @@ def validate_against_official_schema(document: dict[str, Any]) -> None:
     schema = json.loads(needs_shared("schemas", "sarif-2.1.0.json").read_text())
     validator_class = jsonschema.validators.validator_for(schema)
     assert validator_class is jsonschema.Draft4Validator
-    errors = sorted(validator_class(schema).iter_errors(document), key=lambda e: list(e.absolute_path))
+    checker = jsonschema.FormatChecker()
+    assert "uri-reference" in checker.checkers, "pip install -e '.[test]' (rfc3986-validator)"
+    errors = sorted(
+        validator_class(schema, format_checker=checker).iter_errors(document), key=lambda e: list(e.absolute_path)
+    )
     assert errors == [], "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
 
 
@@ -289,14 +294,24 @@ def test_sarif_stops_at_the_code_scanning_limit_and_says_so() -> None:
     assert "3 more findings" in notification["message"]["text"]
 
 
-def test_sarif_links_to_the_project_when_it_has_an_address(planted: Planted, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stratlint, "PROJECT_URL", "https://example.org/stratlint")
-    document = sarif_document(planted.result)
+def test_sarif_links_each_rule_to_its_page_under_the_docs_address(planted: Planted) -> None:
+    document = json.loads(REPORTERS["sarif"](planted.result, ReportOptions(docs_url="https://example.org/sl/docs/")))
     driver = document["runs"][0]["tool"]["driver"]
-    assert driver["informationUri"] == "https://example.org/stratlint"
-    assert all(rule["helpUri"].startswith("https://example.org/stratlint") for rule in driver["rules"])
+    assert driver["informationUri"] == "https://example.org/sl/docs/rules/README.md"
+    assert {rule["id"]: rule["helpUri"] for rule in driver["rules"]} == {
+        rule.code: f"https://example.org/sl/docs/rules/{rule.code}.md" for rule in RULES
+    }
     check_github_requirements(document)
     validate_against_official_schema(document)
+
+
+def test_sarif_links_by_default_to_pages_of_the_repository(planted: Planted) -> None:
+    """The default address is the repository's own docs/ folder, and every page it names exists there."""
+    driver = sarif_document(planted.result)["runs"][0]["tool"]["driver"]
+    pages = [driver["informationUri"], *(rule["helpUri"] for rule in driver["rules"])]
+    assert all(page.startswith(DOCS_URL) for page in pages)
+    missing = [page for page in pages if not (PROJECT / "docs" / page.removeprefix(DOCS_URL)).is_file()]
+    assert missing == []
 
 
 def test_sarif_help_markdown_puts_examples_in_code_blocks() -> None:
@@ -397,8 +412,12 @@ def test_junit_has_a_suite_per_file_and_a_failing_case_per_finding(planted: Plan
             assert f"{found.path}:{found.line}:{found.column}" in (failure.text or "")
         if not expected:
             assert cases[0].find("failure") is None
+        assert suite.get("file") == path
         for case in cases:
             assert case.get("classname") == path
+            assert "file" not in case.attrib and "line" not in case.attrib  # junit-10.xsd allows neither
+        for case, found in zip([c for c in cases if c.find("failure") is not None], expected, strict=True):
+            assert case.findtext("system-out") == f"{found.path}:{found.line}:{found.column}"
         total_failures += len(expected)
     assert int(root.get("failures", "-1")) == total_failures == len(planted.result.diagnostics)
     assert int(root.get("tests", "-1")) == sum(int(s.get("tests", "0")) for s in suites.values())

@@ -3,6 +3,11 @@
 One ``<testsuite>`` per file, one failing ``<testcase>`` per finding; a file with no
 findings gets one passing test case, so every file checked shows up as passing.
 Built with ElementTree, so the document is always well-formed whatever a message holds.
+
+The document follows the Jenkins xunit plugin's JUnit schema (junit-10.xsd), which allows
+``file`` on a ``<testsuite>`` but neither ``file`` nor ``line`` on a ``<testcase>``: the
+suite names its file, and a finding's place is in its test case's name and, as
+``path:line:column``, its ``<system-out>``.
 """
 
 from __future__ import annotations
@@ -28,12 +33,8 @@ def _failure_text(diagnostic: Diagnostic) -> str:
     return "\n".join(lines)
 
 
-def _testcase(suite: ET.Element, path: str, name: str, line: int) -> ET.Element:
-    attributes = {"classname": _xml_text(path), "name": _xml_text(name), "file": _xml_text(path)}
-    if line >= 1:  # a finding about the whole strategy folder has no line
-        attributes["line"] = str(line)
-    attributes["time"] = "0"
-    return ET.SubElement(suite, "testcase", attributes)
+def _testcase(suite: ET.Element, path: str, name: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", {"classname": _xml_text(path), "name": _xml_text(name), "time": "0"})
 
 
 def render(result: Report) -> str:
@@ -45,18 +46,20 @@ def render(result: Report) -> str:
     total_tests = total_failures = 0
     for path in sorted(by_path):
         found = by_path[path]
-        suite = ET.SubElement(root, "testsuite", {"name": _xml_text(path)})
+        suite = ET.SubElement(root, "testsuite", {"name": _xml_text(path), "file": _xml_text(path)})
         for diagnostic in found:
             where = f"{path}:{diagnostic.line}:{diagnostic.column}" if diagnostic.span.positioned else path
-            case = _testcase(suite, path, f"{diagnostic.code} {diagnostic.name} at {where}", diagnostic.line)
+            case = _testcase(suite, path, f"{diagnostic.code} {diagnostic.name} at {where}")
             failure = ET.SubElement(
                 case,
                 "failure",
                 {"message": _xml_text(diagnostic.message), "type": diagnostic.code},
             )
             failure.text = _xml_text(_failure_text(diagnostic))
+            if diagnostic.span.positioned:  # a finding about the whole strategy folder has no line
+                ET.SubElement(case, "system-out").text = _xml_text(where)
         if not found:
-            _testcase(suite, path, "no findings", 1)
+            _testcase(suite, path, "no findings")
         tests = max(len(found), 1)
         suite.attrib.update(
             {"tests": str(tests), "failures": str(len(found)), "errors": "0", "skipped": "0", "time": "0"}
