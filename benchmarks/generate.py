@@ -347,6 +347,81 @@ def generate_files(count: int, seed: int = 1) -> dict[str, str]:
     return files
 
 
+POLICY_RULES = 50
+"""How many of the organisation's rules the benchmark's policy holds."""
+
+
+def _policy_rule(number: int, given: str, then: str, severity: str = "warning") -> str:
+    return (
+        f'[[policy.rules]]\nid = "BENCH{number:03d}"\nseverity = "{severity}"\n'
+        f"given = {{ {given} }}\nthen = {{ {then} }}\n"
+    )
+
+
+def policy_config(count: int = POLICY_RULES) -> str:
+    """A stratlint.toml with ``count`` policy rules, the kinds an organisation writes, over
+    the generated strategy: word lists, lengths, patterns, required fields, allowed values,
+    what an entry cites and who cites it, counts and unique values; file rules most of them,
+    a few strategy-wide. Like a maintained policy on a maintained strategy, they find little:
+    the benchmark measures what checking costs, not what reporting a flood of findings does."""
+    kinds = (("message", "headline"), ("play", "name"), ("roadmap item", "title"))
+    channels = ", ".join(f'"{channel}"' for channel in _CHANNELS)
+    owners = ", ".join(f'"{owner}"' for owner in _OWNERS)
+    templates = [
+        lambda t, f, i: (
+            f'type = "{t}", field = "{f}"',
+            f'forbid_words = ["best-in-class", "world-class {i}", "synergy"]',
+        ),
+        lambda t, f, i: (f'type = "{t}", field = "{f}"', f"max_length = {{ chars = {200 + i}, words = {40 + i} }}"),
+        lambda t, f, i: (f'type = "{t}", field = "{f}"', "min_length = { words = 1 }"),
+        lambda t, f, i: (f'type = "{t}", field = "id"', 'pattern = { match = "^(rm|msg|play)-[0-9]+-[0-9]$" }'),
+        lambda t, f, i: (f'type = "{t}", field = "{f}"', 'pattern = { not_match = "(?i)lorem ipsum|TODO" }'),
+        lambda t, f, i: (f'type = "{t}", field = "owner"', "required = true"),
+        lambda t, f, i: (f'type = "{t}", field = "rationale.narrative"', "required = true"),
+        lambda t, f, i: (f'type = "{t}", field = "tags"', "count = { max = 8 }"),
+        lambda t, f, i: (
+            f'type = "{t}", where = {{ owner = "set" }}',
+            f'cites = {{ type = ["segment", "reason", "differentiator", "belief"], field = "value", '
+            f"min = 1, max = {4 + i % 3} }}",
+        ),
+        lambda t, f, i: (f'type = "{t}"', 'cites = { type = ["pillar", "claim"], field = "narrative", min = 1 }'),
+    ]
+    rules = []
+    for number in range(min(len(templates) * len(kinds), count)):
+        template = templates[number % len(templates)]
+        node_type, field = kinds[(number // len(templates)) % len(kinds)]
+        given, then = template(node_type, field, number)
+        rules.append(_policy_rule(number + 1, given, then))
+    extra = [
+        ('type = "artifact", kind = ["roadmap", "messaging", "playbook"], field = "title"', "max_length = 120"),
+        ('type = "artifact", field = "owner"', "required = true"),
+        ('type = "artifact", field = "tags"', "count = { max = 10 }"),
+        ('type = "artifact", field = "updated"', 'pattern = "^20[0-9][0-9]-"'),
+        ('type = "proof point", field = "source"', "required = true"),
+        ('type = "claim"', 'cites = { type = "proof point", field = "proof_points", min = 1 }'),
+        ('type = "segment", field = "pains"', "count = { min = 1 }"),
+        ('type = "priority", field = "name"', "max_length = 80"),
+        ('type = "message", status = "live", field = "headline"', 'forbid_words = ["cheap", "bargain"]'),
+        ('type = "play", status = "active", field = "trigger"', "min_length = { words = 3 }"),
+        ('type = "message", field = "channels"', f"enum = [{channels}]"),
+        ('type = "message", field = "channels"', "count = { max = 4 }"),
+        (
+            'type = "message", status = "live"',
+            'cites = { type = "proof point", where = { as_of = { within = "50 years" } } }',
+        ),
+        ('type = "roadmap item", field = "owner"', f"enum = [{owners}]"),
+        ('type = "message", tag = "legal", field = "headline"', 'required_words = ["Acme"]'),
+        ('type = "play", status = "active", field = "trigger"', "required = true"),
+        ('type = "claim"', 'cited_by = { type = ["message", "play", "roadmap item"], field = "narrative" }'),
+        ('type = "pillar"', "count = { max = 12 }"),
+        ('type = "segment", field = "name"', 'unique_within = "strategy"'),
+        ('type = "claim", field = "statement"', 'unique_within = "strategy"'),
+    ]
+    for given, then in extra[: max(0, count - len(rules))]:
+        rules.append(_policy_rule(len(rules) + 1, given, then))
+    return 'root = "strategy"\n\n' + "\n".join(rules)
+
+
 def generate(out: Path, count: int, seed: int = 1, *, git: bool = False) -> Path:
     """Write a repository holding ``strategy/`` with ``count`` artifacts under ``out``;
     returns the strategy folder. With ``git``, ``out`` becomes a git repository."""

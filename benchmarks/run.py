@@ -11,6 +11,8 @@ slows them all alike:
 - floor: PyYAML's libyaml composer (yaml.compose with CSafeLoader) over the same files;
 - cold: a full ``stratlint check`` with an empty cache;
 - cold, one process: the same with ``--jobs 1``, to show what the second core brings;
+- cold, 50 policy rules: the same cold check with an organisation's policy of 50 rules
+  (benchmarks/generate.py ``policy_config``), to show what a policy costs;
 - warm: the same run again, nothing changed;
 - one edit: the run after editing one file (a reworded title);
 - one reference changed: the run after changing what one file references (an item now
@@ -48,7 +50,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from benchmarks.generate import generate  # noqa: E402
+from benchmarks.generate import POLICY_RULES, generate, policy_config  # noqa: E402
 
 SEED = 1
 DEFAULT_SIZES = (1000, 10000, 50000)
@@ -228,6 +230,9 @@ def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) 
     cache_home = workdir / f"cache-{count}"
     env = _environment(cache_home)
     check = [python, "-m", "stratlint", "check", "strategy", "--format", "json"]
+    policy = repo / f"policy-{POLICY_RULES}.toml"
+    policy.write_text(policy_config(), encoding="utf-8")
+    with_policy = [*check, "--config", policy.name]
     edited = sorted((repo / "strategy" / "product").rglob("*.yaml"))[0]
     added = edited.with_name("added-by-the-benchmark.yaml")
     value, narrative = repo / "strategy" / "value.yaml", repo / "strategy" / "narrative.yaml"
@@ -246,6 +251,8 @@ def run_size(count: int, runs: int, peer_runs: int, workdir: Path, peers: bool) 
             )
             shutil.rmtree(cache_home, ignore_errors=True)
             figures["cold, one process"].samples.append(measure([*check, "--jobs", "1"], repo, env))
+            shutil.rmtree(cache_home, ignore_errors=True)
+            figures["cold, 50 policy rules"].samples.append(measure(with_policy, repo, env))
             shutil.rmtree(cache_home, ignore_errors=True)
             figures["cold"].samples.append(measure(check, repo, env))
             figures["warm"].samples.append(measure(check, repo, env))
@@ -305,6 +312,7 @@ _LABELS = {
     "start-up, empty strategy": "start-up, `stratlint check` on an empty strategy",
     "cold": "`stratlint check`, cold cache",
     "cold, one process": "cold cache, `--jobs 1`",
+    "cold, 50 policy rules": f"cold cache, {POLICY_RULES} policy rules",
     "warm": "warm cache, nothing changed",
     "one edit": "warm cache, one file edited",
     "one reference changed": "warm cache, one reference changed",
@@ -376,6 +384,12 @@ def targets(results: dict[int, dict[str, Figure]]) -> str:
         for name in ("start-up", "start-up, empty strategy"):
             took = figures[name].wall
             lines.append(f"  {name} within 0.12 s: {took:.2f} s -> {verdict(took <= 0.12)}")
+        cold, policy = figures["cold"].wall, figures["cold, 50 policy rules"].wall
+        added = policy / cold - 1
+        lines.append(
+            f"  {POLICY_RULES} policy rules add under 20% to a cold check of 10,000: {policy:.2f} s against "
+            f"{cold:.2f} s, {100 * added:+.0f}% -> {'met' if added < 0.2 else 'NOT met'}"
+        )
         peak = figures["cold"].peak_mb
         lines.append(f"  peak memory at 10,000 under 250 MB: {peak:.0f} MB -> {verdict(peak < 250)}")
     if 50000 in results:

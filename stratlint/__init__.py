@@ -4,10 +4,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-PROJECT_URL: str | None = "https://pypi.org/project/stratlint/"
-"""The project's public home (the package page, which shows this README). SARIF output uses
-it for ``informationUri`` and, with the README's rules section, each rule's ``helpUri``;
-SARIF requires absolute URIs there, so both are left out when this is None."""
+REPOSITORY = "stratlint/stratlint"
+"""The project's repository on GitHub (owner/name): the one place its address is kept.
+Every address stratlint writes lies under it: the rule pages SARIF links to (``DOCS_URL``,
+which the configuration's 'docs-url' can change) and the schemas' ``$id``."""
+
+REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
+DOCS_URL = f"{REPOSITORY_URL}/blob/main/docs/"
+"""The project's documentation, docs/ in its repository; rule pages are under rules/."""
+SCHEMA_BASE_URL = f"https://raw.githubusercontent.com/{REPOSITORY}/main/schemas/"
+"""The published schemas, schemas/ in the repository, as GitHub serves the files."""
 
 
 class StratlintError(Exception):

@@ -33,13 +33,13 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stratlint import StratlintError
+from stratlint import DOCS_URL, StratlintError
 from stratlint.analysis.baseline import BaselineError, load_baseline
 from stratlint.analysis.policy import Policy, selector_strength
 from stratlint.analysis.settings import Settings
@@ -50,7 +50,7 @@ from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded, unread_reason
 from stratlint.model import KINDS
 from stratlint.paths import leads_outside
-from stratlint.rules import BY_CODE, RULES, lookup
+from stratlint.rules import BUILT_IN, BY_CODE, RULES, Rule, RuleSet
 from stratlint.rules.options import RuleOptions
 
 CONFIG_FILES = (".stratlint.toml", "stratlint.toml", "pyproject.toml")
@@ -92,6 +92,11 @@ class ConfigModel(BaseModel):
     """Each tuned rule's options, by rule name or code (see stratlint.rules.options)."""
     code_frame: bool | None = None
     """The text report shows the offending line under each finding (default true)."""
+    policy: dict[str, Any] | None = None
+    """The organisation's own rules: ``[[policy.rules]]`` and ``file`` (stratlint.custom reads them)."""
+    docs_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/\S*)?$")] | None = None
+    """Where stratlint's documentation is published (each rule's page is rules/SL201.md
+    under it): SARIF's helpUri and informationUri link there."""
 
 
 KEYS = tuple(_kebab(name) for name in ConfigModel.model_fields)
@@ -130,6 +135,10 @@ class ConfigFile:
     table: str
     """'[tool.stratlint] ' for pyproject.toml, '' for a stratlint.toml."""
     model: ConfigModel
+    rule_set: RuleSet = BUILT_IN
+    """The registry's rules and the organisation's, from ``[policy]``."""
+    policy_file: Path | None = None
+    """The YAML policy file ``[policy]`` names, if any."""
 
     def error(self, key: str, message: str) -> ConfigError:
         return ConfigError(f"{self.display}: {self.table}{key}: {message}")
@@ -161,6 +170,9 @@ class EffectiveConfig:
     code_frame: bool = True
     scope: Path | None = None
     """A folder inside the root that PATH named: only its findings are reported."""
+    docs_url: str = DOCS_URL
+    rule_set: RuleSet = BUILT_IN
+    """The registry's rules and the organisation's own, from the configuration's ``[policy]``."""
 
     def settings(self, *, use_baseline: bool = True) -> Settings:
         """The engine's Settings; reads the baseline file when one is configured."""
@@ -182,6 +194,8 @@ class EffectiveConfig:
             jobs=self.jobs,
             code_frame=self.code_frame,
             scope=self.scope,
+            docs_url=self.docs_url,
+            rule_set=self.rule_set,
         )
 
 
@@ -217,13 +231,22 @@ def _has_table(pyproject: Path) -> bool:
 
 
 def _read_toml(path: Path, display: str) -> dict[str, Any]:
+    return _parse_toml(_read_text(path, display), display)
+
+
+def _read_text(path: Path, display: str) -> str:
     raw = read_bounded(str(path), DEFAULT_MAX_BYTES)  # never a FIFO or a device, never without end
     if not isinstance(raw, bytes):
         raise ConfigError(f"{display}: the configuration file cannot be read: {unread_reason(raw, DEFAULT_MAX_BYTES)}")
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{display}: the configuration file is not UTF-8 text") from None
+
+
+def _parse_toml(text: str, display: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{display}: not valid TOML: {error}") from None
 
@@ -232,7 +255,8 @@ def read_config_file(path: Path, *, explicit: bool = False) -> ConfigFile:
     display = _display(path)
     if explicit and not path.is_file():
         raise ConfigError(f"--config {display}: no such file")
-    document = _read_toml(path, display)
+    text = _read_text(path, display)
+    document = _parse_toml(text, display)
     table = ""
     if path.name == "pyproject.toml":
         tool = document.get("tool")
@@ -247,8 +271,28 @@ def read_config_file(path: Path, *, explicit: bool = False) -> ConfigFile:
         item = error.errors(include_url=False)[0]
         raise ConfigError(f"{display}: {table}{_key_path(item['loc'])}: {_explain(item)}") from None
     config = ConfigFile(path.resolve(), display, table, model)
+    if model.policy is not None:
+        config = _with_policy(config, text)
     _check_selectors(config)
     return config
+
+
+def _with_policy(config: ConfigFile, text: str) -> ConfigFile:
+    """The configuration with the organisation's rules of its ``[policy]`` table compiled."""
+    from stratlint.custom import PolicyError, read_policy  # only a configuration with a policy pays for it
+
+    try:
+        policy = read_policy(
+            config.model.policy,
+            config_path=config.path,
+            config_display=config.display,
+            config_text=text,
+            toml_table=config.table,
+            boundary=_boundary(config),
+        )
+    except PolicyError as error:
+        raise ConfigError(str(error)) from None
+    return replace(config, rule_set=policy.rule_set, policy_file=policy.file)
 
 
 def _display(path: Path) -> str:
@@ -298,11 +342,11 @@ _TOML_WORDS = {"list_type": "a list of text values", "dict_type": "a table"}
 # -- selectors -----------------------------------------------------------------------------
 
 
-def selector_problem(selector: str) -> str | None:
-    """Why ``selector`` is not usable, or None when it matches at least one rule."""
-    if selector.strip() and any(selector_strength(selector, rule.code, rule.name) for rule in RULES):
+def selector_problem(selector: str, rules: Sequence[type[Rule]] = RULES) -> str | None:
+    """Why ``selector`` is not usable, or None when it matches at least one of ``rules``."""
+    if selector.strip() and any(selector_strength(selector, rule.code, rule.name) for rule in rules):
         return None
-    guess = difflib.get_close_matches(selector.lower(), [rule.name for rule in RULES], n=1)
+    guess = difflib.get_close_matches(selector.lower(), [rule.name for rule in rules], n=1)
     hint = f" (did you mean '{guess[0]}'?)" if guess else ""
     return (
         f"{selector!r} matches no rule{hint}; use a code (SL201), a code prefix (SL2), a name "
@@ -312,19 +356,20 @@ def selector_problem(selector: str) -> str | None:
 
 def _check_selectors(config: ConfigFile) -> None:
     model = config.model
+    rules = config.rule_set.rules
     lists = {"select": model.select, "extend-select": model.extend_select, "ignore": model.ignore}
     for key, selectors in lists.items():
         for index, selector in enumerate(selectors or ()):
-            problem = selector_problem(selector)
+            problem = selector_problem(selector, rules)
             if problem:
                 raise config.error(f"{key}[{index}]", problem)
     for selector in model.severity or {}:
-        problem = selector_problem(selector)
+        problem = selector_problem(selector, rules)
         if problem:
             raise config.error(_key_path(("severity", selector)), problem)
     for glob, selectors in (model.per_path_ignores or {}).items():
         for index, selector in enumerate(selectors):
-            problem = selector_problem(selector)
+            problem = selector_problem(selector, rules)
             if problem:
                 raise config.error(_key_path(("per-path-ignores", glob, index)), problem)
 
@@ -334,10 +379,10 @@ def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _cli_selectors(flag: str, values: Sequence[str]) -> list[str]:
+def _cli_selectors(flag: str, values: Sequence[str], rules: Sequence[type[Rule]] = RULES) -> list[str]:
     selectors = _split(values)
     for selector in selectors:
-        problem = selector_problem(selector)
+        problem = selector_problem(selector, rules)
         if problem:
             raise ConfigError(f"{flag}: {problem}")
     return selectors
@@ -366,6 +411,7 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     model = config.model if config else ConfigModel()
     base = config.path.parent if config else Path.cwd()
     merge = _Merge(config.display if config else DEFAULT_SOURCE)
+    known = config.rule_set if config else BUILT_IN
 
     configured = _under(base, model.root)
     if path is None and config is not None and model.root is not None and not (base / model.root).is_dir():
@@ -381,18 +427,21 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     if not options.allow_outside_root:
         typed = path is not None and scope is None
         _stay_inside(root, "root", config if root == configured else None, boundary, typed=typed)
-    select = merge.replace("select", _cli_selectors("--select", options.select) or None, model.select, ["ALL"])
-    cli_extend = _cli_selectors("--extend-select", options.extend_select)
+    if config is not None and config.policy_file is not None:
+        _policy_file_apart(config, config.policy_file, root)
+    rules = known.rules
+    select = merge.replace("select", _cli_selectors("--select", options.select, rules) or None, model.select, ["ALL"])
+    cli_extend = _cli_selectors("--extend-select", options.extend_select, rules)
     extend = merge.combine(
         "extend-select", model.extend_select, [*(model.extend_select or ()), *cli_extend], cli_extend
     )
-    cli_ignore = _cli_selectors("--ignore", options.ignore)
+    cli_ignore = _cli_selectors("--ignore", options.ignore, rules)
     ignore = merge.combine("ignore", model.ignore, [*(model.ignore or ()), *cli_ignore], cli_ignore)
     severity = merge.combine(
-        "severity", model.severity, {**(model.severity or {}), **_cli_severity(options)}, options.severity
+        "severity", model.severity, {**(model.severity or {}), **_cli_severity(options, rules)}, options.severity
     )
     per_path = merge.combine(
-        "per-path-ignores", model.per_path_ignores, _per_path_ignores(model, options), options.per_path_ignores
+        "per-path-ignores", model.per_path_ignores, _per_path_ignores(model, options, rules), options.per_path_ignores
     )
     fail_on = merge.replace(
         "fail-on",
@@ -405,6 +454,12 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     if max_size < 1:
         raise ConfigError(f"--max-file-size: {max_size} should be a positive whole number")
     rule_options = _rule_options(config, model, options, merge)
+    if known.custom:
+        named = config.model.policy.get("file") if config and config.model.policy else None
+        merge.values["policy"] = Sourced(
+            {**({"file": named} if named else {}), "rules": [rule.code for rule in known.custom]},
+            merge.file_source,
+        )
     extra = _extra_schemas(config) if config else {}
     merge.combine("extra-schemas", model.extra_schemas, {kind: schema.source for kind, schema in extra.items()}, ())
     baseline = merge.replace(
@@ -434,6 +489,8 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
         jobs=options.jobs,
         code_frame=merge.replace("code-frame", None, model.code_frame, True),
         scope=scope,
+        docs_url=merge.replace("docs-url", None, model.docs_url, DOCS_URL).rstrip("/") + "/",
+        rule_set=known,
     )
 
 
@@ -459,7 +516,7 @@ def _rule_options(
     where: dict[tuple[str, str], str] = {}
     """(code, option) -> how the user wrote it, for a message."""
     for selector, table in (model.rules or {}).items():
-        rule = lookup(selector)
+        rule = (config.rule_set if config else BUILT_IN).lookup(selector)
         if rule is None:
             raise _error(config, _key_path(("rules", selector)), f"{selector!r} is not a rule")
         tables.setdefault(rule.code, {}).update(table)
@@ -474,7 +531,7 @@ def _rule_options(
             where[(code, name)] = f"--{key}" if cli is not None else key
     found: dict[str, RuleOptions] = {}
     for code, table in tables.items():
-        rule = BY_CODE[code]
+        rule = BY_CODE.get(code) or (config.rule_set if config else BUILT_IN).lookup(code) or BY_CODE[code]
         try:
             found[code] = rule.Options.model_validate(table)
         except ValidationError as error:
@@ -491,10 +548,34 @@ def _rule_options(
             raise _error(config, written, message) from None
     if model.rules:
         merge.values["rules"] = Sourced(
-            {BY_CODE[code].name: found[code].model_dump(mode="json", by_alias=True) for code in tables},
+            {_name_of(config, code): found[code].model_dump(mode="json", by_alias=True) for code in tables},
             merge.file_source,
         )
     return found
+
+
+def _name_of(config: ConfigFile | None, code: str) -> str:
+    rule = (config.rule_set if config else BUILT_IN).lookup(code)
+    return rule.name if rule is not None else code
+
+
+def _policy_file_apart(config: ConfigFile, policy_file: Path, root: Path) -> None:
+    """Refuse a policy file that would also be read as a strategy file: every YAML file under
+    the root is one, except in folders whose name starts with '.'."""
+    from stratlint.load.discover import YAML_SUFFIXES
+
+    resolved, under = policy_file.resolve(), root.resolve()
+    if not resolved.is_relative_to(under) or not resolved.name.endswith(YAML_SUFFIXES):
+        return
+    if any(part.startswith(".") for part in resolved.relative_to(under).parts[:-1]):
+        return
+    assert config.model.policy is not None
+    raise config.error(
+        "policy.file",
+        f"{config.model.policy.get('file')!r} is inside the strategy root, where every YAML file is read as a "
+        "strategy file; keep it in a folder whose name starts with '.' (e.g. '.stratlint/policy.yaml') or "
+        "outside the root",
+    )
 
 
 def _error(config: ConfigFile | None, key: str, message: str) -> ConfigError:
@@ -601,10 +682,10 @@ def _cli_level(flag: str, level: str | None) -> Severity | None:
         raise ConfigError(f"{flag}: {level!r} is not one of error, warning, info") from None
 
 
-def _cli_severity(options: CommandLineOptions) -> dict[str, str]:
+def _cli_severity(options: CommandLineOptions, rules: Sequence[type[Rule]] = RULES) -> dict[str, str]:
     overrides = {}
     for rule, level in _cli_pairs("--severity", options.severity, "RULE=LEVEL, e.g. SL304=info"):
-        problem = selector_problem(rule)
+        problem = selector_problem(rule, rules)
         if problem:
             raise ConfigError(f"--severity: {problem}")
         parsed = _cli_level("--severity", level)
@@ -613,10 +694,12 @@ def _cli_severity(options: CommandLineOptions) -> dict[str, str]:
     return overrides
 
 
-def _per_path_ignores(model: ConfigModel, options: CommandLineOptions) -> dict[str, list[str]]:
+def _per_path_ignores(
+    model: ConfigModel, options: CommandLineOptions, rules: Sequence[type[Rule]] = RULES
+) -> dict[str, list[str]]:
     merged = {glob: list(codes) for glob, codes in (model.per_path_ignores or {}).items()}
     for glob, codes in _cli_pairs("--per-path-ignores", options.per_path_ignores, "GLOB=CODES, e.g. 'archive/*=SL3'"):
-        merged.setdefault(glob, []).extend(_cli_selectors("--per-path-ignores", [codes]))
+        merged.setdefault(glob, []).extend(_cli_selectors("--per-path-ignores", [codes], rules))
     return merged
 
 

@@ -76,6 +76,42 @@ class RelatedLocation:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Write ``text`` at ``span`` of ``path`` (relative to the repository root).
+
+    With ``pointer``, the span is that YAML value's, and ``text`` is the id the value is to
+    hold: the splice engine (stratlint.edit) writes it in the value's own quotes and checks
+    the file reads so. Without, ``text`` replaces the span's characters, which lie outside
+    any value (a comment), and the file's data must not change."""
+
+    path: str
+    span: Span
+    text: str
+    pointer: str = ""
+    replaces: str | None = None
+    """Without ``pointer``: the text the span holds now. The edit is refused when the file
+    holds anything else there (a comment is not checked by reading the data back)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """How to fix a finding, as data: the rule that finds it says how; ``stratlint check
+    --fix`` applies it with the splice engine. ``safe``: it keeps the meaning the author
+    plainly intended (a typo with one close candidate), and ``--fix`` applies it; an unsafe
+    fix (one guess among several, or a change of meaning) needs ``--unsafe-fixes``."""
+
+    message: str
+    """What the fix does, in a few words: "replace 'seg-x' with 'seg-y'"."""
+    safe: bool
+    edits: tuple[Edit, ...] = ()
+    stamps: tuple[tuple[str, str, str], ...] = ()
+    """References, as (dependent id, field, target id), to stamp in the review lock with
+    their targets' current wording, as 'stratlint lock' stamps them."""
+    stamp_all: bool = False
+    """Stamp every reference that has no stamp (there is no lock yet)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding. ``path`` is relative to the repository root, with forward slashes.
 
@@ -98,6 +134,9 @@ class Diagnostic:
     """Ids of the roadmap items, messages and plays the finding also stands on, beyond the
     one it is reported in (an unbacked claim stands on the messages that tell it): the
     alignment score counts it against them too."""
+    fix: Fix | None = field(default=None, compare=False)
+    """How to fix it, when the rule knows (``stratlint check --fix``). Reports other than the
+    text report do not show it; it is not part of the finding's identity."""
 
     @property
     def line(self) -> int:
@@ -203,3 +242,5 @@ class RuleInfo:
     """The rule family's module name (references, drift, ...), for grouping and tags."""
     stage: Stage
     options: tuple[OptionInfo, ...] = ()
+    organisation: bool = False
+    """The organisation's own rule, compiled from its policy, not one of stratlint's."""

@@ -1,7 +1,10 @@
 """Regenerate what is generated: ``python -m stratlint_dev.generate [--check]``.
 
-- schemas/*.schema.json, from the pydantic models;
+- the JSON Schemas, from the pydantic models: stratlint/schemas/ (package data, what
+  ``stratlint schemas`` writes out) and schemas/ (the published copy), the same files;
 - the rules table in README.md, from the rule registry;
+- the policy reference in README.md and schemas/policy/policy.schema.json, from the policy's model
+  (stratlint_dev/policy_docs.py);
 - docs/samples/ and the samples in docs/formats.md, from the bundled strategy with one
   planted error (stratlint_dev/samples.py).
 
@@ -13,9 +16,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from stratlint.model import KINDS
-from stratlint.model.schema import render_schema, schema_filename
+from stratlint.model.schema import rendered_schemas
 from stratlint.rules import rule_infos
+from stratlint_dev.policy_docs import policy_schema_file, readme_with_reference
+from stratlint_dev.rule_docs import rule_pages
 from stratlint_dev.samples import build_samples, expected_sample_files, fill_markers, readme_blocks
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -35,12 +39,22 @@ def readme_with_table(readme: str) -> str:
     return readme[:start] + "\n" + rules_table() + "\n" + readme[end:]
 
 
+def schema_folders(project: Path) -> tuple[Path, Path]:
+    """Where the schemas are generated: into the package, and the published copy."""
+    return project / "stratlint" / "schemas", project / "schemas"
+
+
 def expected_files(project: Path) -> dict[Path, str]:
-    files = {project / "schemas" / schema_filename(kind): render_schema(kind) for kind in KINDS}
+    schemas = rendered_schemas()
+    files = {folder / name: text for folder in schema_folders(project) for name, text in schemas.items()}
     samples = build_samples(project / "strategy")
     readme = project / "README.md"
-    files[readme] = fill_markers(readme_with_table(readme.read_text(encoding="utf-8")), readme_blocks(samples))
+    text = readme_with_reference(readme_with_table(readme.read_text(encoding="utf-8")))
+    files[readme] = fill_markers(text, readme_blocks(samples))
+    name, schema = policy_schema_file()
+    files[project / "schemas" / name] = schema
     files.update(expected_sample_files(project, samples))
+    files.update(rule_pages(project))  # docs/rules/, the pages SARIF links to
     return files
 
 

@@ -41,14 +41,46 @@ def _imports(path: Path) -> set[str]:
 
 MODULES = {_module_name(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
 
-_AFTER_GRAPH = ("stratlint.rules", "stratlint.analysis", "stratlint.report", "stratlint.speed", "stratlint.cli")
+_AFTER_GRAPH = (
+    "stratlint.rules",
+    "stratlint.analysis",
+    "stratlint.report",
+    "stratlint.speed",
+    "stratlint.lsp",
+    "stratlint.cli",
+)
 FORBIDDEN = {
     "stratlint.model": ("stratlint.load", "stratlint.graph", *_AFTER_GRAPH),
     "stratlint.load": ("stratlint.graph", *_AFTER_GRAPH),
     "stratlint.graph": _AFTER_GRAPH,
-    "stratlint.rules": ("stratlint.load", "stratlint.report", "stratlint.analysis", "stratlint.speed", "stratlint.cli"),
-    "stratlint.report": ("stratlint.rules", "stratlint.load", "stratlint.graph", "stratlint.speed", "stratlint.cli"),
+    "stratlint.rules": (
+        "stratlint.load",
+        "stratlint.report",
+        "stratlint.analysis",
+        "stratlint.speed",
+        "stratlint.lsp",
+        "stratlint.cli",
+    ),
+    "stratlint.report": (
+        "stratlint.rules",
+        "stratlint.load",
+        "stratlint.graph",
+        "stratlint.speed",
+        "stratlint.lsp",
+        "stratlint.cli",
+    ),
     "stratlint.analysis.engine": ("stratlint.speed", "stratlint.vcs", "stratlint.cli", "stratlint.report"),
+    # The language server comes after the run and before the commands: it runs the engine's
+    # steps itself, and nothing before it knows it is there.
+    "stratlint.analysis": ("stratlint.lsp",),
+    "stratlint.speed": ("stratlint.lsp",),
+    "stratlint.lsp": ("stratlint.cli",),
+    # Edits work on the graph and the files; the run (analysis) and the commands call them.
+    "stratlint.edit": ("stratlint.rules", "stratlint.analysis", "stratlint.report", "stratlint.speed", "stratlint.cli"),
+    # The formatter reads files (load) by the model; the scaffold writes files by the model and
+    # the formatter. Neither reaches the graph, the rules or anything after them.
+    "stratlint.format": ("stratlint.graph", "stratlint.drift", "stratlint.vcs", *_AFTER_GRAPH),
+    "stratlint.scaffold": ("stratlint.load", "stratlint.graph", "stratlint.drift", "stratlint.vcs", *_AFTER_GRAPH),
 }
 """For each part of the package, what it must never import: what comes after it in the
 pipeline, and for rules and reporters, the stages they must not reach around."""
@@ -107,3 +139,22 @@ def test_the_command_line_exits_once() -> None:
 def test_development_tools_are_not_in_the_package() -> None:
     assert not any(_within(module, "stratlint_dev") for imports in MODULES.values() for module in imports)
     assert not (PACKAGE / "generate.py").exists()
+
+
+def test_only_the_language_servers_wiring_imports_pygls() -> None:
+    """The server's logic is plain functions of the strategy (``stratlint.lsp``, on the
+    protocol's types alone); pygls is the wiring's, and the command imports it only when run."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] == "pygls" for name in names) and module != "stratlint.lsp.server":
+                offenders.append(module)
+    assert offenders == ["stratlint.cli.lsp"]
+    command = ast.parse((PACKAGE / "cli" / "lsp.py").read_text(encoding="utf-8"))
+    top = {alias.name for node in command.body if isinstance(node, ast.Import) for alias in node.names}
+    top |= {node.module for node in command.body if isinstance(node, ast.ImportFrom) and node.module}
+    assert not any(name.startswith(("pygls", "lsprotocol", "stratlint.lsp")) for name in top)

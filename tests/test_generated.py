@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from stratlint.model import KINDS
-from stratlint.model.schema import build_schema
+from stratlint.model.schema import build_schema, schema_id
 from stratlint_dev.generate import expected_files
 
 from conftest import PROJECT
@@ -41,7 +41,7 @@ def test_schema_is_a_valid_2020_12_schema_with_id_and_descriptions(kind: str) ->
     schema = json.loads((PROJECT / "schemas" / f"{kind}.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == f"urn:stratlint:schema:1:{kind}"
+    assert schema["$id"] == schema_id(kind)
     properties = _properties(schema)
     assert properties
     missing = [where for where, sub in properties if not sub.get("description")]

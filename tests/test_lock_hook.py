@@ -58,7 +58,7 @@ def test_no_lock_at_all_is_one_finding_for_the_whole_strategy(tmp_path: Path) ->
     (finding,) = _unstamped(repo)
     assert finding["path"] == "strategy" and finding["line"] is None
     text = invoke("check", "strategy", "--no-cache", cwd=repo).output
-    assert "strategy: SL605 [warning] There is no review lock" in text
+    assert "strategy: SL605 [warning] [*] There is no review lock" in text  # [*]: check --fix writes the lock
 
 
 def test_lock_never_restamps_a_suspect_reference(tmp_path: Path) -> None:

@@ -166,7 +166,8 @@ def test_real_pre_commit_fails_a_broken_reference_and_passes_the_fix(
     output = broken.stdout + broken.stderr
     assert broken.returncode == 1, output
     assert "stratlint" in output and "Failed" in output
-    assert f"SL201 [error] Message 'msg.core.positioning' cites pillar or claim '{OLD_ID}'" in output
+    # [*]: the finding offers a safe fix (check --fix), the one close id of the right kind
+    assert f"SL201 [error] [*] Message 'msg.core.positioning' cites pillar or claim '{OLD_ID}'" in output
     assert "strategy/marketing/core-messaging.yaml:31:" in output
     assert "(in a file you did not change; it follows from your change to strategy/narrative.yaml)" in output
 

@@ -200,18 +200,8 @@ def score(
 ) -> tuple[AlignmentScore, ...]:
     """Each function's score, then the overall one. ``stage_of`` gives each rule code's stage."""
     entries = list(traces)
-    located = _Locator(entries)
-    held: dict[str, set[str]] = {"kept": set(), "waived": set(), "baselined": set()}
-    stages: dict[str, set[Stage]] = {}
-    for how, found in (("kept", standing.kept), ("waived", standing.waived), ("baselined", standing.baselined)):
-        for diagnostic in found:
-            if diagnostic.severity < Severity.WARNING:
-                continue
-            for entry_id in located.entries(diagnostic):
-                held[how].add(entry_id)
-                stage = stage_of.get(diagnostic.code)
-                if stage is not None:
-                    stages.setdefault(entry_id, set()).add(stage)
+    found = {"kept": standing.kept, "waived": standing.waived, "baselined": standing.baselined}
+    held, stages = findings_on_entries(Locator(entries), found, stage_of)
     unread = set(incomplete)
     unread |= {entry.function for entry in entries if entry.unknown}
     scores = [_function_score(name, [e for e in entries if e.function == name], held, stages, name in unread)
@@ -262,7 +252,26 @@ def _function_score(
     )
 
 
-class _Locator:
+def findings_on_entries(
+    locator: Locator, found: Mapping[str, Iterable[Diagnostic]], stage_of: Mapping[str, Stage]
+) -> tuple[dict[str, set[str]], dict[str, set[Stage]]]:
+    """For each standing of ``found`` (kept, waived, baselined), the entries an error or a
+    warning stands on; and for each entry, the cascade stages of those findings."""
+    held: dict[str, set[str]] = {how: set() for how in found}
+    stages: dict[str, set[Stage]] = {}
+    for how, diagnostics in found.items():
+        for diagnostic in diagnostics:
+            if diagnostic.severity < Severity.WARNING:
+                continue
+            for entry_id in locator.entries(diagnostic):
+                held[how].add(entry_id)
+                stage = stage_of.get(diagnostic.code)
+                if stage is not None:
+                    stages.setdefault(entry_id, set()).add(stage)
+    return held, stages
+
+
+class Locator:
     """Which entries a finding stands on: the entry its pointer lies in, and those it names."""
 
     def __init__(self, entries: Sequence[EntryTrace]) -> None:

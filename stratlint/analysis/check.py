@@ -9,21 +9,27 @@ the result is the same.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stratlint import speed
 from stratlint.analysis.alignment import Standing, score
 from stratlint.analysis.engine import Analysis, Analyzer, Engine
 from stratlint.analysis.result import Excerpts, Result, Summary, count_severities
 from stratlint.analysis.settings import Settings
+from stratlint.analysis.suppressions import Silenced
 from stratlint.diagnostics import Diagnostic
 from stratlint.drift.lockfile import LOCK_FILENAME, Lock, read_lock
 from stratlint.drift.review import Review
 from stratlint.fileio import finish_writes
 from stratlint.load.loader import SerialLoader, StrategySources
+from stratlint.load.read import read_bounded
 from stratlint.load.strategy import read_strategy, relative_path
-from stratlint.rules import STAGE_OF, CheckContext
+from stratlint.rules import CheckContext
+
+if TYPE_CHECKING:
+    from stratlint.edit.text import FileEdit
 
 
 def lock_path(root_path: str) -> str:
@@ -48,7 +54,14 @@ def lint(settings: Settings, *, incremental: bool = False) -> Result:
     but its ``graph`` then holds only the files checked again."""
     strategy = read_strategy(settings.root, settings.repo_root, settings.max_file_size)
     lock = load_lock(settings, strategy.root_path)
-    parts = (str(strategy.repo_root), settings.policy, settings.rule_options, settings.effective_today(), lock)
+    parts = (
+        str(strategy.repo_root),
+        settings.policy,
+        settings.rule_options,
+        settings.effective_today(),
+        lock,
+        settings.rule_set,  # its repr is the organisation's policy's digest
+    )
     try:
         analyzer = speed.analyzer(settings, strategy.repo_root, parts, incremental=incremental)
         return run(analyzer, strategy, settings, lock)
@@ -59,7 +72,8 @@ def lint(settings: Settings, *, incremental: bool = False) -> Result:
 def lint_sources(strategy: StrategySources, settings: Settings, lock: Lock) -> Result:
     """The strategy of ``strategy``'s sources, from anywhere (a git revision), analyzed by the
     plain engine, as the working tree is."""
-    return run(Engine(SerialLoader(settings.extra_schemas), settings.policy), strategy, settings, lock)
+    engine = Engine(SerialLoader(settings.extra_schemas), settings.policy, settings.rule_set)
+    return run(engine, strategy, settings, lock)
 
 
 def run(analyzer: Analyzer, strategy: StrategySources, settings: Settings, lock: Lock) -> Result:
@@ -83,13 +97,18 @@ def result_of(analysis: Analysis, settings: Settings, repo_root: Path, lock: Loc
     scope = relative_path(settings.scope.resolve(), repo_root) if settings.scope is not None else None
     traces = [trace for found in analysis.traces.values() for trace in found]
     standing = Standing(diagnostics, analysis.waived, baselined)
+    silenced = [*analysis.silenced]
+    if settings.baseline is not None:
+        reason = f"Recorded in the baseline {baseline_name(settings.baseline.path, repo_root)}."
+        silenced += [Silenced(d, "baseline", reason) for d in baselined]
     if scope is not None:
         diagnostics = [d for d in diagnostics if d.path == scope or d.path.startswith(scope + "/")]
+        silenced = [s for s in silenced if s.diagnostic.path == scope or s.diagnostic.path.startswith(scope + "/")]
     summary = Summary(
         files=len(analysis.files),
         scope=scope,
         counts=count_severities(diagnostics),
-        alignment=score(traces, standing, STAGE_OF, incomplete=analysis.incomplete),
+        alignment=score(traces, standing, settings.rule_set.stage_of(), incomplete=analysis.incomplete),
         waived=len(analysis.waived),
         baselined=len(baselined),
         notes=analysis.notes,
@@ -100,6 +119,87 @@ def result_of(analysis: Analysis, settings: Settings, repo_root: Path, lock: Loc
         repo_root,
         settings.fail_on,
         files=analysis.files,
+        rules=settings.rule_set.infos(),
+        silenced=tuple(sorted(silenced, key=lambda s: s.diagnostic.sort_key())),
         graph=analysis.graph,
         lock=lock,
     )
+
+
+def baseline_name(path: Path, repo_root: Path) -> str:
+    """The baseline file as a report shows it: relative to the repository root when inside
+    it, and never a machine path otherwise (a report may be shared)."""
+    try:
+        return path.resolve().relative_to(repo_root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name
+
+
+# -- check --fix ----------------------------------------------------------------------------------------
+
+MAX_FIX_ROUNDS = 10
+"""A fix can make another possible (a corrected reference, now resolved, needs a stamp):
+after writing, the strategy is checked again and what is fixable is fixed, this many times at most."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """What ``check --fix`` did: the run after the fixes, and what they changed."""
+
+    result: Result
+    """The strategy checked after the last fix (before any, when nothing was written)."""
+    fixed: tuple[Diagnostic, ...]
+    """The findings fixed, over every round (with ``write=False``: those the patch fixes)."""
+    written: tuple[str, ...]
+    """The files written, relative to the repository root."""
+    patch: tuple[FileEdit, ...] = ()
+    """With ``write=False``: the edits a first round would make."""
+    skipped: tuple[tuple[Diagnostic, str], ...] = ()
+    """Fixes that could not be applied, and why (the findings are still reported)."""
+
+
+def lock_text(settings: Settings) -> str | None:
+    """The lock's text at the strategy root; None when there is none, or it cannot be read
+    as text (the run's lock then has a problem, and no fix stamps it)."""
+    path = settings.root / LOCK_FILENAME
+    if not path.exists():
+        return None
+    raw = read_bounded(str(path), 16 * 1024 * 1024)
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def lint_and_fix(settings: Settings, *, unsafe: bool = False, write: bool = True) -> Fixed:
+    """Check the strategy, apply the fixes its findings offer (safe ones; any, with
+    ``unsafe``) with the splice engine, and check again, until nothing is left to fix.
+    Without ``write``, nothing is written: the first round's edits are returned as a patch.
+    stratlint.edit.rename.EditRefused when a file cannot be written (none is, then)."""
+    # Imported here: a plain check does not need the edit machinery.
+    from stratlint.edit.fix import plan_fixes
+    from stratlint.edit.write import write_edits
+
+    fixed: list[Diagnostic] = []
+    written: dict[str, None] = {}
+    for _ in range(MAX_FIX_ROUNDS):
+        result = lint(settings)
+        plan = plan_fixes(
+            result.graph,
+            result.diagnostics,
+            unsafe=unsafe,
+            lock_text=lock_text(settings),
+            lock_path=lock_path(result.graph.root_path),
+            lock=result.lock,
+        )
+        changed = plan.changed
+        if not changed:
+            return Fixed(result, tuple(fixed), tuple(written), skipped=plan.skipped)
+        if not write:
+            return Fixed(result, plan.applied, (), changed, plan.skipped)
+        write_edits(changed, result.repo_root)
+        fixed += plan.applied
+        written.update(dict.fromkeys(item.path for item in changed))
+    return Fixed(lint(settings), tuple(fixed), tuple(written))

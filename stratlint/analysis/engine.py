@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from stratlint.analysis.alignment import EntryTrace, entry_traces, unread_functions
 from stratlint.analysis.policy import Policy
-from stratlint.analysis.suppressions import apply_suppressions
+from stratlint.analysis.suppressions import Silenced, apply_suppressions
 from stratlint.diagnostics import Diagnostic
 from stratlint.graph import FileView, Graph, GraphBuilder, file_views
 from stratlint.load.loader import Loader, StrategySources
-from stratlint.rules import FILE_RULES, STRATEGY_RULES, CheckContext, FileRule, StrategyRule
+from stratlint.rules import BUILT_IN, CheckContext, FileRule, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ class Analysis:
     incomplete: tuple[str, ...] = ()
     """Functions with a plan file that could not be read."""
     notes: tuple[str, ...] = ()
+    silenced: tuple[Silenced, ...] = ()
+    """Every finding a '# stratlint:' comment silences (waivers included), and why."""
 
 
 class Analyzer(Protocol):
@@ -69,8 +71,8 @@ def collector_paused() -> Iterator[None]:
 class Engine:
     loader: Loader
     policy: Policy = field(default_factory=Policy)
-    file_rules: Sequence[type[FileRule]] = FILE_RULES
-    strategy_rules: Sequence[type[StrategyRule]] = STRATEGY_RULES
+    rules: RuleSet = BUILT_IN
+    """The rules to check: the registry's, and the organisation's own (stratlint.custom)."""
 
     def analyze(self, strategy: StrategySources, context: CheckContext) -> Analysis:
         with collector_paused():
@@ -86,7 +88,7 @@ class Engine:
 
     def check_files(self, views: Iterable[FileView], context: CheckContext) -> list[Diagnostic]:
         """The file rules' findings in these files, as the policy chooses them."""
-        rules = [rule(context) for rule in self.file_rules]
+        rules = [rule(context) for rule in self.rules.file_rules]
         chosen: dict[tuple[str | None, bool], list[FileRule]] = {}
 
         def rules_for(view: FileView) -> list[FileRule]:
@@ -101,11 +103,12 @@ class Engine:
 
     def check_strategy(self, graph: Graph, context: CheckContext) -> list[Diagnostic]:
         """The strategy rules' findings, as the policy chooses them."""
-        return self.policy.apply(finding for rule in self.strategy_rules for finding in rule(context).check(graph))
+        rules = self.rules.strategy_rules
+        return self.policy.apply(finding for rule in rules for finding in rule(context).check(graph))
 
     def conclude(self, graph: Graph, found: Iterable[Diagnostic], context: CheckContext) -> Analysis:
         """Apply the suppressions, and gather what alignment is measured from."""
-        outcome = apply_suppressions(found, graph.loaded, self.policy, context.today)
+        outcome = apply_suppressions(found, graph.loaded, self.policy, context.today, self.rules)
         return Analysis(
             graph,
             tuple(sorted(outcome.kept, key=Diagnostic.sort_key)),
@@ -114,6 +117,7 @@ class Engine:
             {artifact.path: traces for artifact in graph.artifacts if (traces := entry_traces(graph, artifact))},
             unread_functions(graph.loaded),
             notes(graph, context),
+            tuple(outcome.silenced),
         )
 
 

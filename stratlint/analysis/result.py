@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stratlint.analysis.alignment import AlignmentScore
+from stratlint.analysis.suppressions import Silenced
 from stratlint.diagnostics import Diagnostic, RuleInfo, Severity
 from stratlint.drift.lockfile import Lock
 from stratlint.graph import Graph
@@ -85,6 +86,9 @@ class Report:
     """Every rule's metadata, from the registry."""
     excerpts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """The lines of the files findings point into, by path, for a code frame."""
+    silenced: tuple[Silenced, ...] = ()
+    """The findings that a comment, a waiver or the baseline silences, in report order: not
+    in ``diagnostics``, never counted; SARIF carries them as suppressed results."""
 
     @property
     def failed(self) -> bool:
@@ -116,4 +120,5 @@ class Result(Report):
             self.files,
             self.rules,
             self.excerpts,
+            self.silenced,
         )

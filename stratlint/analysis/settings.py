@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stratlint import DOCS_URL
 from stratlint.analysis.baseline import Baseline
 from stratlint.analysis.policy import Policy
 from stratlint.diagnostics import Severity
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.read import DEFAULT_MAX_BYTES
+from stratlint.rules import BUILT_IN, RuleSet
 from stratlint.rules.options import RuleOptions
 
 
@@ -39,6 +41,10 @@ class Settings:
     scope: Path | None = None
     """A folder inside the root: the whole strategy is checked (references cross folders),
     and only the findings inside this folder are reported."""
+    docs_url: str = DOCS_URL
+    """The address stratlint's documentation is published under, ending in '/'."""
+    rule_set: RuleSet = BUILT_IN
+    """The rules to check: the registry's, and the organisation's own from its policy (stratlint.custom)."""
 
     def effective_today(self) -> datetime.date:
         return self.today or datetime.date.today()

@@ -5,6 +5,8 @@ silence nothing, name unknown rules, cannot be read, or are waivers past their d
 this step knows the rules and the findings, so only it can tell what each comment did.
 
 A waiver (a suppression with until=) silences nothing after its date, and is reported.
+What a comment silences is not lost: each such finding is kept as a ``Silenced`` value,
+with the comment's reason, for the formats that carry it (SARIF's ``suppressions``).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Literal
 
 from stratlint.analysis.policy import Policy
 from stratlint.diagnostics import Diagnostic, Span
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.source_map import RawSpan
 from stratlint.load.suppressions import SuppressionComment, find_comments
-from stratlint.rules import lookup
+from stratlint.rules import BUILT_IN, RuleSet
 from stratlint.rules.suppression import (
     ExpiredWaiver,
     MalformedSuppression,
@@ -49,12 +52,12 @@ class Suppression(SuppressionComment):
         return (self.file_wide or self.target == diagnostic.line) and any(c.code == diagnostic.code for c in self.codes)
 
 
-def resolve(path: str, comment: SuppressionComment) -> Suppression:
-    """The comment with each code or name it lists resolved to a rule."""
+def resolve(path: str, comment: SuppressionComment, rules: RuleSet = BUILT_IN) -> Suppression:
+    """The comment with each code or name it lists resolved to a rule of ``rules``."""
     codes: list[SuppressedCode] = []
     unknown: list[tuple[str, int]] = []
     for token, column in comment.tokens:
-        rule = lookup(token)
+        rule = rules.lookup(token)
         if rule is None:
             unknown.append((token, column))
         elif all(c.code != rule.code for c in codes):
@@ -68,42 +71,73 @@ def parse_suppressions(path: str, text: str, values: Mapping[str, RawSpan] | Non
     return [resolve(path, comment) for comment in find_comments(text, values)]
 
 
+SilencedBy = Literal["comment", "waiver", "baseline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Silenced:
+    """A finding that is not reported, and what silenced it: a '# stratlint:' comment, a
+    waiver (a comment with until=, an agreed exception) or the baseline. ``reason`` is the
+    justification as the user wrote it, or what stands for one."""
+
+    diagnostic: Diagnostic
+    by: SilencedBy
+    reason: str
+
+
+def justification(s: SuppressionComment) -> str:
+    """Why a comment silences what it does: its reason after '--', with a waiver's terms."""
+    reason = s.reason or f"Silenced by '{s.text}'."
+    if s.until is None:
+        return reason
+    return f"{reason} (a waiver until {s.until.isoformat()}, owned by {s.owner})"
+
+
 @dataclass(slots=True)
 class SuppressionOutcome:
     kept: list[Diagnostic]
     """The findings that still count, including those about the suppressions themselves."""
-    waived: list[Diagnostic] = field(default_factory=list)
-    """Findings silenced by an unexpired waiver (a suppression with until=): they still
-    count against the alignment score."""
+    silenced: list[Silenced] = field(default_factory=list)
+    """Every finding a comment silences, in the order it was silenced."""
+
+    @property
+    def waived(self) -> list[Diagnostic]:
+        """Findings silenced by an unexpired waiver (a suppression with until=): they still
+        count against the alignment score."""
+        return [s.diagnostic for s in self.silenced if s.by == "waiver"]
 
 
 def apply_suppressions(
-    diagnostics: Iterable[Diagnostic], loaded: Iterable[LoadedArtifact], policy: Policy, today: date
+    diagnostics: Iterable[Diagnostic],
+    loaded: Iterable[LoadedArtifact],
+    policy: Policy,
+    today: date,
+    rules: RuleSet = BUILT_IN,
 ) -> SuppressionOutcome:
     """Drop the findings that a comment silences (``diagnostics`` are the policy's choice
     already); report the comments that silence nothing, name unknown rules, cannot be read,
     or are waivers past their date. The policy chooses among those findings too, and a
     comment may silence them ('disable-file=unknown-suppression-code')."""
-    step = _Step(loaded, today)
+    step = _Step(loaded, today, rules)
     kept = [diagnostic for diagnostic in diagnostics if not step.silence(diagnostic)]
     # Only once the rules' findings are silenced is it known which codes a comment used;
     # findings about unreadable or unknown codes may be silenced before that count is made.
     kept += [d for d in policy.apply(step.broken()) if not step.silence(d)]
     kept += [d for d in policy.apply(step.unused(policy)) if not step.silence(d)]
-    return SuppressionOutcome(kept, step.waived)
+    return SuppressionOutcome(kept, step.silenced)
 
 
 class _Step:
-    def __init__(self, loaded: Iterable[LoadedArtifact], today: date) -> None:
+    def __init__(self, loaded: Iterable[LoadedArtifact], today: date, rules: RuleSet) -> None:
         self.today = today
         self.loaded = {artifact.path: artifact for artifact in loaded}
         self.by_path: dict[str, list[Suppression]] = {}
         for path, artifact in self.loaded.items():
-            found = [resolve(path, comment) for comment in artifact.comments]
+            found = [resolve(path, comment, rules) for comment in artifact.comments]
             if found:
                 self.by_path[path] = found
         self.used: set[tuple[int, str]] = set()
-        self.waived: list[Diagnostic] = []
+        self.silenced: list[Silenced] = []
 
     def silence(self, diagnostic: Diagnostic) -> bool:
         candidates = [s for s in self.by_path.get(diagnostic.path, ()) if s.active(self.today) and s.covers(diagnostic)]
@@ -112,8 +146,8 @@ class _Step:
         # The line's own comment before a file-wide one, so the line's comment counts as used.
         chosen = min(candidates, key=lambda s: s.file_wide)
         self.used.add((id(chosen), diagnostic.code))
-        if chosen.until is not None:
-            self.waived.append(diagnostic)
+        by: SilencedBy = "comment" if chosen.until is None else "waiver"
+        self.silenced.append(Silenced(diagnostic, by, justification(chosen)))
         return True
 
     def broken(self) -> list[Diagnostic]:

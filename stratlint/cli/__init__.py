@@ -38,11 +38,20 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "config": "config",
     "explain": "rules",
+    "format": "format",
     "gate": "gate",
     "impact": "impact",
+    "init": "init",
     "lock": "lock",
+    "lsp": "lsp",
+    "mv": "refactor",
+    "policy": "policy",
+    "report": "report",
     "review": "lock",
     "rules": "rules",
+    "schemas": "schemas",
+    "split": "refactor",
+    "trend": "report",
 }
 """Every command, in help order, and the module under stratlint.cli that defines it."""
 

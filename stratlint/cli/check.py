@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 
 from stratlint import StratlintError
+from stratlint.analysis.check import lint_and_fix
+from stratlint.analysis.result import Report
 from stratlint.analysis.settings import Settings
-from stratlint.cli import EXIT_ERROR, cli
-from stratlint.cli.options import config_options, debug_option, file_path, use_color
+from stratlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
+from stratlint.cli.options import Progress, config_options, debug_option, file_path, use_color
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.diagnostics import CONTROL_ESCAPES
 from stratlint.fileio import RefusedPath, Target, output_target, write_target
@@ -30,13 +32,39 @@ class CheckRequest:
     options: CommandLineOptions
     color: bool | None
     verbose: bool = False
+    staged: bool = False
+    fix: bool = False
+    """Apply the findings' fixes (stratlint.edit.fix), then report what is left."""
+    unsafe_fixes: bool = False
+    show_patch: bool = False
+    """With ``fix``: print the fixes as a patch, and write nothing."""
 
 
 _MOST_JOBS = 64
 """More loading processes than this is a typing mistake: each needs its own memory and pipes."""
 
+_PATCH = "\0patch"
+"""What --diff holds when given without BASE, with --fix: show the fixes as a patch."""
 
-@cli.command()
+
+class _CheckCommand(click.Command):
+    """``check``, whose --diff takes BASE, except with --fix, where a bare --diff (last, or
+    followed by another option) prints the fixes as a patch, as ruff's --diff does. A
+    value given as --diff=BASE is always BASE."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = args.index("--") if "--" in args else len(args)
+        if "--fix" in args[:options]:
+            bare = [
+                number
+                for number, arg in enumerate(args[:options])
+                if arg == "--diff" and (number + 1 == len(args) or args[number + 1].startswith("-"))
+            ]
+            args = [f"--diff={_PATCH}" if number in bare else arg for number, arg in enumerate(args)]
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=_CheckCommand)
 @click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
@@ -61,7 +89,25 @@ _MOST_JOBS = 64
     "diff_base",
     metavar="BASE",
     help="Report only the findings that are new since the git revision BASE (e.g. origin/main), "
-    "and the change in each alignment score. BASE is read through git; the working tree is not touched.",
+    "and the change in each alignment score. BASE is read through git; the working tree is not touched. "
+    "With --fix and no BASE: print the fixes as a unified diff and write nothing.",
+)
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes the findings offer (marked [*] in the text report), check again, and report "
+    "what is left. Every edited file is read again and must mean what the fix says before it is written.",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix, also apply unsafe fixes: one guess among several ids, or a change of meaning.",
+)
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Take the changed files from git's index (what 'git commit' would commit), as the pre-commit hook "
+    "does: a finding in another file says which staged change it follows from.",
 )
 @config_options()
 @click.option("--color/--no-color", default=None, help="Color the output (default: when printing to a terminal).")
@@ -88,6 +134,9 @@ def check(
     no_cache: bool,
     jobs: int | None,
     verbose: bool,
+    staged: bool,
+    fix: bool,
+    unsafe_fixes: bool,
 ) -> int:
     """Check the strategy in PATH (default: the configured root, or ./strategy).
 
@@ -101,30 +150,100 @@ def check(
     each. With --output, a file that cannot be written exits 2 and is left as it was.
     """
     options = replace(options, cache=not no_cache, jobs=jobs)
-    return run_check(CheckRequest(paths, output_format, output, diff_base, options, color, verbose))
+    show_patch = diff_base == _PATCH
+    if fix and (staged or (diff_base is not None and not show_patch)):
+        raise click.UsageError(
+            "--fix fixes the working tree as it is; it does not combine with --staged or --diff BASE "
+            "(--diff without BASE prints the fixes as a patch)"
+        )
+    if unsafe_fixes and not fix:
+        raise click.UsageError("--unsafe-fixes goes with --fix")
+    request = CheckRequest(
+        paths,
+        output_format,
+        output,
+        None if show_patch else diff_base,
+        options,
+        color,
+        verbose,
+        staged,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        show_patch=show_patch,
+    )
+    return run_fix(request) if fix else run_check(request)
 
 
 def run_check(request: CheckRequest) -> int:
     root, changed = split_paths(request.paths)
     settings = resolve_settings(root, request.options)
     target = None if request.output is None else vet_output(request.output, settings)
-    report = check_changes(settings, diff_base=request.diff_base, changed_files=changed).report()
+    folder = settings.root.as_posix().translate(CONTROL_ESCAPES)
+    with Progress(f"stratlint: checking {folder}/ ...", enabled=Progress.wanted(request.output_format, sys.stderr)):
+        report = check_changes(
+            settings, diff_base=request.diff_base, changed_files=changed, staged=request.staged
+        ).report()
     if request.verbose:
         for folder in dot_folders(settings.root, report.repo_root):
             shown = folder.translate(CONTROL_ESCAPES)
             click.echo(f"stratlint: not read: {shown}/ (a folder whose name starts with '.')", err=True)
+    return emit(report, request, settings, target)
+
+
+def emit(report: Report, request: CheckRequest, settings: Settings, target: Target | None) -> int:
+    """Print the report (and write it to --output's target); the exit status."""
     color = use_color(request.color, sys.stdout)
-    terminal = ReportOptions(color, code_frame=settings.code_frame)
+    terminal = ReportOptions(color, code_frame=settings.code_frame, docs_url=settings.docs_url)
     if target is None:
         click.echo(REPORTERS[request.output_format](report, terminal), nl=False, color=color)
         return report.exit_code
-    written = REPORTERS[request.output_format](report, ReportOptions(code_frame=settings.code_frame))
+    written = REPORTERS[request.output_format](
+        report, ReportOptions(code_frame=settings.code_frame, docs_url=settings.docs_url)
+    )
     click.echo(REPORTERS["text"](report, terminal), nl=False, color=color)
     problem = write_output(target, written, shown=request.output or target.path)
     if problem is not None:
         click.echo(f"stratlint: cannot write {request.output}: {problem}", err=True)
         return EXIT_ERROR
     return report.exit_code
+
+
+def run_fix(request: CheckRequest) -> int:
+    """check --fix: fix what the findings offer to, then report what is left as check does."""
+    from stratlint.edit.fix import describe  # a plain check does not need the edit machinery
+    from stratlint.edit.rename import EditRefused
+    from stratlint.edit.text import unified_diff
+
+    root, _ = split_paths(request.paths)
+    settings = resolve_settings(root, request.options)
+    target = None if request.output is None or request.show_patch else vet_output(request.output, settings)
+    folder = settings.root.as_posix().translate(CONTROL_ESCAPES)
+    progress = Progress.wanted(request.output_format, sys.stderr) and not request.show_patch
+    with Progress(f"stratlint: checking and fixing {folder}/ ...", enabled=progress):
+        try:
+            outcome = lint_and_fix(settings, unsafe=request.unsafe_fixes, write=not request.show_patch)
+        except EditRefused as error:
+            raise StratlintError(f"--fix: {error}") from None
+    for diagnostic, reason in outcome.skipped:
+        where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.span.positioned else diagnostic.path
+        click.echo(f"stratlint: not fixed: {where}: {diagnostic.code}: {reason}".translate(CONTROL_ESCAPES), err=True)
+    if request.show_patch:
+        click.echo(unified_diff(outcome.patch), nl=False)
+        files = sum(1 for item in outcome.patch if item.changed)
+        click.echo(
+            f"Would fix {describe(outcome.fixed)} in {files} file{'s' if files != 1 else ''} "
+            "(--diff: nothing was written).",
+            err=True,
+        )
+        return EXIT_FINDINGS if outcome.patch else EXIT_CLEAN
+    report = outcome.result.report()
+    line = f"Fixed {describe(outcome.fixed)}" + (
+        f" in {len(outcome.written)} file{'s' if len(outcome.written) != 1 else ''}." if outcome.written else "."
+    )
+    # The text report follows on the terminal; a machine format's standard output stays its own.
+    to_terminal = request.output_format == "text" or target is not None
+    click.echo(line if outcome.fixed else "Nothing to fix.", err=not to_terminal)
+    return emit(report, request, settings, target)
 
 
 def vet_output(path: Path, settings: Settings) -> Target:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -161,3 +162,68 @@ def file_path(*, dash: bool = False) -> Callable[[click.Context, click.Parameter
         return Path(value)
 
     return callback
+
+
+PROGRESS_AFTER = 1.0
+"""Seconds a run takes before the progress line appears: a quick run shows none."""
+
+
+class Progress:
+    """A transient line on stderr while a long run works: it appears once the run has taken
+    more than ``PROGRESS_AFTER`` seconds, counts the seconds, and is erased when the run ends,
+    so nothing of it stays on the screen or in a log. Only where stderr is a terminal, never
+    in CI (the CI variable), with TERM=dumb, or when the report is a machine format."""
+
+    def __init__(self, label: str, *, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled
+        self._stop: Any = None
+        self._thread: Any = None
+        self._shown = False
+
+    @staticmethod
+    def wanted(output_format: str, stream: TextIO) -> bool:
+        if output_format != "text" or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+            return False
+        try:
+            return stream.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            import threading  # only a run that may show progress pays for the import
+
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._run, name="stratlint-progress", daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        import time
+
+        after = float(os.environ.get("STRATLINT_PROGRESS_AFTER", PROGRESS_AFTER))
+        start = time.monotonic()
+        if self._stop.wait(after):
+            return
+        while True:
+            seconds = int(time.monotonic() - start)
+            self._write(f"\r\x1b[2K{self.label} {seconds}s")
+            self._shown = True
+            if self._stop.wait(0.25):
+                return
+
+    def _write(self, text: str) -> None:
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join()
+        if self._shown:
+            self._write("\r\x1b[2K")  # erase the line: the report starts where it stood

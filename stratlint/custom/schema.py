@@ -4,18 +4,15 @@ says (``python -m stratlint_dev.generate`` writes it; a test fails when it drift
 
 from __future__ import annotations
 
-import ast
 import functools
-import inspect
 import json
-import textwrap
 from typing import Any
 
 from pydantic import BaseModel
 
 from stratlint.custom import model as policy_model
 from stratlint.custom.model import PolicyFile
-from stratlint.model.schema import DIALECT, schema_id
+from stratlint.model.schema import DIALECT, field_docstrings, schema_id
 
 POLICY_SCHEMA = "policy/policy.schema.json"
 """Where the schema is published, under ``schemas/``: in a folder of its own, beside the
@@ -33,7 +30,7 @@ def describe_fields() -> None:
         if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == policy_model.__name__
     ]
     for model in models:
-        written = _docstrings(model)
+        written = field_docstrings(model)
         for name, info in model.model_fields.items():
             if info.description is None and name in written:
                 info.description = written[name]
@@ -41,23 +38,6 @@ def describe_fields() -> None:
         model.model_rebuild(force=True)
     for model in models:  # those that hold the others, once those carry their descriptions
         model.model_rebuild(force=True)
-
-
-def _docstrings(model: type[BaseModel]) -> dict[str, str]:
-    """Field name -> the string literal right under the field in the class body."""
-    body = ast.parse(textwrap.dedent(inspect.getsource(model))).body[0]
-    assert isinstance(body, ast.ClassDef)
-    found = {}
-    for statement, following in zip(body.body, body.body[1:], strict=False):
-        if (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            found[statement.target.id] = inspect.cleandoc(following.value.value)
-    return found
 
 
 def policy_schema() -> dict[str, Any]:

@@ -84,7 +84,7 @@ def load_bytes(
     model yet: ``validate_model`` finishes it (a loading worker leaves that to the process
     that receives its results, which validates them into models anyway)."""
     artifact = LoadedArtifact(relpath)
-    text = _decode(data, artifact.problems)
+    text = decode_text(data, artifact.problems)
     if text is None:
         return artifact
     artifact.text = text
@@ -322,7 +322,9 @@ _BOMS = (
 )
 
 
-def _decode(data: bytes, problems: list[LoadProblem]) -> str | None:
+def decode_text(data: bytes, problems: list[LoadProblem]) -> str | None:
+    """``data`` as text, or None with the reason added to ``problems``: not UTF-8, or holding
+    a control character or a line break YAML tools disagree about."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             problems.append(

@@ -19,7 +19,7 @@ from stratlint.graph import Node
 from stratlint.lsp.session import Session, describe, status_of
 from stratlint.model import KINDS, ArtifactBase, NodeType, types_in
 from stratlint.model.common import Ref
-from stratlint.model.schema import _docstrings
+from stratlint.model.schema import field_docstrings
 
 COMPLETION_LIMIT = 200
 """At most this many ids answer one request (the list says it is incomplete then): the
@@ -252,7 +252,7 @@ def field_doc(model: type[BaseModel], name: str) -> str:
     for owner in model.__mro__:
         if isinstance(owner, type) and issubclass(owner, BaseModel) and owner is not BaseModel:
             try:
-                written = _docstrings(owner)
+                written = field_docstrings(owner)
             except (OSError, TypeError, IndexError):
                 continue
             if name in written:

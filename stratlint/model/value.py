@@ -37,6 +37,9 @@ class Differentiator(StrategyNode):
     """What is different, in one sentence."""
     versus: str | None = None
     """The alternative it is different from: a competitor, a category, or doing nothing."""
+    avoid: list[Text] = Field(default_factory=list)
+    """Words that contradict this differentiator, which work that reinforces it must not use
+    (e.g. 'autonomous' for explainable AI): the avoided-word rule reports them."""
 
 
 class Belief(StrategyNode):
@@ -62,3 +65,6 @@ class ValueDefinition(ArtifactBase):
     """What differentiates us."""
     beliefs: list[Belief] = Field(default_factory=list)
     """What the market should believe."""
+    avoid: list[Text] = Field(default_factory=list)
+    """Words that contradict this definition of value, which no message or play may use about
+    us (e.g. 'cheap' for a premium positioning): the avoided-word rule reports them."""

@@ -7,7 +7,7 @@ import json
 from stratlint.diagnostics import RuleInfo
 
 
-def rule_dict(rule: RuleInfo) -> dict[str, str]:
+def rule_dict(rule: RuleInfo) -> dict[str, str | bool]:
     return {
         "code": rule.code,
         "name": rule.name,
@@ -15,13 +15,25 @@ def rule_dict(rule: RuleInfo) -> dict[str, str]:
         "summary": rule.summary,
         "stage": rule.stage.label,
         "explanation": rule.explanation,
+        "organisation": rule.organisation,
     }
 
 
+ORGANISATION_MARK = "(the organisation's)"
+"""After the summary of a rule the organisation's policy defines, not stratlint."""
+
+
 def render_list(rules: tuple[RuleInfo, ...]) -> str:
-    """One rule a line, the columns as wide as their longest entry."""
+    """One rule a line, the columns as wide as their longest entry; the organisation's own
+    rules are marked."""
     width = max((len(rule.name) for rule in rules), default=0) + 1
-    return "".join(f"{rule.code}  {rule.name:<{width}} {rule.severity.label:<8} {rule.summary}\n" for rule in rules)
+    code_width = max((len(rule.code) for rule in rules), default=0)
+    return "".join(
+        f"{rule.code:<{code_width}}  {rule.name:<{width}} {rule.severity.label:<8} {rule.summary}"
+        + (f"  {ORGANISATION_MARK}" if rule.organisation else "")
+        + "\n"
+        for rule in rules
+    )
 
 
 def render_list_json(rules: tuple[RuleInfo, ...]) -> str:
@@ -29,8 +41,9 @@ def render_list_json(rules: tuple[RuleInfo, ...]) -> str:
 
 
 def render_explanation(rule: RuleInfo) -> str:
+    own = " (the organisation's own rule)" if rule.organisation else ""
     text = (
-        f"{rule.code} {rule.name} [{rule.severity.label}]\n\n{rule.summary}\n\n"
+        f"{rule.code} {rule.name} [{rule.severity.label}]{own}\n\n{rule.summary}\n\n"
         f"Stage of the Misalignment Cascade: {rule.stage.label}.\n\n{rule.explanation}\n"
     )
     if rule.options:

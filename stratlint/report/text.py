@@ -12,7 +12,11 @@ from stratlint.report.score_change import score_changes
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
-def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
+FIXABLE = "[*]"
+"""What marks a finding 'stratlint check --fix' fixes (a safe fix), after its severity."""
+
+
+def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False, mark_fix: bool = False) -> str:
     # File names and messages can hold control characters and line breaks (a file named
     # with an escape sequence, a value from a YAML escape): print them escaped, so a
     # finding stays one line and never drives the terminal.
@@ -21,11 +25,25 @@ def format_diagnostic(diagnostic: Diagnostic, *, color: bool = False) -> str:
     where = f"{path}:{diagnostic.line}:{diagnostic.column}:" if diagnostic.span.positioned else f"{path}:"
     code = diagnostic.code
     severity = f"[{diagnostic.severity.label}]"
+    if mark_fix and diagnostic.fix is not None and diagnostic.fix.safe:
+        severity += f" {FIXABLE}"
     if color:
         where = click.style(where, bold=True)
         code = click.style(code, fg=_COLORS[diagnostic.severity], bold=True)
         severity = click.style(severity, fg=_COLORS[diagnostic.severity])
     return f"{where} {code} {severity} {message}"
+
+
+def fixable_line(diagnostics: tuple[Diagnostic, ...]) -> str | None:
+    """'[*] 2 fixable with 'stratlint check --fix' (1 more with '--unsafe-fixes').', or None."""
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
+    if not safe and not unsafe:
+        return None
+    more = f"{unsafe} more with '--fix --unsafe-fixes'" if unsafe else ""
+    if not safe:
+        return f"{plural(unsafe, 'finding')} can be fixed with 'stratlint check --fix --unsafe-fixes'."
+    return f"{FIXABLE} {safe} fixable with 'stratlint check --fix'" + (f" ({more})." if more else ".")
 
 
 def code_frame(diagnostic: Diagnostic, lines: tuple[str, ...], *, color: bool = False) -> list[str]:
@@ -115,7 +133,14 @@ def render_summary(result: Report, *, color: bool = False) -> str:
     headline = render_headline(result)
     if color:
         headline = click.style(headline, fg="red" if result.failed else "green", bold=True)
-    lines = [headline, "", ALIGNMENT_LEGEND, f"  {'function':<10} {'aligned':<16} {'focus':>5}  misaligned by stage"]
+    fixable = fixable_line(result.diagnostics)
+    lines = [
+        headline,
+        *([fixable] if fixable else []),
+        "",
+        ALIGNMENT_LEGEND,
+        f"  {'function':<10} {'aligned':<16} {'focus':>5}  misaligned by stage",
+    ]
     changes = {change.function: change for change in score_changes(result)}
     for score in summary.alignment:
         if score.function == OVERALL:
@@ -139,7 +164,7 @@ def render_summary(result: Report, *, color: bool = False) -> str:
 def render(result: Report, *, color: bool = False, frames: bool = True) -> str:
     lines = []
     for diagnostic in result.diagnostics:
-        lines.append(format_diagnostic(diagnostic, color=color))
+        lines.append(format_diagnostic(diagnostic, color=color, mark_fix=True))
         if frames:
             lines += code_frame(diagnostic, result.excerpts.get(diagnostic.path, ()), color=color)
     if lines:

@@ -6,6 +6,8 @@ Codes are public API: never reuse one, and keep a renamed rule's old code workin
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from stratlint.diagnostics import RuleInfo, Stage
 from stratlint.rules.base import FileRule, GateEffect, LoadRule, Rule, StrategyRule, SuppressionRule
@@ -33,7 +35,8 @@ from stratlint.rules.governance import (
     MetricConflictWithoutWinner,
     MetricWithoutPriority,
 )
-from stratlint.rules.loading import LOAD_RULES
+from stratlint.rules.loading import LOAD_RULES, WrongSchemaModeline
+from stratlint.rules.messaging import AvoidedWord, HeadlineDrift, UnprovenFigure
 from stratlint.rules.references import (
     DanglingReference,
     MissingNarrativeReference,
@@ -61,6 +64,7 @@ from stratlint.rules.suppression import SUPPRESSION_RULES
 
 RULES: tuple[type[Rule], ...] = (
     *LOAD_RULES,
+    WrongSchemaModeline,
     DuplicateId,
     MissingValueDefinition,
     MultipleValueDefinitions,
@@ -96,6 +100,9 @@ RULES: tuple[type[Rule], ...] = (
     ReleaseItemNotReady,
     ReleaseMetricWithoutPriority,
     ReleaseDateOutsideHorizon,
+    UnprovenFigure,
+    AvoidedWord,
+    HeadlineDrift,
     *SUPPRESSION_RULES,
 )
 
@@ -121,7 +128,64 @@ def lookup(code_or_name: str) -> type[Rule] | None:
     return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
 
 
+@dataclass(frozen=True, slots=True, repr=False)
+class RuleSet:
+    """The rules of a run: the registry's, then the organisation's own, which its configuration
+    compiles from its policy (stratlint.custom). Every step that asks which rules exist (the
+    engine, the suppressions, the reporters' rule metadata) asks the run's RuleSet."""
+
+    custom: tuple[type[Rule], ...] = ()
+    """The organisation's rules, in the order its policy lists them."""
+    fingerprint: str = ""
+    """A digest of the policy they were compiled from: a cached conclusion is keyed on it."""
+    batched: tuple[type[FileRule], ...] | None = None
+    """What the engine runs in place of the organisation's file rules, when set: one file
+    rule that checks a file for all of them in one pass, each finding under its own rule's
+    code (fifty rules cost one call per file, not fifty)."""
+
+    @property
+    def rules(self) -> tuple[type[Rule], ...]:
+        return (*RULES, *self.custom)
+
+    @property
+    def file_rules(self) -> tuple[type[FileRule], ...]:
+        """The file rules the engine runs."""
+        if self.batched is not None:
+            return (*FILE_RULES, *self.batched)
+        return (*FILE_RULES, *(rule for rule in self.custom if issubclass(rule, FileRule)))
+
+    @property
+    def strategy_rules(self) -> tuple[type[StrategyRule], ...]:
+        return (*STRATEGY_RULES, *(rule for rule in self.custom if issubclass(rule, StrategyRule)))
+
+    def lookup(self, code_or_name: str) -> type[Rule] | None:
+        """A rule by code or name, the organisation's included."""
+        found = lookup(code_or_name)
+        if found is not None or not self.custom:
+            return found
+        return next((rule for rule in self.custom if code_or_name.upper() == rule.code), None) or next(
+            (rule for rule in self.custom if code_or_name.lower() == rule.name), None
+        )
+
+    def infos(self) -> tuple[RuleInfo, ...]:
+        """Every rule's metadata: the registry's, then the organisation's."""
+        return (*rule_infos(), *(rule.info() for rule in self.custom))
+
+    def stage_of(self) -> Mapping[str, Stage]:
+        return {**STAGE_OF, **{rule.code: rule.stage for rule in self.custom}} if self.custom else STAGE_OF
+
+    def __repr__(self) -> str:
+        # What the incremental snapshot is keyed on (stratlint.analysis.check): the policy's
+        # digest, never the classes' addresses, which change from run to run.
+        return f"RuleSet({len(self.custom)} of the organisation's, {self.fingerprint or 'no policy'})"
+
+
+BUILT_IN = RuleSet()
+"""The registry's rules alone: a run with no policy."""
+
+
 __all__ = [
+    "BUILT_IN",
     "BY_CODE",
     "BY_NAME",
     "FILE_RULES",
@@ -133,6 +197,7 @@ __all__ = [
     "GateEffect",
     "LoadRule",
     "Rule",
+    "RuleSet",
     "StrategyRule",
     "SuppressionRule",
     "lookup",

@@ -22,7 +22,17 @@ import textwrap
 from collections.abc import Iterator
 from typing import ClassVar
 
-from stratlint.diagnostics import NOWHERE, Diagnostic, OptionInfo, RelatedLocation, RuleInfo, Severity, Span, Stage
+from stratlint.diagnostics import (
+    NOWHERE,
+    Diagnostic,
+    Fix,
+    OptionInfo,
+    RelatedLocation,
+    RuleInfo,
+    Severity,
+    Span,
+    Stage,
+)
 from stratlint.graph import FileView, Graph, Node, ReferenceEdge
 from stratlint.problems import LoadProblem, ProblemKind
 from stratlint.rules.context import CheckContext
@@ -97,10 +107,12 @@ class Rule:
         subject: str = "",
         related: tuple[RelatedLocation, ...] = (),
         about: tuple[str, ...] = (),
+        fix: Fix | None = None,
     ) -> Diagnostic:
         """A finding at ``span`` in ``path``. ``subject`` names what it is about, for the
         fingerprint (ids, never positions); the pointer stands in when there is none.
-        ``about`` names the entries it stands on beyond the one it is reported in."""
+        ``about`` names the entries it stands on beyond the one it is reported in; ``fix``
+        says how to fix it, as data (stratlint.diagnostics.Fix)."""
         return Diagnostic(
             code=cls.code,
             name=cls.name,
@@ -112,6 +124,7 @@ class Rule:
             subject=subject or pointer,
             related=related,
             about=about,
+            fix=fix,
         )
 
     @classmethod
@@ -139,7 +152,9 @@ class Rule:
         path = node.artifact.path
         return self.at(path, span, message, pointer=pointer, subject=subject or node.id, related=related, about=about)
 
-    def at_edge(self, edge: ReferenceEdge, message: str, *, related: tuple[RelatedLocation, ...] = ()) -> Diagnostic:
+    def at_edge(
+        self, edge: ReferenceEdge, message: str, *, related: tuple[RelatedLocation, ...] = (), fix: Fix | None = None
+    ) -> Diagnostic:
         return self.at(
             edge.source.artifact.path,
             edge.span,
@@ -147,6 +162,7 @@ class Rule:
             pointer=edge.pointer,
             subject=f"{edge.source.id}:{edge.field}:{edge.target_id}",
             related=related,
+            fix=fix,
         )
 
 
@@ -172,6 +188,12 @@ class FileRule(Rule):
 
 class StrategyRule(Rule):
     """A rule that concludes from the strategy as a whole."""
+
+    reads_content_of: ClassVar[frozenset[str]] = frozenset()
+    """Kinds of plan file (messaging, playbook, ...) whose content beyond their interface (the
+    ids, types and references of their entries) the rule reads: an incremental run checks a
+    change to such a file with a full run. Built-in rules read only the value, narrative,
+    priorities and governance files' content, whose changes are full runs anyway."""
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated
 
 from pydantic import Field
 
-from stratlint.diagnostics import Diagnostic, Severity, Span, Stage
+from stratlint.diagnostics import Diagnostic, Fix, Severity, Span, Stage
 from stratlint.drift.wording import describe_changes
 from stratlint.graph import FileView, Graph, ReferenceEdge
 from stratlint.model import NodeType
@@ -232,13 +233,15 @@ class UnstampedReference(StrategyRule):
         if not unstamped:
             return
         if not review.lock.present:
-            yield self.at_strategy(
+            finding = self.at_strategy(
                 graph.root_path,
                 f"There is no review lock ({review.lock.path}), so none of the strategy's {len(unstamped)} "
                 "references is watched: a reworded claim goes unnoticed. Run 'stratlint lock' and commit "
                 "the file.",
                 subject="no lock",
             )
+            stamp = Fix(f"write {review.lock.path} with every reference stamped", safe=True, stamp_all=True)
+            yield replace(finding, fix=stamp)
             return
         by_file: dict[str, list[ReferenceEdge]] = {}
         for edge in unstamped:
@@ -253,4 +256,9 @@ class UnstampedReference(StrategyRule):
                 f"'{edges[0].target_id}'), so a change to what {'they cite' if count != 1 else 'it cites'} would "
                 "go unnoticed. Run 'stratlint lock' and commit stratlint.lock.",
                 subject=f"unstamped:{path}",
+                fix=Fix(
+                    f"stamp {count} reference{'s' if count != 1 else ''} in {review.lock.path}",
+                    safe=True,
+                    stamps=tuple((edge.source.id, edge.field, edge.target_id) for edge in edges),
+                ),
             )

@@ -305,4 +305,5 @@ class SegmentDrift(SuggestingRule):
                 what = f"'{edge.target_id}', which is not a segment in who we serve" + (
                     f"{hint}" if hint != "." else f". {fix}"
                 )
-            yield self.at_edge(edge, f"{capitalized(edge.source.label)} targets {what}")
+            offered = self.suggestion_fix(view, edge) if edge.target is None else None
+            yield self.at_edge(edge, f"{capitalized(edge.source.label)} targets {what}", fix=offered)

@@ -2,14 +2,21 @@
 
 The loader finds these problems while reading; each rule here owns one kind of problem
 (``problem``) and reports what the loader found, so severity, selection and suppressions work the
-same for them as for every other rule.
+same for them as for every other rule. SL018 reads the file's modeline, which the loader does
+not need.
 """
 
 from __future__ import annotations
 
-from stratlint.diagnostics import Severity
+import functools
+import posixpath
+from collections.abc import Iterator
+
+from stratlint.diagnostics import Diagnostic, Edit, Fix, Severity, Span, Stage
+from stratlint.graph import FileView
+from stratlint.model.schema import SchemaReference, find_modeline, modeline, read_schema_reference, schema_filename
 from stratlint.problems import ProblemKind
-from stratlint.rules.base import LoadRule
+from stratlint.rules.base import FileRule, LoadRule
 
 
 class InvalidYaml(LoadRule):
@@ -64,8 +71,8 @@ class SchemaViolation(LoadRule):
               ownr: pm-identity       # typo: unknown field
               status: planed          # not one of the allowed statuses
 
-        Fix: correct the field name or value; editors show the schema's hints when the file's
-        first line is '# yaml-language-server: $schema=../schemas/roadmap.schema.json'.
+        Fix: correct the field name or value. Editors show the schema's hints as you type
+        once 'stratlint schemas --vscode' has set them up for the repository.
         """
 
 
@@ -298,6 +305,94 @@ class TextCutByComment(LoadRule):
         Fix: put the whole text in quotes ("Ranked #1 for month-end close"). If it is a
         comment after all, write it with a space after '#' ('# TODO').
         """
+
+
+@functools.lru_cache(maxsize=1024)
+def _schema_reference(folder: str, target: str) -> SchemaReference:
+    """What a modeline in ``folder`` names: the files of a folder mostly share one."""
+    return read_schema_reference(posixpath.join(folder, "file.yaml"), target)
+
+
+class WrongSchemaModeline(FileRule):
+    code = "SL018"
+    name = "wrong-schema-modeline"
+    summary = "A '# yaml-language-server: $schema=' line that does not lead to the schema of the file's kind."
+    default_severity = Severity.WARNING
+    stage = Stage.AMBIGUITY  # the editor's hints describe another kind, or nothing
+    explanation = """
+        A modeline, the comment '# yaml-language-server: $schema=PATH' at the top of a file,
+        tells editors which schema to check the file against as it is written. Its path is
+        relative to the file's own folder. When it names another kind's schema, editors
+        suggest the wrong fields and flag the right ones; when it leads nowhere, they check
+        nothing. The rule reads the path as written: it must stay inside the repository and
+        name the schema of the file's kind ('roadmap.schema.json'; 'strategy.schema.json'
+        fits every kind), as a path or a web address. It does not open or fetch the schema.
+
+        Bad (in strategy/product/roadmap.yaml):
+            # yaml-language-server: $schema=../schemas/messaging.schema.json
+
+        Fix: name the file's own kind, counting one '../' per folder up to the schemas
+        ('stratlint schemas' writes them to schemas/ at the repository root):
+            # yaml-language-server: $schema=../../schemas/roadmap.schema.json
+        """
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        kind = view.loaded.kind
+        found = find_modeline(view.loaded.text) if kind is not None else None
+        if kind is None or found is None or found.target.lower() == "none":
+            return
+        reference = _schema_reference(posixpath.dirname(view.path), found.target)
+        fits = reference.kinds is not None and kind in reference.kinds
+        if fits and not reference.absolute and not reference.outside:
+            return  # nearly every modeline: nothing more to work out
+        wanted = schema_filename(kind)
+        suggested = modeline(view.path, f"schemas/{wanted}")
+        if reference.absolute:
+            message = (
+                f"The modeline names the absolute path '{found.target}', which exists on one machine only; "
+                f"write the path from this file's folder instead, e.g. '{suggested}'."
+            )
+        elif reference.outside:
+            folder = posixpath.dirname(view.path) or "the repository root"
+            message = (
+                f"The modeline's path '{found.target}' leads outside the repository from this file's folder "
+                f"({folder}), so editors find no schema there; count one '../' per folder, e.g. '{suggested}'."
+            )
+        elif reference.kinds is None:
+            message = (
+                f"The modeline names '{found.target}', which is not a stratlint schema, so editors do not check "
+                f"this {kind} file as stratlint does; name {wanted}, e.g. '{suggested}'."
+            )
+        elif kind not in reference.kinds:
+            other = " or ".join(sorted(reference.kinds))
+            folder = found.target.rsplit("/", 1)[0] + "/" if "/" in found.target else ""
+            message = (
+                f"This {kind} file's modeline names the {other} schema ('{found.target}'), so editors check it "
+                f"against another kind's fields; name {wanted} instead: '$schema={folder}{wanted}'."
+            )
+        else:
+            return
+        span = Span(found.line, found.column, found.line, found.column + len(found.target))
+        fix = self._fix(view.path, span, found.target, reference, kind)
+        yield self.at(view.path, span, message, subject=found.target, fix=fix)
+
+    @staticmethod
+    def _fix(path: str, span: Span, target: str, reference: SchemaReference, kind: str) -> Fix:
+        """A stale path to the right schema (absolute, or leading outside) is safe to
+        rewrite: it becomes the path to the same schema file in schemas/ at the repository
+        root, where 'stratlint schemas' writes it. Naming another schema changes what the
+        modeline means: unsafe."""
+        folder = posixpath.dirname(path) or "."
+        name = posixpath.basename(target.split("#", 1)[0].split("?", 1)[0].replace("\\", "/"))
+        if reference.kinds is not None and kind in reference.kinds and (reference.absolute or reference.outside):
+            fixed = posixpath.relpath(f"schemas/{name}", folder)
+            return Fix(f"point the modeline at '{fixed}'", safe=True, edits=(Edit(path, span, fixed, replaces=target),))
+        wanted = schema_filename(kind)
+        if reference.kinds is not None and not (reference.absolute or reference.outside) and "#" not in target:
+            fixed = target[: target.rfind("/") + 1] + wanted  # another kind's schema, beside this kind's
+        else:
+            fixed = posixpath.relpath(f"schemas/{wanted}", folder)
+        return Fix(f"point the modeline at '{fixed}'", safe=False, edits=(Edit(path, span, fixed, replaces=target),))
 
 
 LOAD_RULES: tuple[type[LoadRule], ...] = (

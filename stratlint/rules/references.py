@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 
-from stratlint.diagnostics import Diagnostic, Severity, Stage
+from stratlint.diagnostics import Diagnostic, Edit, Fix, Severity, Stage
 from stratlint.graph import FileView, Node, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.initiative import Initiative
@@ -43,20 +43,63 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return None if best is None else best[1]
 
 
+SAFE_SIMILARITY = 0.8
+"""How alike a mistyped id and an existing one must be for the existing one to be a close
+candidate (difflib's ratio: 'seg.pe-baked' and 'seg.pe-backed' are 0.96). The suggestion is
+a safe fix only when it is the one close candidate of the kinds the field takes; any other
+suggestion is a guess, an unsafe fix."""
+
+
+def close_count(word: str, candidates: Iterable[str], cutoff: float = SAFE_SIMILARITY, most: int = 2) -> int:
+    """How many of ``candidates`` are at least ``cutoff`` alike to ``word``, counting to ``most``."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    found = 0
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+            found += 1
+            if found >= most:
+                break
+    return found
+
+
 class SuggestingRule(FileRule):
-    """A file rule that suggests the nearest existing id for one that names nothing. The
-    same typo recurs across files, so each suggestion is looked for once per run."""
+    """A file rule that suggests the nearest existing id for one that names nothing, and
+    offers it as a fix. The same typo recurs across files, so each suggestion is looked for
+    once per run."""
 
     def __init__(self, context: CheckContext) -> None:
         super().__init__(context)
-        self._suggestions: dict[tuple[str, frozenset[NodeType]], str | None] = {}
+        self._suggestions: dict[tuple[str, frozenset[NodeType]], tuple[str | None, bool]] = {}
+
+    def suggestion(self, view: FileView, edge: ReferenceEdge) -> tuple[str | None, bool]:
+        """The nearest id of the kinds the reference takes (None: none is near), and whether
+        it is the only close candidate (see SAFE_SIMILARITY)."""
+        key = (edge.target_id, edge.accepts)
+        found = self._suggestions.get(key)
+        if found is None:
+            ids = view.lookup.ids_of_types(edge.accepts)
+            best = closest(edge.target_id, ids)
+            # The best is the one close candidate when exactly one is close and the best is.
+            only = best is not None and close_count(edge.target_id, ids) == 1 == close_count(edge.target_id, [best])
+            found = self._suggestions[key] = (best, only)
+        return found
 
     def did_you_mean(self, view: FileView, edge: ReferenceEdge) -> str:
-        key = (edge.target_id, edge.accepts)
-        if key not in self._suggestions:
-            self._suggestions[key] = closest(edge.target_id, view.lookup.ids_of_types(edge.accepts))
-        suggestion = self._suggestions[key]
+        suggestion, _ = self.suggestion(view, edge)
         return f"; did you mean '{suggestion}'?" if suggestion else "."
+
+    def suggestion_fix(self, view: FileView, edge: ReferenceEdge) -> Fix | None:
+        """The suggestion as a fix: safe when it is the one close candidate."""
+        suggestion, only = self.suggestion(view, edge)
+        if suggestion is None:
+            return None
+        return Fix(
+            f"replace '{edge.target_id}' with '{suggestion}'",
+            safe=only,
+            edits=(Edit(edge.source.artifact.path, edge.span, suggestion, pointer=edge.pointer),),
+        )
 
 
 def _takes(edge: ReferenceEdge) -> str:
@@ -88,6 +131,7 @@ class DanglingReference(SuggestingRule):
                     edge,
                     f"{capitalized(edge.source.label)} cites {edge.ref.describe()} '{edge.target_id}' in "
                     f"'{edge.field}', which does not exist{self.did_you_mean(view, edge)}",
+                    fix=self.suggestion_fix(view, edge),
                 )
 
 

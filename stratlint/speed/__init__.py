@@ -35,7 +35,7 @@ def analyzer(settings: Settings, repo_root: Path, parts: tuple[object, ...], *, 
         cache = LoadCache.open(folder, settings.root, key)
         if cache is not None:
             loader = CachedLoader(cache, ForkedLoader(settings.jobs, settings.extra_schemas))
-    engine = Engine(loader, settings.policy)
+    engine = Engine(loader, settings.policy, settings.rule_set)
     if incremental and folder is not None:
         store = SnapshotStore.open(folder, settings.root, analysis_key(key, parts))
         if store is not None:

@@ -2,8 +2,8 @@
 
 ``stratlint check`` keeps a snapshot of its last result, per strategy root, next to the
 load cache: for every file, its content key, its facts (stratlint.speed.facts), its findings
-(after the policy and its suppressions), the findings its waivers silence, and what its
-entries trace to; and
+(after the policy and its suppressions), the findings its comments and waivers silence,
+and what its entries trace to; and
 the findings of the strategy-wide rules. The next run reads every file and compares:
 
 - nothing changed: the snapshot is the result, and no file is parsed;
@@ -33,8 +33,8 @@ from typing import Any
 
 from stratlint.analysis.alignment import EntryTrace, entry_traces
 from stratlint.analysis.engine import Analysis, Engine, collector_paused
-from stratlint.analysis.suppressions import apply_suppressions
-from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Span
+from stratlint.analysis.suppressions import Silenced, apply_suppressions
+from stratlint.diagnostics import Diagnostic, Edit, Fix, RelatedLocation, Severity, Span
 from stratlint.graph import FileView, Graph, GraphBuilder, Node, file_views
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.loader import Loader, Source, StrategySources
@@ -50,7 +50,7 @@ points, a proof point's age, which priority is primary): a change to one is a fu
 MAX_RECHECK_SHARE = 0.2
 """Above this share of the files to check again, a full run is as quick."""
 
-_FORMAT = 2
+_FORMAT = 4
 
 
 # -- diagnostics as plain values -------------------------------------------------------------
@@ -60,13 +60,46 @@ def _span(span: Span) -> tuple[int, int, int, int]:
     return (span.line, span.column, span.end_line, span.end_column)
 
 
+def _pack_fix(fix: Fix | None) -> tuple[Any, ...] | None:
+    if fix is None:
+        return None
+    edits = tuple((e.path, _span(e.span), e.text, e.pointer, e.replaces) for e in fix.edits)
+    return (fix.message, fix.safe, edits, fix.stamps, fix.stamp_all)
+
+
+def _unpack_fix(packed: Sequence[Any] | None) -> Fix | None:
+    if packed is None:
+        return None
+    message, safe, edits, stamps, stamp_all = packed
+    return Fix(
+        message,
+        safe,
+        tuple(Edit(path, Span(*span), text, pointer, replaces) for path, span, text, pointer, replaces in edits),
+        tuple(tuple(key) for key in stamps),
+        stamp_all,
+    )
+
+
 def pack_diagnostic(d: Diagnostic) -> tuple[Any, ...]:
     related = tuple((r.path, _span(r.span), r.message) for r in d.related)
-    return (d.code, d.name, int(d.severity), d.message, d.path, _span(d.span), d.pointer, d.subject, related, d.about)
+    fix = _pack_fix(d.fix)
+    return (
+        d.code,
+        d.name,
+        int(d.severity),
+        d.message,
+        d.path,
+        _span(d.span),
+        d.pointer,
+        d.subject,
+        related,
+        d.about,
+        fix,
+    )
 
 
 def unpack_diagnostic(packed: Sequence[Any]) -> Diagnostic:
-    code, name, severity, message, path, span, pointer, subject, related, about = packed
+    code, name, severity, message, path, span, pointer, subject, related, about, fix = packed
     return Diagnostic(
         code=code,
         name=name,
@@ -78,7 +111,17 @@ def unpack_diagnostic(packed: Sequence[Any]) -> Diagnostic:
         subject=subject,
         related=tuple(RelatedLocation(r_path, Span(*r_span), r_message) for r_path, r_span, r_message in related),
         about=tuple(about),
+        fix=_unpack_fix(fix),
     )
+
+
+def pack_silenced(s: Silenced) -> tuple[Any, ...]:
+    return (s.by, s.reason, pack_diagnostic(s.diagnostic))
+
+
+def unpack_silenced(packed: Sequence[Any]) -> Silenced:
+    by, reason, diagnostic = packed
+    return Silenced(unpack_diagnostic(diagnostic), by, reason)
 
 
 def points_into(diagnostic: Diagnostic, paths: set[str]) -> bool:
@@ -96,8 +139,9 @@ class FileRecord:
     facts: FileFacts
     findings: tuple[Diagnostic, ...]
     """Findings in this file, after the policy and the file's suppressions."""
-    waived: tuple[Diagnostic, ...]
-    """Findings in this file that a waiver silences (they still count against alignment)."""
+    silenced: tuple[Silenced, ...]
+    """Findings in this file that a comment or a waiver silences (a waiver's still count
+    against alignment)."""
     traces: tuple[EntryTrace, ...]
     """What the entries of a function's plan file trace to."""
     """(function, counts) for a function's plan file."""
@@ -125,7 +169,7 @@ class Snapshot:
                 r.content,
                 r.facts.pack(),
                 [pack_diagnostic(d) for d in r.findings],
-                [pack_diagnostic(d) for d in r.waived],
+                [pack_silenced(d) for d in r.silenced],
                 [trace.pack() for trace in r.traces],
             )
             for path, r in self.files.items()
@@ -151,10 +195,10 @@ class Snapshot:
                     content,
                     FileFacts.unpack(facts),
                     tuple(unpack_diagnostic(d) for d in findings),
-                    tuple(unpack_diagnostic(d) for d in waived),
+                    tuple(unpack_silenced(d) for d in silenced),
                     tuple(EntryTrace.unpack(trace) for trace in traces),
                 )
-                for path, content, facts, findings, waived, traces in files
+                for path, content, facts, findings, silenced, traces in files
             }
             return cls(
                 records,
@@ -217,14 +261,18 @@ class Plan:
     index: StrategyIndex
 
 
-def plan(snapshot: Snapshot, changed: Mapping[str, FileFacts]) -> Plan | None:
+def plan(
+    snapshot: Snapshot, changed: Mapping[str, FileFacts], content_kinds: frozenset[str] = STRATEGY_KINDS
+) -> Plan | None:
     """The plan for checking ``changed`` files (path -> new facts) again, or None when only a
     full run gives the right result. The run has the snapshot's files, in its order (the
-    caller checks that no file was added, removed or renamed)."""
+    caller checks that no file was added, removed or renamed). ``content_kinds`` are the
+    kinds whose content strategy-wide rules read (STRATEGY_KINDS, and those an
+    organisation's strategy-wide rules read): a change to one is a full run."""
     order = list(snapshot.files)
     for path, facts in changed.items():
         old = snapshot.files[path].facts
-        if old.interface != facts.interface or old.kind in STRATEGY_KINDS or facts.kind in STRATEGY_KINDS:
+        if old.interface != facts.interface or old.kind in content_kinds or facts.kind in content_kinds:
             return None
     touched = set(changed)
     if any(points_into(d, touched) for d in snapshot.strategy_findings):
@@ -323,7 +371,8 @@ class IncrementalAnalyzer:
 
         self.quick.load(changed, take)
         new_facts = {path: facts_of(item, alone.add(item)) for path, item in loaded.items()}
-        work = plan(snapshot, new_facts)
+        reads = frozenset().union(*(rule.reads_content_of for rule in self.engine.rules.strategy_rules))
+        work = plan(snapshot, new_facts, STRATEGY_KINDS | reads)
         if work is None:
             return None
         by_path = {source.path: source for source in sources}
@@ -342,12 +391,14 @@ class IncrementalAnalyzer:
             if diagnostic.path in found:
                 found[diagnostic.path].append(diagnostic)
         for view in views:
-            suppressed = apply_suppressions(found[view.path], [view.loaded], self.engine.policy, context.today)
+            suppressed = apply_suppressions(
+                found[view.path], [view.loaded], self.engine.policy, context.today, self.engine.rules
+            )
             records[view.path] = FileRecord(
                 by_path[view.path].key,
                 new_facts.get(view.path) or records[view.path].facts,
                 tuple(sorted(suppressed.kept, key=Diagnostic.sort_key)),
-                tuple(suppressed.waived),
+                tuple(suppressed.silenced),
                 () if view.artifact is None else entry_traces(lookup, view.artifact),
             )
         self.store.write(snapshot)
@@ -369,7 +420,7 @@ def _snapshot_of(
             source.key,
             facts[source.path],
             tuple(by_path[source.path]),
-            tuple(d for d in analysis.waived if d.path == source.path),
+            tuple(s for s in analysis.silenced if s.diagnostic.path == source.path),
             analysis.traces.get(source.path, ()),
         )
         for source in strategy.sources
@@ -388,8 +439,9 @@ def _analysis_of(snapshot: Snapshot, graph: Graph) -> Analysis:
         graph,
         tuple(sorted(snapshot.diagnostics(), key=Diagnostic.sort_key)),
         tuple(records),
-        tuple(d for record in records.values() for d in record.waived),
+        tuple(s.diagnostic for record in records.values() for s in record.silenced if s.by == "waiver"),
         {path: record.traces for path, record in records.items() if record.traces},
         tuple(sorted(unread)),
         snapshot.notes,
+        tuple(s for record in records.values() for s in record.silenced),
     )

@@ -23,7 +23,7 @@ from stratlint.drift.lockfile import Lock, lock_from_bytes
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.loader import StrategySources
 from stratlint.load.strategy import relative_path, repository_root
-from stratlint.vcs.git import GitError, has_revision, read_blob, resolve_revision, revision_sources
+from stratlint.vcs.git import GitError, has_revision, read_blob, resolve_revision, revision_sources, staged_paths
 
 
 def lint_revision(settings: Settings, revision: str, *, reuse: Sequence[LoadedArtifact] = ()) -> Result:
@@ -102,12 +102,28 @@ def _changed_paths(changed_files: Sequence[Path], repo_root: Path) -> set[str]:
     return {relative_path(Path(os.path.realpath(path.parent)) / path.name, repo_root) for path in changed_files}
 
 
-def check_changes(settings: Settings, *, diff_base: str | None = None, changed_files: Sequence[Path] = ()) -> Result:
+def staged_files(settings: Settings) -> tuple[Path, ...]:
+    """The files ``git commit`` would commit, from git's index: what the pre-commit hook
+    checks against, however many they are (pre-commit splits a long list of file names into
+    several runs; the index is one list)."""
+    repo_root = repository_root(settings.root, settings.repo_root)
+    try:
+        return tuple(repo_root / path for path in staged_paths(repo_root))
+    except GitError as error:
+        raise StratlintError(f"--staged reads git's index: {error}") from None
+
+
+def check_changes(
+    settings: Settings, *, diff_base: str | None = None, changed_files: Sequence[Path] = (), staged: bool = False
+) -> Result:
     """``check``: lint the whole strategy root, whichever files were named.
 
     With ``diff_base``, report only the findings that are new since that revision. With
-    ``changed_files`` (as a pre-commit hook passes them), findings that are new since the
-    base -- or since HEAD -- and lie in other files are attributed to the changed files."""
+    ``changed_files`` (as a pre-commit hook passes them), or with ``staged`` (the files git's
+    index holds changed), findings that are new since the base -- or since HEAD -- and lie
+    in other files are attributed to the changed files."""
+    if staged:
+        changed_files = (*changed_files, *staged_files(settings))
     if diff_base is None:
         # Without a base to compare against, the last run's snapshot can stand for the
         # files an edit cannot affect (an incremental run). A pre-commit run names the

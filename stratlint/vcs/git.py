@@ -90,6 +90,19 @@ def hidden_paths(repo_root: Path, root_path: str) -> list[str]:
     return hidden
 
 
+def staged_paths(repo_root: Path) -> list[str]:
+    """The paths, relative to ``repo_root``, that ``git commit`` would commit: those whose
+    content in git's index differs from HEAD (before the first commit, every path in the
+    index). A deleted file is among them; a rename is its old and its new path."""
+    if has_revision(repo_root, "HEAD"):
+        completed = _git(repo_root, "diff-index", "--cached", "--name-only", "-z", "--relative", "HEAD", "--")
+    else:
+        completed = _git(repo_root, "ls-files", "-z", "--cached")
+    if completed.returncode != 0:
+        raise GitError(f"cannot read git's index: {_first_line(completed.stderr)}")
+    return [raw.decode("utf-8", errors="surrogateescape") for raw in completed.stdout.split(b"\0") if raw]
+
+
 def has_revision(repo_root: Path, revision: str) -> bool:
     """True when ``revision`` names a commit here (False outside a git repository)."""
     try:
@@ -250,7 +263,7 @@ def revision_sources(
     loaded_now = {item.path: item for item in reuse}
     current = working_blobs(repo_root, [path for path in blobs if path in loaded_now])
     same = [Source(path, None, b"", loaded_now[path]) for path, blob in blobs.items() if current.get(path) == blob]
-    fresh = _read_blobs(repo_root, commit, sorted(set(blobs) - {source.path for source in same}), max_bytes)
+    fresh = read_blobs(repo_root, commit, sorted(set(blobs) - {source.path for source in same}), max_bytes)
     return sorted([*same, *fresh], key=lambda source: source.path)
 
 
@@ -263,7 +276,9 @@ def _is_strategy_file(path: str, root_path: str) -> bool:
     return not any(part.startswith(".") for part in relative.parts[:-1])
 
 
-def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) -> list[Source]:
+def read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) -> list[Source]:
+    """The files at ``paths`` as ``commit`` holds them, read by one ``git cat-file --batch``;
+    a file past ``max_bytes`` comes with the problem that says so instead of its bytes."""
     if not paths:
         return []
     loaded: list[Source] = []
@@ -272,7 +287,7 @@ def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) 
     except OSError as error:
         raise GitError(f"git could not be run: {error}") from None
     assert process.stdin is not None and process.stdout is not None
-    watchdog = _Watchdog(process, _TIMEOUT)
+    watchdog = Watchdog(process, _TIMEOUT)
     try:
         for path in paths:
             if "\n" in path:
@@ -297,7 +312,7 @@ def _read_blobs(repo_root: Path, commit: str, paths: list[str], max_bytes: int) 
     return loaded
 
 
-class _Watchdog:
+class Watchdog:
     """Stops a git process that has answered nothing for ``limit`` seconds, so a read that
     blocks on it fails instead of waiting for ever. However long the whole batch takes,
     a git that keeps answering is left alone."""
@@ -334,7 +349,7 @@ def _read_one(out: IO[bytes], path: str, max_bytes: int) -> Source:
         if size > max_bytes:
             _skip(out, size + 1)
             return Source.of_artifact(LoadedArtifact(path, problems=[too_large(max_bytes)]))
-        data = _read_exactly(out, size)
+        data = read_exactly(out, size)
         out.read(1)  # the newline after the contents
         return Source.of_bytes(path, data)
     if header[0] == "missing":
@@ -347,7 +362,8 @@ def _read_one(out: IO[bytes], path: str, max_bytes: int) -> Source:
     return _unreadable(path, "it is a broken or looping link")
 
 
-def _read_exactly(out: IO[bytes], size: int) -> bytes:
+def read_exactly(out: IO[bytes], size: int) -> bytes:
+    """``size`` bytes from a git process's output; ValueError when it ends first."""
     chunks, remaining = [], size
     while remaining:
         chunk = out.read(remaining)
