@@ -15,6 +15,7 @@ from stratlint.cli.options import config_options, debug_option, file_path
 from stratlint.config import CommandLineOptions, resolve_config
 from stratlint.fileio import Target
 from stratlint.load.strategy import relative_path, repository_root
+from stratlint.report.text import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,5 +268,6 @@ def run_trend(request: TrendCommand) -> int:
         status = max(status, _emit(targets["output"], request.output, text))
     else:
         click.echo(text, nl=False)
-    click.echo(f"stratlint: {len(result.points)} commits scored, {result.evaluated} evaluated anew", err=True)
+    scored = plural(len(result.points), "commit")
+    click.echo(f"stratlint: {scored} scored, {result.evaluated} evaluated anew", err=True)
     return status
