@@ -165,14 +165,15 @@ COMMON = frozenset({"Label", "label", "id", "name", "type", "kind", "file", "own
 # -- field checks --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Required:
-    fields: tuple[str, ...]
-    name: str = "required"
-    placeholders: frozenset[str] = frozenset()
+class _FieldCheck:
+    """A check on the values of some fields of each entry. Each reads its fields with readers
+    made once, and ``passes`` is a quick test built from ``accepts`` (True: surely no finding),
+    so the full ``check`` runs only on the few entries that may fail it."""
 
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
+    __slots__ = ("quick", "readers")
+    fields: tuple[str, ...]
+    readers: tuple[Callable[[Node], Any], ...]
+    quick: Callable[[Node], bool]
 
     def __post_init__(self) -> None:
         readers = tuple(reader(path) for path in self.fields)
@@ -181,6 +182,16 @@ class Required:
 
     def passes(self, node: Node) -> bool:
         return self.quick(node)
+
+    def accepts(self) -> Callable[[Any], bool]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Required(_FieldCheck):
+    fields: tuple[str, ...]
+    name: str = "required"
+    placeholders: frozenset[str] = frozenset()
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
@@ -206,21 +217,10 @@ class Required:
 
 
 @dataclass(frozen=True, slots=True)
-class Forbidden:
+class Forbidden(_FieldCheck):
     fields: tuple[str, ...]
     name: str = "forbidden"
     placeholders: frozenset[str] = frozenset()
-
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        readers = tuple(reader(path) for path in self.fields)
-        object.__setattr__(self, "readers", readers)
-        object.__setattr__(self, "quick", _quick(self.fields, readers, self.accepts()))
-
-    def passes(self, node: Node) -> bool:
-        return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
@@ -246,7 +246,7 @@ class Forbidden:
 
 
 @dataclass(frozen=True, slots=True)
-class Pattern:
+class Pattern(_FieldCheck):
     fields: tuple[str, ...]
     match: Callable[[str], bool] | None
     not_match: Callable[[str], bool] | None
@@ -254,17 +254,6 @@ class Pattern:
     not_match_text: str
     name: str = "pattern"
     placeholders: frozenset[str] = frozenset({"pattern"})
-
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        readers = tuple(reader(path) for path in self.fields)
-        object.__setattr__(self, "readers", readers)
-        object.__setattr__(self, "quick", _quick(self.fields, readers, self.accepts()))
-
-    def passes(self, node: Node) -> bool:
-        return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
@@ -323,22 +312,11 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
-class Enum:
+class Enum(_FieldCheck):
     fields: tuple[str, ...]
     allowed: tuple[Any, ...]
     name: str = "enum"
     placeholders: frozenset[str] = frozenset({"allowed"})
-
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        readers = tuple(reader(path) for path in self.fields)
-        object.__setattr__(self, "readers", readers)
-        object.__setattr__(self, "quick", _quick(self.fields, readers, self.accepts()))
-
-    def passes(self, node: Node) -> bool:
-        return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
@@ -386,7 +364,7 @@ def has_words(text: str, least: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Length:
+class Length(_FieldCheck):
     fields: tuple[str, ...]
     chars: int | None
     words: int | None
@@ -394,17 +372,6 @@ class Length:
     """True for max_length, False for min_length."""
     name: str = "max_length"
     placeholders: frozenset[str] = frozenset({"length", "limit", "unit"})
-
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        readers = tuple(reader(path) for path in self.fields)
-        object.__setattr__(self, "readers", readers)
-        object.__setattr__(self, "quick", _quick(self.fields, readers, self.accepts()))
-
-    def passes(self, node: Node) -> bool:
-        return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
@@ -475,7 +442,7 @@ def _folded(word: str, case_sensitive: bool) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ForbidWords:
+class ForbidWords(_FieldCheck):
     fields: tuple[str, ...]
     pattern: re.Pattern[str]
     swaps: Mapping[str, str]
@@ -485,17 +452,6 @@ class ForbidWords:
     """Every forbidden word or phrase."""
     name: str = "forbid_words"
     placeholders: frozenset[str] = frozenset({"word", "use_instead", "fix"})
-
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        readers = tuple(reader(path) for path in self.fields)
-        object.__setattr__(self, "readers", readers)
-        object.__setattr__(self, "quick", _quick(self.fields, readers, self.accepts()))
-
-    def passes(self, node: Node) -> bool:
-        return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
@@ -555,24 +511,13 @@ class ForbidWords:
 
 
 @dataclass(frozen=True, slots=True)
-class RequiredWords:
+class RequiredWords(_FieldCheck):
     fields: tuple[str, ...]
     words: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     every: bool
     name: str = "required_words"
     placeholders: frozenset[str] = frozenset({"words", "missing"})
-
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        readers = tuple(reader(path) for path in self.fields)
-        object.__setattr__(self, "readers", readers)
-        object.__setattr__(self, "quick", _quick(self.fields, readers, self.accepts()))
-
-    def passes(self, node: Node) -> bool:
-        return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
@@ -624,7 +569,7 @@ class RequiredWords:
 
 
 @dataclass(frozen=True, slots=True)
-class CountItems:
+class CountItems(_FieldCheck):
     """``count`` on a field: how many items each entry's list holds."""
 
     fields: tuple[str, ...]
@@ -632,17 +577,6 @@ class CountItems:
     high: int | None
     name: str = "count"
     placeholders: frozenset[str] = frozenset({"count", "min", "max"})
-
-    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
-    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        readers = tuple(reader(path) for path in self.fields)
-        object.__setattr__(self, "readers", readers)
-        object.__setattr__(self, "quick", _quick(self.fields, readers, self.accepts()))
-
-    def passes(self, node: Node) -> bool:
-        return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
         """A test on one value: True when it surely has no finding."""
