@@ -49,9 +49,8 @@ if str(PROJECT) not in sys.path:
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
-from benchmarks.generate import generate  # noqa: E402
+from benchmarks.run import _repository as generated_repository  # noqa: E402
 
-SEED = 1
 TARGETS = {
     "change": 0.050,
     "retarget": 0.050,
@@ -85,18 +84,12 @@ class Figure:
 def _repository(workdir: Path, count: int, env: dict[str, str]) -> Path:
     """A generated repository with every reference stamped in its lock, as a maintained one
     has (reused when already there)."""
-    out = workdir / f"strategy-{count}-locked"
-    stamp = out / ".generated"
-    tag = f"{count}:{SEED}:{(PROJECT / 'benchmarks' / 'generate.py').stat().st_mtime_ns}"
-    if not (stamp.exists() and stamp.read_text() == tag):
-        shutil.rmtree(out, ignore_errors=True)
-        print(f"  generating {count:,} artifacts...", flush=True)
-        generate(out, count, SEED, git=True)
-        subprocess.run(
-            [sys.executable, "-m", "stratlint", "lock", "strategy"], cwd=out, env=env, check=True, capture_output=True
-        )
-        stamp.write_text(tag)
-    return out
+
+    def stamp(out: Path) -> None:
+        command = [sys.executable, "-m", "stratlint", "lock", "strategy"]
+        subprocess.run(command, cwd=out, env=env, check=True, capture_output=True)
+
+    return generated_repository(workdir, count, name="-locked", then=stamp)
 
 
 def _memory_mb(pid: int) -> tuple[float, float]:

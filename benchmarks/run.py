@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,15 +157,18 @@ def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Sample:
 # -- the run --------------------------------------------------------------------------------
 
 
-def _repository(workdir: Path, count: int) -> Path:
-    """A generated repository of ``count`` artifacts, reused when already there."""
-    out = workdir / f"strategy-{count}"
+def _repository(workdir: Path, count: int, *, name: str = "", then: Callable[[Path], object] | None = None) -> Path:
+    """A generated repository of ``count`` artifacts, reused when already there; ``then``,
+    when given, finishes a new one (``name`` tells such repositories apart)."""
+    out = workdir / f"strategy-{count}{name}"
     stamp = out / ".generated"
     tag = f"{count}:{SEED}:{(PROJECT / 'benchmarks' / 'generate.py').stat().st_mtime_ns}"
     if not (stamp.exists() and stamp.read_text() == tag):
         shutil.rmtree(out, ignore_errors=True)
         print(f"  generating {count:,} artifacts...", flush=True)
         generate(out, count, SEED, git=True)
+        if then is not None:
+            then(out)
         stamp.write_text(tag)
     return out
 
