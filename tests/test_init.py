@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from gitrepo import commit_all, git, git_env, new_repository, replace_in
+from gitrepo import commit_all, git, new_repository, pre_commit, replace_in
 
 from stratlint.cli import cli
 from stratlint.editor import shipped_schemas
@@ -263,26 +263,13 @@ def _stratlint_on_path(folder: Path) -> str:
     return os.pathsep.join([str(folder), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
-def _pre_commit(*args: str, cwd: Path, home: Path, path: str) -> subprocess.CompletedProcess[str]:
-    env = {**git_env(), "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "PATH": path}
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-
-
 @pytest.mark.integration
 def test_the_scaffolded_pre_commit_hooks_pass_then_block_a_broken_reference(scaffolded: Path, tmp_path: Path) -> None:
     pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[test]')")
     path = _stratlint_on_path(tmp_path / "bin")
     home = tmp_path / "pre-commit-home"
     commit_all(scaffolded, "Our strategy, from stratlint init")
-    run = _pre_commit("run", "--all-files", cwd=scaffolded, home=home, path=path)
+    run = pre_commit("run", "--all-files", cwd=scaffolded, home=home, path=path)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert len(re.findall(r"\.Passed$", output, re.MULTILINE)) == 3, output
@@ -290,7 +277,7 @@ def test_the_scaffolded_pre_commit_hooks_pass_then_block_a_broken_reference(scaf
 
     replace_in(scaffolded / "strategy" / "product" / "roadmap.yaml", "priority: prio.primary", "priority: prio.primry")
     git(scaffolded, "add", "-A")
-    broken = _pre_commit("run", cwd=scaffolded, home=home, path=path)
+    broken = pre_commit("run", cwd=scaffolded, home=home, path=path)
     output = broken.stdout + broken.stderr
     assert broken.returncode == 1, output
     assert "SL201 [error]" in output and "did you mean 'prio.primary'?" in output
@@ -318,7 +305,7 @@ def test_the_published_hooks_pass_on_the_scaffold(scaffolded: Path, tmp_path: Pa
     home = tmp_path / "pre-commit-home"
     path = os.environ.get("PATH", "")
     for hook in ("stratlint-format", "stratlint-lock", "stratlint"):
-        run = _pre_commit("try-repo", str(source), hook, "--all-files", cwd=scaffolded, home=home, path=path)
+        run = pre_commit("try-repo", str(source), hook, "--all-files", cwd=scaffolded, home=home, path=path)
         output = run.stdout + run.stderr
         assert run.returncode == 0, output
         assert "Passed" in output, output

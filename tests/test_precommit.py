@@ -7,34 +7,18 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from gitrepo import commit_all, git, git_env, new_repository, replace_in
+from gitrepo import commit_all, git, git_env, new_repository, pre_commit, replace_in
 
 from conftest import PROJECT
 
 NARRATIVE = "strategy/narrative.yaml"
 OLD_ID, NEW_ID = "claim.close-in-five-days", "claim.close-in-5-days"
-
-
-def _pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    # This interpreter's folder first, so a `language: system` hook finds this tree's stratlint.
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    env = {**git_env(), "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "PATH": path}
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
 
 
 def _load(name: str) -> object:
@@ -68,13 +52,13 @@ def test_project_config_runs_stratlint_on_strategy_and_ruff() -> None:
     assert ruff_ids == {"ruff", "ruff-format"}
 
 
-def test_manifest_and_config_are_valid_for_pre_commit(tmp_path: Path) -> None:
+def test_manifest_and_config_are_valid_forpre_commit(tmp_path: Path) -> None:
     pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[test]')")
     for command, name in (
         ("validate-manifest", ".pre-commit-hooks.yaml"),
         ("validate-config", ".pre-commit-config.yaml"),
     ):
-        checked = _pre_commit(command, str(PROJECT / name), cwd=PROJECT, home=tmp_path)
+        checked = pre_commit(command, str(PROJECT / name), cwd=PROJECT, home=tmp_path)
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -162,7 +146,7 @@ def test_real_pre_commit_fails_a_broken_reference_and_passes_the_fix(
     # staged still cite the old id.
     replace_in(team / NARRATIVE, f"- id: {OLD_ID}", f"- id: {NEW_ID}")
     git(team, "add", NARRATIVE)
-    broken = _pre_commit("run", "stratlint", cwd=team, home=pre_commit_home)
+    broken = pre_commit("run", "stratlint", cwd=team, home=pre_commit_home)
     output = broken.stdout + broken.stderr
     assert broken.returncode == 1, output
     assert "stratlint" in output and "Failed" in output
@@ -173,7 +157,7 @@ def test_real_pre_commit_fails_a_broken_reference_and_passes_the_fix(
 
     _rename_everywhere(team)
     git(team, "add", "-A")
-    fixed = _pre_commit("run", "stratlint", cwd=team, home=pre_commit_home)
+    fixed = pre_commit("run", "stratlint", cwd=team, home=pre_commit_home)
     output = fixed.stdout + fixed.stderr
     assert fixed.returncode == 0, output
     assert "Passed" in output
@@ -203,7 +187,7 @@ def test_more_staged_files_than_one_command_line_holds_give_one_report(
     replace_in(team / NARRATIVE, f"- id: {OLD_ID}", f"- id: {NEW_ID}")
     git(team, "add", "-A")
 
-    run = _pre_commit("run", "stratlint", cwd=team, home=pre_commit_home)
+    run = pre_commit("run", "stratlint", cwd=team, home=pre_commit_home)
     output = run.stdout + run.stderr
     assert run.returncode == 1, output[-3000:]
     found = _findings(output)
@@ -228,7 +212,7 @@ def test_project_local_hook_works_for_a_developer(tmp_path: Path, pre_commit_hom
     # Only the local hook: the others come from their own repositories.
     local_only = tmp_path / "local-hooks.yaml"
     local_only.write_text(yaml.safe_dump({"repos": [r for r in config["repos"] if r["repo"] == "local"]}))
-    run = _pre_commit(
+    run = pre_commit(
         "run", "--config", str(local_only), "stratlint", "--all-files", "--verbose", cwd=PROJECT, home=pre_commit_home
     )
     output = run.stdout + run.stderr
@@ -244,7 +228,7 @@ def test_installed_hook_blocks_the_breaking_commit(
     team = new_repository(tmp_path / "team")
     _team_config(team, hook_repo, [{"id": "stratlint", "files": "^strategy/"}])
     commit_all(team, "Our strategy")
-    installed = _pre_commit("install", cwd=team, home=pre_commit_home)
+    installed = pre_commit("install", cwd=team, home=pre_commit_home)
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
     replace_in(team / NARRATIVE, f"- id: {OLD_ID}", f"- id: {NEW_ID}")
@@ -317,7 +301,7 @@ def test_the_readme_snippets_work_as_written(
         commit_all(team, "Our strategy")
         replace_in(team / NARRATIVE, f"- id: {OLD_ID}", f"- id: {NEW_ID}")
         git(team, "add", NARRATIVE)
-        run = _pre_commit("run", cwd=team, home=pre_commit_home)
+        run = pre_commit("run", cwd=team, home=pre_commit_home)
         output = run.stdout + run.stderr
         assert run.returncode == 1, output
         assert "it follows from your change to strategy/narrative.yaml" in output, output
