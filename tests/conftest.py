@@ -95,15 +95,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--integration",
         action="store_true",
-        help="also run the slow end-to-end tests with real external tools (pre-commit, a browser, "
-        "a language server, a wheel in a fresh environment); CI and the README's test command do",
+        help="also run the end-to-end tests with real external tools (pre-commit, a browser, "
+        "a language server, a wheel in a fresh environment) and the slow property, fuzz and "
+        "concurrency tests; CI and the README's test command do",
     )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--integration"):
         return
-    skip = pytest.mark.skip(reason="an end-to-end test with a real external tool: run with --integration (CI does)")
+    skip = {
+        "integration": pytest.mark.skip(
+            reason="an end-to-end test with a real external tool: run with --integration (CI does)"
+        ),
+        "slow": pytest.mark.skip(reason="a slow property, fuzz or concurrency test: run with --integration (CI does)"),
+    }
     for item in items:
-        if "integration" in item.keywords:
-            item.add_marker(skip)
+        marker = next((name for name in skip if name in item.keywords), None)
+        if marker is not None:
+            item.add_marker(skip[marker])

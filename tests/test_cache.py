@@ -202,6 +202,7 @@ def test_without_a_git_repository_the_strategy_folder_is_not_written(tmp_path: P
     assert list((home / ".cache" / "stratlint").glob("*.cache"))
 
 
+@pytest.mark.slow
 def test_concurrent_runs_agree_and_leave_a_whole_cache(repo: Path) -> None:
     expected = _check(repo, "--no-cache")
     env = dict(os.environ)

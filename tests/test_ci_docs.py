@@ -80,6 +80,7 @@ def test_ci_installs_stratlint_from_the_repository_at_a_pinned_commit() -> None:
         assert re.fullmatch(r"[0-9a-f]{40}", rev), rev
 
 
+@pytest.mark.slow
 def test_the_pinned_install_is_one_pip_resolves(tmp_path: Path) -> None:
     """The documented requirement, with the address replaced by a local clone at one commit."""
     if not (PROJECT / ".git").exists():

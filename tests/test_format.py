@@ -523,6 +523,7 @@ def _fuzzed() -> st.SearchStrategy[str]:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_fuzzed())
 def test_fuzzed_yaml_is_formatted_safely_or_left_as_it_is(text: str) -> None:

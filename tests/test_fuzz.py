@@ -28,6 +28,8 @@ from stratlint.report import REPORTERS, ReportOptions
 from conftest import STRATEGY, run_stratlint
 from yaml_strategies import dumped_yaml, mutated, yaml_fragments
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("STRATLINT_FUZZ_EXAMPLES", "200"))
 """Examples per fuzz test: small in CI; raise it (STRATLINT_FUZZ_EXAMPLES=5000) to search longer."""
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -268,6 +268,7 @@ def test_a_chain_of_aliases_cannot_build_deep_data() -> None:
     assert [(problem.kind, problem.line) for problem in loaded.problems] == [("nesting-too-deep", 5)]
 
 
+@pytest.mark.slow
 def test_many_values_are_rejected_before_they_fill_memory() -> None:
     data = b"- a\n" * (MAX_VALUES + 1)  # under the size limit
     loaded, peak = _load_measuring_peak(data, "x.yaml")

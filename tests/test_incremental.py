@@ -150,6 +150,7 @@ def _duplicate_line(text: str, rng: random.Random) -> str:
     return "".join(lines)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_edits_give_the_result_of_a_full_run(generated: Path, seed: int) -> None:
     rng = random.Random(seed)

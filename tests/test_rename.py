@@ -580,6 +580,7 @@ def test_only_the_id_characters_change_whatever_the_style(
     assert edited.new_text == _document(claims, new, newline)
 
 
+@pytest.mark.slow
 def test_the_mv_benchmark_runs_and_leaves_the_strategy_as_it_was(tmp_path: Path) -> None:
     from benchmarks.refactor import render, run
 

@@ -83,6 +83,7 @@ def _cases() -> list[Any]:
     return cases
 
 
+@pytest.mark.slow
 def test_pydantic_and_jsonschema_agree_on_every_variant() -> None:
     disagreements = []
     checked = 0

@@ -21,6 +21,8 @@ from benchmarks.generate import generate
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.slow
+
 FILES = 3000
 """Enough files that loading runs in parallel workers and takes a while."""
 
