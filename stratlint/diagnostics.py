@@ -91,6 +91,10 @@ class Edit:
     replaces: str | None = None
     """Without ``pointer``: the text the span holds now. The edit is refused when the file
     holds anything else there (a comment is not checked by reading the data back)."""
+    offset: int | None = None
+    """With ``pointer``: the span is part of that value's text, ``offset`` characters into
+    it, and holds ``replaces`` (a word); ``text`` replaces just those characters, and the
+    value must read so afterwards."""
 
 
 @dataclass(frozen=True, slots=True)

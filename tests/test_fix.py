@@ -269,3 +269,64 @@ def test_a_comment_is_rewritten_only_where_it_holds_what_the_fix_replaces(repo: 
     )
     plan = plan_fixes(result.graph, [moved])
     assert plan.changed == () and "not '../../../schemas/value.schema.json'" in plan.skipped[0][1]
+
+
+# -- a policy's forbidden word with a swap (use_instead) --------------------------------------------------
+
+HEADLINE = "headline: Intercompany eliminations, automated across every entity."
+
+
+def _forbidden(repo: Path, headline: str) -> None:
+    """The launch's headline written as ``headline``, with the bundled policy's forbidden
+    'seamless' (whose swap is 'connected') in it."""
+    replace_in(repo / LAUNCHES, HEADLINE, headline)
+    commit_all(repo, "a forbidden word")
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [
+        ("headline: A seamless close.", "headline: A connected close."),
+        ("headline: Seamless close.", "headline: Connected close."),  # the word began the sentence
+        ("headline: 'A seamless close.'", "headline: 'A connected close.'"),
+        ('headline: "A seamless close."', 'headline: "A connected close."'),
+    ],
+)
+def test_a_forbidden_word_with_a_swap_is_an_unsafe_fix_of_that_word_alone(repo: Path, written: str, fixed: str) -> None:
+    _forbidden(repo, written)
+    shown = invoke("check", "strategy", "--no-cache", cwd=repo)
+    assert "LL003 [error] The headline of message 'launch.intercompany-eliminations' says" in shown.stdout
+    assert "1 finding can be fixed with 'stratlint check --fix --unsafe-fixes'." in shown.stdout
+    assert invoke("check", "strategy", "--fix", cwd=repo).stdout.startswith("Nothing to fix.\n")
+    assert _changed(repo) == ""
+    result = invoke("check", "strategy", "--fix", "--unsafe-fixes", cwd=repo)
+    assert result.stdout.startswith("Fixed 1 finding (1 LL003) in 1 file.\n"), result.output
+    diff = [line for line in git(repo, "diff", "--unified=0").splitlines() if line[:1] in "+-"]
+    assert diff[2:] == [f"-    {written}", f"+    {fixed}"]
+    assert "LL003" not in _codes(repo)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "headline: 'A seamless close, for ''every'' entity.'",  # an escape: the file is not the text
+        "headline: >-\n      A seamless close.",  # folded: the text is not where it is written
+        "headline: A seamless\n      close.",  # a plain text over two lines
+    ],
+)
+def test_a_swap_is_not_offered_where_the_file_does_not_hold_the_text_as_it_reads(repo: Path, written: str) -> None:
+    _forbidden(repo, written)
+    shown = invoke("check", "strategy", "--no-cache", cwd=repo)
+    assert "LL003 [error]" in shown.stdout
+    assert "can be fixed" not in shown.stdout and "fixable" not in shown.stdout
+    invoke("check", "strategy", "--fix", "--unsafe-fixes", cwd=repo)
+    assert _changed(repo) == ""
+
+
+def test_a_swap_that_would_read_differently_plain_is_not_offered(repo: Path) -> None:
+    # 'seamless: yes' written plain would turn the headline into a mapping.
+    replace_in(repo / "strategy" / "stratlint.toml", 'seamless = "connected"', 'seamless = "joined: yes"')
+    _forbidden(repo, "headline: A seamless close.")
+    shown = invoke("check", "strategy", "--no-cache", cwd=repo)
+    assert "LL003 [error]" in shown.stdout and "can be fixed" not in shown.stdout
+    assert "write 'joined: yes' instead" in shown.stdout

@@ -45,8 +45,9 @@ from stratlint.custom.select import (
     selected_types,
     shown_value,
 )
-from stratlint.diagnostics import RelatedLocation, Span
+from stratlint.diagnostics import Edit, Fix, RelatedLocation, Span
 from stratlint.graph import Graph, Node
+from stratlint.load.yaml12 import resolve_plain
 
 WORD = re.compile(r"[\w'\u2019-]+")
 """What counts as a word: a run of letters, digits, apostrophes and hyphens."""
@@ -71,6 +72,8 @@ class Finding:
     default: str = ""
     """The check's message, a template, when the rule has none."""
     related: tuple[RelatedLocation, ...] = ()
+    fix: Fix | None = None
+    """How ``check --fix`` can set it right (a forbidden word's swap)."""
 
 
 class Env(Protocol):
@@ -89,6 +92,10 @@ class Env(Protocol):
         ...
 
     def locate(self, node: Node, span: Span, pattern: re.Pattern[str], nth: int) -> Span | None: ...
+
+    def written(self, node: Node, span: Span) -> str | None:
+        """The characters of the entry's file at ``span``, when it is on one line."""
+        ...
 
 
 class EntryCheck(Protocol):
@@ -490,11 +497,13 @@ class ForbidWords(_FieldCheck):
                     word = " ".join(match.group(0).split())
                     instead = self.swaps.get(_folded(word, self.case_sensitive))
                     span = node.artifact.source_map.span(pointer)
+                    at = env.locate(node, span, self.pattern, nth)
                     found.append(
                         Finding(
                             node,
                             pointer,
-                            span=env.locate(node, span, self.pattern, nth),
+                            span=at,
+                            fix=swap(node, pointer, text, match, instead, span, at, env) if instead and at else None,
                             about=f"{path}:word:{word.lower()}",
                             values={
                                 "field": path,
@@ -508,6 +517,55 @@ class ForbidWords(_FieldCheck):
                         )
                     )
         return found
+
+
+_PLAIN_STARTS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+
+def _reads_plain(text: str) -> bool:
+    """Whether ``text``, written plain on one line, reads back as that very text."""
+    return (
+        bool(text)
+        and text == text.strip()
+        and text[0] not in _PLAIN_STARTS
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and "\n" not in text
+        and resolve_plain(text) == text
+    )
+
+
+def swap(
+    node: Node, pointer: str, text: str, match: re.Match[str], instead: str, value: Span, at: Span, env: Env
+) -> Fix | None:
+    """The fix that writes ``instead`` over the forbidden word ``match`` of ``text`` (the
+    value at ``pointer``, written at ``value``; the word found at ``at``), when the file
+    holds the text as it reads: on one line, plain or in quotes with no escape, so the
+    word's place in the text is its place in the file. Otherwise None (a folded or block
+    text, an escape, a word over two lines): no fix is better than a guess. Unsafe: a
+    swap changes the wording, and the words around it may need to change too ('a cheap'
+    becomes 'a affordable')."""
+    written = env.written(node, value)
+    if written is None or at.line != value.line:
+        return None
+    word = match.group(0)
+    replacement = instead
+    if word[:1].isupper() and replacement[:1].islower() and word != word.upper():
+        replacement = replacement[0].upper() + replacement[1:]  # the word began a sentence
+    new_text = text[: match.start()] + replacement + text[match.end() :]
+    if written == text:
+        start = 0
+        fits = _reads_plain(new_text)
+    elif written in (f"'{text}'", f'"{text}"') and "\\" not in written:
+        start = 1
+        fits = written[0] not in replacement and "\\" not in replacement and "\n" not in replacement
+    else:
+        return None
+    if not fits or at.column - value.column - start != match.start() or at.end_line != at.line:
+        return None
+    edit = Edit(node.artifact.path, at, replacement, pointer=pointer, replaces=word, offset=match.start())
+    return Fix(f"replace '{word}' with '{replacement}'", safe=False, edits=(edit,))
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,11 +140,21 @@ class TextEnv:
             return self.text_of.loaded.text if self.text_of.path == path else ""
         return self.text_of.get(path, "")
 
-    def locate(self, node: Node, span: Span, pattern: re.Pattern[str], nth: int) -> Span | None:
+    def _lines_of(self, node: Node) -> list[str]:
         path = node.artifact.path
         lines = self._lines.get(path)
         if lines is None:
             lines = self._lines[path] = self._text(path).split("\n")
+        return lines
+
+    def written(self, node: Node, span: Span) -> str | None:
+        lines = self._lines_of(node)
+        if not span.positioned or span.line != span.end_line or span.line > len(lines):
+            return None
+        return lines[span.line - 1][span.column - 1 : span.end_column - 1]
+
+    def locate(self, node: Node, span: Span, pattern: re.Pattern[str], nth: int) -> Span | None:
+        lines = self._lines_of(node)
         if not span.positioned or span.line > len(lines):
             return None
         seen = 0
@@ -259,6 +269,7 @@ class OrganisationRule(Rule):
             pointer=pointer,
             subject=f"{node.id}:{finding.about}",
             related=finding.related,
+            fix=finding.fix,
         )
 
 

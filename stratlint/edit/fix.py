@@ -19,7 +19,7 @@ from stratlint.diagnostics import Diagnostic, Fix
 from stratlint.drift.lockfile import EdgeKey, Lock, parse_lock, render_lock
 from stratlint.drift.review import update_lock
 from stratlint.edit.lock import stamped
-from stratlint.edit.splice import Change, RawEdit, SetId, SpliceError, document_of, plan_edits, verify
+from stratlint.edit.splice import Change, RawEdit, SetId, SetText, SpliceError, document_of, plan_edits, verify
 from stratlint.edit.text import FileEdit, apply_edits, whole_text_edit
 from stratlint.graph import Graph
 from stratlint.load.artifact import LoadedArtifact
@@ -57,7 +57,21 @@ def _changes(loaded: LoadedArtifact, fix: Fix, document: object) -> list[Change]
     for edit in fix.edits:
         if edit.path != loaded.path:
             continue
-        if edit.pointer:
+        span = edit.span
+        if edit.pointer and edit.offset is not None and edit.replaces is not None:
+            found.append(
+                SetText(
+                    edit.pointer,
+                    edit.offset,
+                    span.line,
+                    span.column,
+                    span.end_line,
+                    span.end_column,
+                    edit.text,
+                    edit.replaces,
+                )
+            )
+        elif edit.pointer:
             current = _value_at(document, edit.pointer)
             if not isinstance(current, str):
                 raise SpliceError(f"the value at {edit.pointer} is not text")
@@ -65,7 +79,6 @@ def _changes(loaded: LoadedArtifact, fix: Fix, document: object) -> list[Change]
                 raise SpliceError(f"'{edit.text}' is not an id")
             found.append(SetId(edit.pointer, current, edit.text))
         else:
-            span = edit.span
             found.append(RawEdit(span.line, span.column, span.end_line, span.end_column, edit.text, edit.replaces))
     return found
 

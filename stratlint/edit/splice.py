@@ -66,7 +66,23 @@ class RawEdit:
     """The text there now, when known: anything else refuses the edit."""
 
 
-Change = SetId | CopyEntry | RawEdit
+@dataclass(frozen=True, slots=True)
+class SetText:
+    """Replace ``replaces``, ``offset`` characters into the text at ``pointer``, with
+    ``text``; in the file, those characters are at ``start``..``end`` (1-based line, column;
+    end exclusive). The file must read as the value so changed."""
+
+    pointer: str
+    offset: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    replaces: str
+
+
+Change = SetId | CopyEntry | RawEdit | SetText
 
 
 _PROPERTIES = re.compile(r"(?:[!&][^\s]*\s+)*")
@@ -255,7 +271,7 @@ def expected_data(data: Any, changes: Iterable[Change]) -> Any:
     copies: dict[int, Any] = {}
     result = data
     for change in changes:
-        if isinstance(change, (SetId, CopyEntry)):
+        if isinstance(change, (SetId, CopyEntry, SetText)):
             result = _copied_path(data, change.pointer + ("/id" if isinstance(change, CopyEntry) else ""), copies)
     for change in changes:
         if isinstance(change, SetId):
@@ -263,6 +279,15 @@ def expected_data(data: Any, changes: Iterable[Change]) -> Any:
             if container[key] != change.old:
                 raise SpliceError(f"the value at {change.pointer} is not '{change.old}'")
             container[key] = change.new
+    # The last piece of a text first, so each replacement leaves the offsets of the others as they are.
+    pieces = [change for change in changes if isinstance(change, SetText)]
+    for piece in sorted(pieces, key=lambda item: item.offset, reverse=True):
+        container, key = _at(result, piece.pointer)
+        value = container[key]
+        end = piece.offset + len(piece.replaces)
+        if not isinstance(value, str) or value[piece.offset : end] != piece.replaces:
+            raise SpliceError(f"the text at {piece.pointer} does not say '{piece.replaces}' there")
+        container[key] = value[: piece.offset] + piece.text + value[end:]
     entries = [change for change in changes if isinstance(change, CopyEntry)]
     # Later items first, so each insertion leaves the indices of the others as they are.
     for entry in sorted(entries, key=lambda item: [_order(token) for token in _tokens(item.pointer)], reverse=True):
