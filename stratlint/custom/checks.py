@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from stratlint.custom.model import (
+    CelCheck,
     CitedByCheck,
     CitesCheck,
     CountCheck,
@@ -852,6 +853,101 @@ class CitedBy:
             yield Finding(node, about="cited-by", values=values, default=default)
 
 
+# -- an expression ------------------------------------------------------------------------------------------
+
+
+def plain_data(value: Any) -> Any:
+    """A field's value as JSON-like data, for an expression."""
+    if value is MISSING or value is None:
+        return None
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, list):
+        return [plain_data(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool, dict)):
+        return value
+    return str(value)
+
+
+CEL_INSTALL = "CEL expressions need the cel extra, which is not installed: pip install 'stratlint[cel]'"
+
+
+@dataclass(frozen=True, slots=True)
+class Cel:
+    """``cel``: a CEL expression that must give true for each selected entry (stratlint.custom.cel)."""
+
+    fields: tuple[str, ...]
+    expression: Any
+    """The compiled stratlint.custom.cel.Expression."""
+    says: str
+    written_at: str
+    """Where the rule is written ('stratlint.toml:12'): a finding that the expression fails says so."""
+    name: str = "cel"
+    placeholders: frozenset[str] = frozenset({"expression", "says", "error", "written_at"})
+
+    @classmethod
+    def compile(
+        cls, fields: tuple[str, ...], check: str | CelCheck, loc: tuple[str | int, ...], written_at: str
+    ) -> Cel:
+        try:
+            from stratlint.custom import cel
+        except ImportError:
+            raise PolicyProblem(loc, CEL_INSTALL) from None
+
+        spec = CelCheck(expression=check) if isinstance(check, str) else check
+        at = loc if isinstance(check, str) else (*loc, "expression")
+        try:
+            expression = cel.compile_expression(spec.expression)
+        except cel.CelProblem as problem:
+            raise PolicyProblem(at, str(problem)) from None
+        return cls(fields, expression, spec.says or f"'{spec.expression}' should be true", written_at)
+
+    def passes(self, node: Node) -> bool:
+        return False  # the expression is the test
+
+    def check(self, node: Node, env: Env) -> list[Finding]:
+        from stratlint.custom.cel import CelProblem, variables
+
+        entry = plain_data(node.entry)
+        found: list[Finding] = []
+        for path in self.fields or ("",):
+            value = plain_data(env.value(node, path)) if path else None
+            try:
+                holds = self.expression.evaluate(
+                    variables(entry, value, node.artifact.path, node.artifact.kind, env.today)
+                )
+                error = ""
+            except CelProblem as problem:
+                holds, error = False, str(problem)
+            if holds:
+                continue
+            present = bool(path) and node.artifact.source_map.keys.get(pointer_of(node, path)) is not None
+            values = {
+                "expression": self.expression.text,
+                "says": self.says,
+                "error": error,
+                "written_at": self.written_at,
+            }
+            if path:
+                values["field"] = path
+            found.append(
+                Finding(
+                    node,
+                    pointer_of(node, path) if present else "",
+                    key=True,
+                    about=f"{path}:cel" if path else "cel",
+                    values=values,
+                    default="The organisation's expression '{expression}' cannot be evaluated on {label}: {error}; "
+                    "fix the rule at {written_at}."
+                    if error
+                    else "{Label} does not meet the organisation's policy: {says}.",
+                )
+            )
+        return found
+
+
 # -- strategy-wide ----------------------------------------------------------------------------------------
 
 
@@ -985,6 +1081,7 @@ CHECK_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "cited_by": _placeholders(CitedBy),
     "count": _placeholders(CountItems, CountEntries),
     "unique_within": _placeholders(Unique),
+    "cel": _placeholders(Cel),
 }
 """What each check's message fills, for the reference (stratlint_dev.policy_docs)."""
 
@@ -1024,9 +1121,10 @@ class Checks:
         return frozenset(found)
 
 
-def compile_checks(then: Then, selection: Selection, loc: tuple[str | int, ...]) -> Checks:
-    """The checks of ``then``, for entries of ``selection``; PolicyProblem when one cannot
-    apply (a text check without a field, a pattern the engine cannot run)."""
+def compile_checks(then: Then, selection: Selection, loc: tuple[str | int, ...], origin: str = "") -> Checks:
+    """The checks of ``then``, for entries of ``selection`` (of the rule written at
+    ``origin``); PolicyProblem when one cannot apply (a text check without a field, a
+    pattern the engine cannot run, an expression without the cel extra)."""
     fields = selection.fields
     entry: list[EntryCheck] = []
     strategy: list[StrategyCheck] = []
@@ -1067,6 +1165,8 @@ def compile_checks(then: Then, selection: Selection, loc: tuple[str | int, ...])
             else:
                 kinds = tuple(sorted(selection.reads()))
                 strategy.append(CountEntries(selection.words(plural=True), value.min, value.max, kinds))
+        elif name == "cel":
+            entry.append(Cel.compile(fields, value, at, origin))
         elif name == "unique_within":
             unique = Unique.compile(fields, value)
             if unique.per_file:

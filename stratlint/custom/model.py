@@ -23,6 +23,8 @@ NAME_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 DURATION = re.compile(r"^\s*([0-9]{1,4})\s*(day|week|month|year)s?\s*$")
 """A span of time back from the day of the run: '12 months', '90 days', '1 year'."""
 BUILT_IN_PREFIX = "SL"
+CEL_MAX_LENGTH = 2000
+"""The longest CEL expression a rule may write, in characters."""
 
 
 class PolicyModel(BaseModel):
@@ -39,6 +41,7 @@ OneOrMore = Text | Annotated[list[Text], Field(min_length=1)]
 """One value, or a list of them (any of them matches)."""
 Duration = Annotated[str, Field(pattern=DURATION.pattern)]
 Count = Annotated[int, Field(ge=0)]
+CelText = Annotated[str, Field(min_length=1, max_length=CEL_MAX_LENGTH)]
 
 
 def as_list(value: str | list[str] | None) -> tuple[str, ...]:
@@ -326,6 +329,24 @@ class UniqueCheck(PolicyModel):
     """Tell 'Close faster' from 'close faster'."""
 
 
+class CelCheck(PolicyModel):
+    """An expression in CEL, the Common Expression Language, for what the other checks cannot
+    say; it must give true for the entry to pass. It sees plain data: ``entry`` (the entry's
+    fields, as written), ``value`` (the value of the field ``given`` names, null when it names
+    none or the field is not set), ``file`` (``path`` and ``kind``) and ``today``
+    ('YYYY-MM-DD'), e.g. ``entry.status != 'live' || size(entry.segments) > 0``. It cannot run
+    code, read a file or reach the network, and its work is bounded: an expression that fails,
+    gives something other than true or false, or takes too long is a finding. Needs the
+    ``cel`` extra (``pip install 'stratlint[cel]'``). Shorthand: ``cel: 'value.size() < 60'``
+    is ``expression``."""
+
+    expression: CelText
+    """The CEL expression: true when the entry passes (at most 2,000 characters)."""
+    says: Text | None = None
+    """What the expression asks, in plain words ('a live message names a segment'): the
+    default message says it, and it fills ``{says}``."""
+
+
 class Then(PolicyModel):
     """The built-in checks a rule applies to each selected entry (or field). Write one or
     more; each is reported on its own."""
@@ -354,6 +375,8 @@ class Then(PolicyModel):
     """How many entries, or items of the field (see CountCheck)."""
     unique_within: Literal["strategy", "file"] | UniqueCheck | None = None
     """The field's value is unique (see UniqueCheck)."""
+    cel: CelText | CelCheck | None = None
+    """A CEL expression that must give true (see CelCheck)."""
 
     @model_validator(mode="after")
     def _some_check(self) -> Then:

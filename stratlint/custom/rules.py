@@ -208,7 +208,7 @@ class CompiledRule:
 def compile_rule(spec: PolicyRule, origin: str, loc: tuple[str | int, ...]) -> CompiledRule:
     """The rule ``spec`` (written at ``loc`` of its file), compiled; PolicyProblem otherwise."""
     selection = Selection.of_given(spec.given, (*loc, "given"))
-    checks = compile_checks(spec.then, selection, loc)
+    checks = compile_checks(spec.then, selection, loc, origin)
     template = Template.parse(spec.message, checks.placeholders, (*loc, "message")) if spec.message else None
     return CompiledRule(spec, origin, selection, checks, template)
 
