@@ -152,6 +152,24 @@ class Sourced:
     source: str
 
 
+_PASSED_ON = (
+    "root",
+    "policy",
+    "fail_on",
+    "max_file_size",
+    "rule_options",
+    "extra_schemas",
+    "cache",
+    "jobs",
+    "code_frame",
+    "scope",
+    "docs_url",
+    "rule_set",
+)
+"""The engine's settings an effective configuration holds as they are, under the same names
+(the baseline it holds as a file, which ``settings`` reads)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EffectiveConfig:
     """The configuration after the file and the command line are merged."""
@@ -182,21 +200,7 @@ class EffectiveConfig:
                 baseline = load_baseline(self.baseline)
             except BaselineError as error:
                 raise ConfigError(str(error)) from None
-        return Settings(
-            root=self.root,
-            policy=self.policy,
-            fail_on=self.fail_on,
-            max_file_size=self.max_file_size,
-            rule_options=self.rule_options,
-            extra_schemas=self.extra_schemas,
-            baseline=baseline,
-            cache=self.cache,
-            jobs=self.jobs,
-            code_frame=self.code_frame,
-            scope=self.scope,
-            docs_url=self.docs_url,
-            rule_set=self.rule_set,
-        )
+        return Settings(baseline=baseline, **{name: getattr(self, name) for name in _PASSED_ON})
 
 
 def resolve_settings(

@@ -16,7 +16,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
@@ -173,15 +173,15 @@ COMMON = frozenset({"Label", "label", "id", "name", "type", "kind", "file", "own
 # -- field checks --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
 class _FieldCheck:
     """A check on the values of some fields of each entry. Each reads its fields with readers
     made once, and ``passes`` is a quick test built from ``accepts`` (True: surely no finding),
     so the full ``check`` runs only on the few entries that may fail it."""
 
-    __slots__ = ("quick", "readers")
     fields: tuple[str, ...]
-    readers: tuple[Callable[[Node], Any], ...]
-    quick: Callable[[Node], bool]
+    readers: tuple[Callable[[Node], Any], ...] = field(init=False, repr=False, compare=False)
+    quick: Callable[[Node], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         readers = tuple(reader(path) for path in self.fields)
@@ -192,46 +192,57 @@ class _FieldCheck:
         return self.quick(node)
 
     def accepts(self) -> Callable[[Any], bool]:
+        """A test on one value: True when it surely has no finding."""
         raise NotImplementedError
+
+
+def _on_text(test: Callable[[str], bool]) -> Callable[[Any], bool]:
+    """``accepts`` for a check on text: a field left out surely has no finding, a value that
+    is not text may have one (``check`` says), and a text has none when ``test`` holds."""
+
+    def ok(value: Any) -> bool:
+        if value is MISSING:
+            return True
+        return value.__class__ is str and test(value)
+
+    return ok
+
+
+def _key_pointer(node: Node, path: str) -> str:
+    """Where a finding about the field ``path`` as a whole points: at its key when the entry
+    writes one, else at the entry's id ('')."""
+    pointer = pointer_of(node, path)
+    return pointer if node.artifact.source_map.keys.get(pointer) is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
 class Required(_FieldCheck):
-    fields: tuple[str, ...]
     name: str = "required"
     placeholders: frozenset[str] = frozenset()
+    says: ClassVar[str] = "{Label} has no {field}; the organisation's policy asks for one."
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         return lambda value: not is_empty(value)
 
     def check(self, node: Node, env: Env) -> list[Finding]:
         found: list[Finding] = []
         for path in self.fields:
-            if not is_empty(env.value(node, path)):
-                continue
-            present = path != "owner" and node.artifact.source_map.keys.get(pointer_of(node, path)) is not None
-            found.append(
-                Finding(
-                    node,
-                    pointer_of(node, path) if present else "",
-                    key=True,
-                    about=f"{path}:required",
-                    values={"field": path},
-                    default="{Label} has no {field}; the organisation's policy asks for one.",
+            if is_empty(env.value(node, path)):
+                pointer = "" if path == "owner" else _key_pointer(node, path)  # an owner may be inherited
+                values = {"field": path}
+                found.append(
+                    Finding(node, pointer, key=True, about=f"{path}:required", values=values, default=self.says)
                 )
-            )
         return found
 
 
 @dataclass(frozen=True, slots=True)
 class Forbidden(_FieldCheck):
-    fields: tuple[str, ...]
     name: str = "forbidden"
     placeholders: frozenset[str] = frozenset()
+    says: ClassVar[str] = "{Label} sets {field}, which the organisation's policy leaves out; remove it."
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         return is_empty
 
     def check(self, node: Node, env: Env) -> list[Finding]:
@@ -240,14 +251,10 @@ class Forbidden(_FieldCheck):
             value = env.value(node, path)
             if is_empty(value) or (path == "owner" and not node.owner):
                 continue
+            values = {"field": path, "value": shown_value(value)}
             found.append(
                 Finding(
-                    node,
-                    pointer_of(node, path),
-                    key=True,
-                    about=f"{path}:forbidden",
-                    values={"field": path, "value": shown_value(value)},
-                    default="{Label} sets {field}, which the organisation's policy leaves out; remove it.",
+                    node, pointer_of(node, path), key=True, about=f"{path}:forbidden", values=values, default=self.says
                 )
             )
         return found
@@ -255,26 +262,20 @@ class Forbidden(_FieldCheck):
 
 @dataclass(frozen=True, slots=True)
 class Pattern(_FieldCheck):
-    fields: tuple[str, ...]
     match: Callable[[str], bool] | None
     not_match: Callable[[str], bool] | None
     match_text: str
     not_match_text: str
     name: str = "pattern"
     placeholders: frozenset[str] = frozenset({"pattern"})
+    says_no_match: ClassVar[str] = "The {field} of {label}, '{value}', does not match the pattern '{pattern}'."
+    says_match: ClassVar[str] = (
+        "The {field} of {label}, '{value}', matches the pattern '{pattern}', which the organisation's policy rules out."
+    )
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         match, not_match = self.match, self.not_match
-
-        def ok(value: Any) -> bool:
-            if value is MISSING:
-                return True
-            if value.__class__ is not str:
-                return False
-            return (match is None or match(value)) and (not_match is None or not not_match(value))
-
-        return ok
+        return _on_text(lambda text: (match is None or match(text)) and (not_match is None or not not_match(text)))
 
     @classmethod
     def compile(cls, fields: tuple[str, ...], check: str | PatternCheck, loc: tuple[str | int, ...]) -> Pattern:
@@ -292,42 +293,29 @@ class Pattern(_FieldCheck):
         )
 
     def check(self, node: Node, env: Env) -> list[Finding]:
+        # Each pattern: its test, whether a text that matches it is the one that fails, what
+        # the finding is about, and what it says.
+        tests = (
+            (self.match, False, "pattern", self.match_text, self.says_no_match),
+            (self.not_match, True, "not-pattern", self.not_match_text, self.says_match),
+        )
         found: list[Finding] = []
         for path in self.fields:
             for pointer, text in env.texts(node, path):
-                if self.match is not None and not self.match(text):
-                    found.append(
-                        Finding(
-                            node,
-                            pointer,
-                            about=f"{path}:pattern",
-                            values={"field": path, "value": shown_value(text), "pattern": self.match_text},
-                            default="The {field} of {label}, '{value}', does not match the pattern '{pattern}'.",
-                        )
-                    )
-                if self.not_match is not None and self.not_match(text):
-                    found.append(
-                        Finding(
-                            node,
-                            pointer,
-                            about=f"{path}:not-pattern",
-                            values={"field": path, "value": shown_value(text), "pattern": self.not_match_text},
-                            default="The {field} of {label}, '{value}', matches the pattern '{pattern}', which the "
-                            "organisation's policy rules out.",
-                        )
-                    )
+                for test, failing, what, pattern, says in tests:
+                    if test is not None and bool(test(text)) is failing:
+                        values = {"field": path, "value": shown_value(text), "pattern": pattern}
+                        found.append(Finding(node, pointer, about=f"{path}:{what}", values=values, default=says))
         return found
 
 
 @dataclass(frozen=True, slots=True)
 class Enum(_FieldCheck):
-    fields: tuple[str, ...]
     allowed: tuple[Any, ...]
     name: str = "enum"
     placeholders: frozenset[str] = frozenset({"allowed"})
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         allowed = frozenset((type(option), option) for option in self.allowed)
 
         def ok(value: Any) -> bool:
@@ -373,7 +361,6 @@ def has_words(text: str, least: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Length(_FieldCheck):
-    fields: tuple[str, ...]
     chars: int | None
     words: int | None
     longest: bool
@@ -382,23 +369,18 @@ class Length(_FieldCheck):
     placeholders: frozenset[str] = frozenset({"length", "limit", "unit"})
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         chars, words, longest = self.chars, self.words, self.longest
 
-        def ok(value: Any) -> bool:
-            if value is MISSING:
-                return True
-            if value.__class__ is not str:
-                return False
-            size = len(value)
+        def fits(text: str) -> bool:
+            size = len(text)
             if longest:
                 # A text of n characters holds at most (n + 1) // 2 words: count them only past that.
                 return (chars is None or size <= chars) and (
-                    words is None or size < 2 * words or word_count(value) <= words
+                    words is None or size < 2 * words or word_count(text) <= words
                 )
-            return (chars is None or size >= chars) and (words is None or has_words(value, words))
+            return (chars is None or size >= chars) and (words is None or has_words(text, words))
 
-        return ok
+        return _on_text(fits)
 
     @classmethod
     def compile(cls, fields: tuple[str, ...], check: int | LengthCheck, *, longest: bool) -> Length:
@@ -415,23 +397,21 @@ class Length(_FieldCheck):
                 ):
                     if limit is None or (length <= limit if self.longest else length >= limit):
                         continue
+                    values = {
+                        "field": path,
+                        "value": shown_value(text),
+                        "length": str(length),
+                        "limit": str(limit),
+                        "unit": unit,
+                    }
                     bound = "allows at most" if self.longest else "asks for at least"
+                    says = (
+                        "The {field} of {label} is {length} {unit} long; the organisation's policy "
+                        + bound
+                        + " {limit}."
+                    )
                     found.append(
-                        Finding(
-                            node,
-                            pointer,
-                            about=f"{path}:{self.name}:{unit}",
-                            values={
-                                "field": path,
-                                "value": shown_value(text),
-                                "length": str(length),
-                                "limit": str(limit),
-                                "unit": unit,
-                            },
-                            default="The {field} of {label} is {length} {unit} long; the organisation's policy "
-                            + bound
-                            + " {limit}.",
-                        )
+                        Finding(node, pointer, about=f"{path}:{self.name}:{unit}", values=values, default=says)
                     )
         return found
 
@@ -451,7 +431,6 @@ def _folded(word: str, case_sensitive: bool) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ForbidWords(_FieldCheck):
-    fields: tuple[str, ...]
     pattern: re.Pattern[str]
     swaps: Mapping[str, str]
     """Lowercased (unless case-sensitive) word -> what to write instead."""
@@ -462,25 +441,20 @@ class ForbidWords(_FieldCheck):
     placeholders: frozenset[str] = frozenset({"word", "use_instead", "fix"})
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         search = self.pattern.search
         # Before the pattern, a plain search for the first word of each phrase: most texts
         # hold none of them, and finding a substring costs far less than the pattern's test.
         probes = tuple({word.split()[0] if self.case_sensitive else word.split()[0].lower() for word in self.words})
         fold = (lambda text: text) if self.case_sensitive else str.lower
 
-        def ok(value: Any) -> bool:
-            if value is MISSING:
-                return True
-            if value.__class__ is not str:
-                return False
-            folded = fold(value)
+        def clean(text: str) -> bool:
+            folded = fold(text)
             for probe in probes:
                 if probe in folded:
-                    return not search(value)
+                    return not search(text)
             return True
 
-        return ok
+        return _on_text(clean)
 
     @classmethod
     def compile(cls, fields: tuple[str, ...], check: list[str] | ForbidWordsCheck) -> ForbidWords:
@@ -571,7 +545,6 @@ def swap(
 
 @dataclass(frozen=True, slots=True)
 class RequiredWords(_FieldCheck):
-    fields: tuple[str, ...]
     words: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     every: bool
@@ -579,18 +552,13 @@ class RequiredWords(_FieldCheck):
     placeholders: frozenset[str] = frozenset({"words", "missing"})
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         patterns, every = self.patterns, self.every
 
-        def ok(value: Any) -> bool:
-            if value is MISSING:
-                return True
-            if value.__class__ is not str:
-                return False
-            said = [pattern.search(value) is not None for pattern in patterns]
+        def says(text: str) -> bool:
+            said = [pattern.search(text) is not None for pattern in patterns]
             return all(said) if every else any(said)
 
-        return ok
+        return _on_text(says)
 
     @classmethod
     def compile(cls, fields: tuple[str, ...], check: list[str] | RequiredWordsCheck) -> RequiredWords:
@@ -608,22 +576,16 @@ class RequiredWords(_FieldCheck):
                 if not missing or (not self.every and len(missing) < len(self.words)):
                     continue
                 joiner = " and " if self.every else " or "
-                found.append(
-                    Finding(
-                        node,
-                        pointer,
-                        about=f"{path}:required-words",
-                        values={
-                            "field": path,
-                            "value": shown_value(text),
-                            "words": joiner.join(f"'{word}'" for word in self.words),
-                            "missing": joiner.join(f"'{word}'" for word in missing),
-                        },
-                        default="The {field} of {label} does not say {missing}; the organisation's policy asks for "
-                        + ("each of " if self.every else "")
-                        + "{words}.",
-                    )
+                values = {
+                    "field": path,
+                    "value": shown_value(text),
+                    "words": joiner.join(f"'{word}'" for word in self.words),
+                    "missing": joiner.join(f"'{word}'" for word in missing),
+                }
+                says = "The {field} of {label} does not say {missing}; the organisation's policy asks for " + (
+                    "each of {words}." if self.every else "{words}."
                 )
+                found.append(Finding(node, pointer, about=f"{path}:required-words", values=values, default=says))
         return found
 
 
@@ -631,14 +593,18 @@ class RequiredWords(_FieldCheck):
 class CountItems(_FieldCheck):
     """``count`` on a field: how many items each entry's list holds."""
 
-    fields: tuple[str, ...]
     low: int | None
     high: int | None
     name: str = "count"
     placeholders: frozenset[str] = frozenset({"count", "min", "max"})
+    says_too_many: ClassVar[str] = (
+        "{Label} has {count} items in {field}; the organisation's policy allows at most {max}."
+    )
+    says_too_few: ClassVar[str] = (
+        "{Label} has {count} items in {field}; the organisation's policy asks for at least {min}."
+    )
 
     def accepts(self) -> Callable[[Any], bool]:
-        """A test on one value: True when it surely has no finding."""
         low, high = self.low, self.high
 
         def ok(value: Any) -> bool:
@@ -654,29 +620,12 @@ class CountItems(_FieldCheck):
             count = len(value) if isinstance(value, list) else (0 if is_empty(value) else 1)
             values = {"field": path, "count": str(count), "min": str(self.low or 0), "max": str(self.high or "")}
             if self.high is not None and count > self.high:
-                found.append(
-                    Finding(
-                        node,
-                        pointer_of(node, path),
-                        key=True,
-                        about=f"{path}:count",
-                        values=values,
-                        default="{Label} has {count} items in {field}; the organisation's policy allows at most {max}.",
-                    )
-                )
+                pointer, says = pointer_of(node, path), self.says_too_many
             elif self.low is not None and count < self.low:
-                present = node.artifact.source_map.keys.get(pointer_of(node, path)) is not None
-                found.append(
-                    Finding(
-                        node,
-                        pointer_of(node, path) if present else "",
-                        key=True,
-                        about=f"{path}:count",
-                        values=values,
-                        default="{Label} has {count} items in {field}; the organisation's policy asks for at "
-                        "least {min}.",
-                    )
-                )
+                pointer, says = _key_pointer(node, path), self.says_too_few
+            else:
+                continue
+            found.append(Finding(node, pointer, key=True, about=f"{path}:count", values=values, default=says))
         return found
 
 
@@ -791,8 +740,7 @@ class Cites:
             "cited_note": f" ({cited})" if cited else "",
         }
         field_name = next(iter(self.fields)) if len(self.fields) == 1 else ""
-        present = field_name and node.artifact.source_map.keys.get(pointer_of(node, field_name)) is not None
-        pointer = pointer_of(node, field_name) if present else ""
+        pointer = _key_pointer(node, field_name) if field_name else ""
         if count < self.low:
             default = (
                 "{Label} cites " + _count_words(count) + " {missing}{cited_note}; the organisation's policy asks for "
@@ -923,7 +871,6 @@ class Cel:
                 holds, error = False, str(problem)
             if holds:
                 continue
-            present = bool(path) and node.artifact.source_map.keys.get(pointer_of(node, path)) is not None
             values = {
                 "expression": self.expression.text,
                 "says": self.says,
@@ -935,7 +882,7 @@ class Cel:
             found.append(
                 Finding(
                     node,
-                    pointer_of(node, path) if present else "",
+                    _key_pointer(node, path) if path else "",
                     key=True,
                     about=f"{path}:cel" if path else "cel",
                     values=values,

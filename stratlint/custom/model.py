@@ -11,9 +11,9 @@ reference in the README and the descriptions of the published schema
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stratlint.model import Function, NodeType
 
@@ -60,14 +60,14 @@ def node_type_of(text: str) -> NodeType | None:
 TYPE_NAMES = ", ".join(f"'{node_type.value}'" for node_type in NodeType)
 
 
-def _check_types(value: str | list[str] | None) -> str | list[str] | None:
+def _check_types(value: str | list[str]) -> str | list[str]:
     for item in as_list(value):
         if node_type_of(item) is None:
             raise ValueError(f"'{item}' is not a type of entry; the types are {TYPE_NAMES}")
     return value
 
 
-def _check_functions(value: str | list[str] | None) -> str | list[str] | None:
+def _check_functions(value: str | list[str]) -> str | list[str]:
     names = [function.value for function in Function]
     for item in as_list(value):
         if item not in names:
@@ -75,13 +75,21 @@ def _check_functions(value: str | list[str] | None) -> str | list[str] | None:
     return value
 
 
-def _check_kinds(value: str | list[str] | None) -> str | list[str] | None:
+def _check_kinds(value: str | list[str]) -> str | list[str]:
     from stratlint.model import KINDS
 
     for item in as_list(value):
         if item not in KINDS:
             raise ValueError(f"'{item}' is not a kind of file; the kinds are {', '.join(KINDS)}")
     return value
+
+
+EntryTypes = Annotated[OneOrMore, AfterValidator(_check_types)]
+"""Types of entry, each one stratlint knows ('proof point', 'proof-point' and 'proof_point' alike)."""
+Functions = Annotated[OneOrMore, AfterValidator(_check_functions)]
+"""Functions whose plans entries are in, each one stratlint knows."""
+Kinds = Annotated[OneOrMore, AfterValidator(_check_kinds)]
+"""Kinds of file, each one stratlint knows."""
 
 
 class Test(PolicyModel):
@@ -124,16 +132,16 @@ class Given(PolicyModel):
     with a list matches any of its values. Retired and cancelled entries are left out unless
     ``status`` names their status."""
 
-    kind: OneOrMore | None = None
+    kind: Kinds | None = None
     """Kinds of file: 'messaging', 'playbook', 'roadmap', 'narrative', 'value', ..."""
-    type: OneOrMore | None = None
+    type: EntryTypes | None = None
     """Types of entry: 'message', 'play', 'roadmap item', 'claim', 'proof point', 'pillar',
     'artifact' (the file itself), ..."""
     field: OneOrMore | None = None
     """The field the checks look at (dotted for a nested one: 'rationale.value'); with a list, each of them."""
     status: OneOrMore | None = None
     """The entry's status: 'live', 'draft', 'active', 'retired', ..."""
-    function: OneOrMore | None = None
+    function: Functions | None = None
     """The function whose plan the entry is in: 'product', 'marketing' or 'sales'."""
     segment: OneOrMore | None = None
     """Ids of segments the entry targets (in 'segments' or 'value')."""
@@ -144,26 +152,26 @@ class Given(PolicyModel):
     where: Where | None = None
     """Conditions on the entry's fields, e.g. ``{status: live, headline: {matches: '[0-9]'}}``."""
 
-    @field_validator("type")
-    @classmethod
-    def _types(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_types(value)
-
-    @field_validator("function")
-    @classmethod
-    def _functions(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_functions(value)
-
-    @field_validator("kind")
-    @classmethod
-    def _kinds(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_kinds(value)
-
 
 # -- the built-in checks -----------------------------------------------------------------------
 
 
-class PatternCheck(PolicyModel):
+class EitherOrBoth(PolicyModel):
+    """A check with two keys, each optional, of which at least one must be written (a
+    pattern's ``match`` and ``not_match``, a length's ``chars`` and ``words``): ``either``
+    names them, and writing neither is an error."""
+
+    either: ClassVar[tuple[str, str]]
+
+    @model_validator(mode="after")
+    def _either_or_both(self) -> Self:
+        first, second = self.either
+        if getattr(self, first) is None and getattr(self, second) is None:
+            raise ValueError(f"write '{first}', '{second}' or both")
+        return self
+
+
+class PatternCheck(EitherOrBoth):
     """The field's text matches (or does not match) a regular expression. Patterns run on a
     linear-time engine, so none can hang a run; it has no look-around and no back-references.
     Shorthand: ``pattern: '^msg[.]'`` is ``match``."""
@@ -175,14 +183,10 @@ class PatternCheck(PolicyModel):
     ignore_case: bool = False
     """Match letters in either case."""
 
-    @model_validator(mode="after")
-    def _one_pattern(self) -> PatternCheck:
-        if self.match is None and self.not_match is None:
-            raise ValueError("write 'match', 'not_match' or both")
-        return self
+    either = ("match", "not_match")
 
 
-class LengthCheck(PolicyModel):
+class LengthCheck(EitherOrBoth):
     """A limit on the field's length, in characters, in words, or both. Shorthand: a number
     alone (``max_length: 60``) counts characters."""
 
@@ -191,11 +195,7 @@ class LengthCheck(PolicyModel):
     words: Count | None = None
     """Words: runs of letters, digits, apostrophes and hyphens."""
 
-    @model_validator(mode="after")
-    def _one_limit(self) -> LengthCheck:
-        if self.chars is None and self.words is None:
-            raise ValueError("write 'chars', 'words' or both")
-        return self
+    either = ("chars", "words")
 
 
 class ForbidWordsCheck(PolicyModel):
@@ -237,9 +237,9 @@ class CitesCheck(PolicyModel):
     references it would count does not resolve, it holds back: that reference's own finding
     comes first."""
 
-    type: OneOrMore | None = None
+    type: EntryTypes | None = None
     """Types of the cited node: 'proof point', 'claim', 'pillar', 'segment', ... (any type when left out)."""
-    kind: OneOrMore | None = None
+    kind: Kinds | None = None
     """Kinds of file the cited node is in: 'narrative', 'value', ..."""
     field: OneOrMore | None = None
     """Only references in these fields of the entry ('proof_points', 'narrative', ...); every
@@ -251,16 +251,6 @@ class CitesCheck(PolicyModel):
     where: Where | None = None
     """Conditions on the cited node's fields, e.g. ``{as_of: {within: 12 months}, status: active, owner: set}``."""
 
-    @field_validator("type")
-    @classmethod
-    def _types(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_types(value)
-
-    @field_validator("kind")
-    @classmethod
-    def _kinds(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_kinds(value)
-
 
 class CitedByCheck(PolicyModel):
     """The reverse of ``cites``: the entry is referenced by between ``min`` and ``max``
@@ -268,11 +258,11 @@ class CitedByCheck(PolicyModel):
     looks at the whole strategy, as who references a node always does, and holds back while
     a file that could hold such an entry cannot be read."""
 
-    type: OneOrMore | None = None
+    type: EntryTypes | None = None
     """Types of the citing entry: 'message', 'play', 'roadmap item', ..."""
-    kind: OneOrMore | None = None
+    kind: Kinds | None = None
     """Kinds of file the citing entry is in."""
-    function: OneOrMore | None = None
+    function: Functions | None = None
     """Functions whose plans the citing entry is in: 'product', 'marketing', 'sales'."""
     field: OneOrMore | None = None
     """Only references in these fields of the citing entry ('narrative', 'proof_points', ...)."""
@@ -283,23 +273,8 @@ class CitedByCheck(PolicyModel):
     where: Where | None = None
     """Conditions on the citing entry's fields, e.g. ``{type: enablement}``."""
 
-    @field_validator("type")
-    @classmethod
-    def _types(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_types(value)
 
-    @field_validator("function")
-    @classmethod
-    def _functions(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_functions(value)
-
-    @field_validator("kind")
-    @classmethod
-    def _kinds(cls, value: str | list[str] | None) -> str | list[str] | None:
-        return _check_kinds(value)
-
-
-class CountCheck(PolicyModel):
+class CountCheck(EitherOrBoth):
     """How many there may be: of the entries ``given`` selects, across the whole strategy
     ('at most 4 pillars'); or, when ``given`` names a field, of the items in that field of each
     entry ('at most 3 channels')."""
@@ -309,10 +284,10 @@ class CountCheck(PolicyModel):
     max: Count | None = None
     """At most this many."""
 
+    either = ("min", "max")
+
     @model_validator(mode="after")
-    def _one_bound(self) -> CountCheck:
-        if self.min is None and self.max is None:
-            raise ValueError("write 'min', 'max' or both")
+    def _ordered(self) -> CountCheck:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"'min' ({self.min}) is more than 'max' ({self.max})")
         return self

@@ -10,6 +10,7 @@ show them with their rule's metadata.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -222,17 +223,8 @@ class OrganisationRule(Rule):
 
     @classmethod
     def info(cls) -> RuleInfo:
-        return RuleInfo(
-            cls.code,
-            cls.name,
-            cls.default_severity,
-            cls.summary,
-            cls.docs(),
-            "policy",
-            cls.stage,
-            (),
-            organisation=True,
-        )
+        """What any rule shows of itself, from the policy family, and marked the organisation's own."""
+        return dataclasses.replace(super().info(), family="policy", organisation=True)
 
     @classmethod
     def diagnostic(cls, finding: Finding, root_path: str) -> Diagnostic:

@@ -62,6 +62,15 @@ def _line(lines: Sequence[str], number: int | None) -> str | None:
     return lines[number - 1].rstrip("\r\n")
 
 
+def _reading(lines: Sequence[str], error: ParserError, context: str) -> tuple[int, str] | None:
+    """The line where the parser began what it stopped inside, and its text, when what it was
+    reading there is ``context`` (as the parser says it: 'while scanning a quoted scalar')."""
+    if error.context != context or error.context_line is None:
+        return None
+    text = _line(lines, error.context_line)
+    return None if text is None else (error.context_line, text)
+
+
 def _previous_content(lines: Sequence[str], number: int) -> tuple[int, str] | None:
     """The nearest line above ``number`` that holds more than blanks and comments."""
     for above in range(number - 1, 0, -1):
@@ -125,16 +134,15 @@ def _tab(lines: Sequence[str], error: ParserError) -> Advice | None:
 
 
 def _unclosed_quote(lines: Sequence[str], error: ParserError) -> Advice | None:
-    if error.context != "while scanning a quoted scalar" or error.context_line is None:
+    reading = _reading(lines, error, "while scanning a quoted scalar")
+    if reading is None or error.context_column is None or error.context_column > len(reading[1]):
         return None
-    text = _line(lines, error.context_line)
-    if text is None or error.context_column is None or error.context_column > len(text):
-        return None
+    line, text = reading
     quote = text[error.context_column - 1]
     if quote not in "'\"":
         return None
     return Advice(
-        error.context_line,
+        line,
         error.context_column,
         f"The quote ({quote}) that opens this text is never closed, so YAML reads everything after it as "
         f"part of the text. Close it where the text ends: {_shown(text.rstrip() + quote)}.",
@@ -142,18 +150,19 @@ def _unclosed_quote(lines: Sequence[str], error: ParserError) -> Advice | None:
 
 
 def _value_on_next_line(lines: Sequence[str], error: ParserError) -> Advice | None:
-    if error.context != "while scanning a simple key" or error.context_line is None:
+    reading = _reading(lines, error, "while scanning a simple key")
+    if reading is None:
         return None
-    text = _line(lines, error.context_line)
-    previous = _previous_content(lines, error.context_line)
-    if text is None or previous is None:
+    line, text = reading
+    previous = _previous_content(lines, line)
+    if previous is None:
         return None
     match = _KEY_LINE.match(previous[1])
     if match is None or match["value"] or _indent(text) > len(match["indent"]) + len(match["dash"] or ""):
         return None
     fixed = f"{previous[1].rstrip()} {text.strip()}"
     return Advice(
-        error.context_line,
+        line,
         (error.context_column or 1),
         f"This text has no key of its own: it looks like the value of '{match['key']}:' on line "
         f"{previous[0]}, which is empty. Put it on the same line: {_shown(fixed)}.",

@@ -84,6 +84,11 @@ class Plan:
     today: datetime.date
 
     @property
+    def primary_segment(self) -> str:
+        """The name of the first segment: the one the primary growth priority is to win."""
+        return self.segments[0][1]
+
+    @property
     def quarter(self) -> tuple[int, int]:
         """The year and quarter after today's: when the first release goes out."""
         year, quarter = self.today.year, (self.today.month - 1) // 3 + 2
@@ -183,6 +188,23 @@ def _segment_ids(p: Plan) -> str:
     return _ids(sid for sid, _ in p.segments)
 
 
+def _opening(kind: str, file_id: str, title: str, owner: str) -> str:
+    """The keys a strategy file opens with, under its guidance: the format's version, the
+    file's kind and id, its title and who owns it."""
+    return f"stratlint: 1\nkind: {kind}\nid: {file_id}\ntitle: {_q(title)}\nowner: {owner}"
+
+
+def _cites(p: Plan, what: str) -> str:
+    """The keys by which a roadmap item, a message or a play (``what``) cites the value
+    definition, the narrative and the primary priority, and its rationale for them."""
+    return (
+        f"    value: {_value_ids(p)}\n"
+        f"    narrative: {_claims(p)}\n"
+        f"    priority: {_PRIORITY}\n"
+        f"{_rationale('    ', what)}"
+    )
+
+
 def _rationale(indent: str, what: str) -> str:
     return (
         f"{indent}rationale:\n"
@@ -211,11 +233,7 @@ def _value(p: Plan) -> str:
 # Owned by product marketing, agreed with product and sales. Keep an id once other files
 # cite it. When you change what an entry says, stratlint marks the work that cites it for
 # its owner to review again ('stratlint review').
-stratlint: 1
-kind: value
-id: value
-title: {_q(f"{company} value definition")}
-owner: head-of-marketing
+{_opening("value", "value", f"{company} value definition", "head-of-marketing")}
 description: Who we serve, why we win, what sets us apart and what the market should believe.
 
 # Who we serve: one entry per segment, named the way everyone should say it.
@@ -266,11 +284,7 @@ def _narrative(p: Plan) -> str:
 #
 # Owned by product marketing. Marketing and sales tell the claims; product builds what
 # makes them true. A claim nobody builds toward, or one without proof, is flagged.
-stratlint: 1
-kind: narrative
-id: narrative
-title: {_q(f"{p.company} narrative")}
-owner: head-of-marketing
+{_opening("narrative", "narrative", f"{p.company} narrative", "head-of-marketing")}
 thesis: {_q(f"The change our customers face, and why {p.company} wins in it, in one or two sentences.")}
 
 pillars:
@@ -282,7 +296,6 @@ proof_points:
 
 
 def _priorities(p: Plan) -> str:
-    first = p.segments[0][1]
     return f"""\
 #
 # The growth priorities, and the questions every roadmap item, message and play must answer
@@ -290,15 +303,11 @@ def _priorities(p: Plan) -> str:
 # compete for the same people or budget.
 #
 # Owned by the leadership team.
-stratlint: 1
-kind: priorities
-id: priorities
-title: {_q(f"{p.company} growth priorities")}
-owner: leadership-team
+{_opening("priorities", "priorities", f"{p.company} growth priorities", "leadership-team")}
 
 priorities:
   - id: {_PRIORITY}
-    name: {_q(f"Win {first}")}
+    name: {_q(f"Win {p.primary_segment}")}
     primary: true
     description: What winning on this priority looks like, and how we will know.
 
@@ -317,18 +326,13 @@ questions:
 
 
 def _governance(p: Plan) -> str:
-    first = p.segments[0][1]
     return f"""\
 #
 # Governance: who owns each call when functions disagree, how work passes from one function
 # to the next, and the metrics they share.
 #
 # Owned by revenue operations, agreed by the leadership team.
-stratlint: 1
-kind: governance
-id: governance
-title: {_q(f"{p.company} governance")}
-owner: revenue-operations
+{_opening("governance", "governance", f"{p.company} governance", "revenue-operations")}
 
 # Who decides, who is consulted, and how a disagreement is settled.
 decision_rights:
@@ -357,7 +361,7 @@ handoffs:
 # The metrics the functions share, each serving a growth priority.
 metrics:
   - id: {_METRIC}
-    name: {_q(f"Pipeline from {first}")}
+    name: {_q(f"Pipeline from {p.primary_segment}")}
     definition: New qualified pipeline in the primary segment, per quarter.
     target: A number the leadership team agrees each quarter.
     serves: {_PRIORITY}
@@ -380,11 +384,7 @@ def _roadmap(p: Plan) -> str:
 #     quarter it ships in, such as 2027-Q1.
 #   - When marketing or sales tells a claim, an item here must build toward it. If none
 #     does, stratlint says the story is ahead of the product.
-stratlint: 1
-kind: roadmap
-id: roadmap.product
-title: {_q(f"{p.company} product roadmap")}
-owner: head-of-product
+{_opening("roadmap", "roadmap.product", f"{p.company} product roadmap", "head-of-product")}
 
 items:
   - id: {_ITEM}
@@ -394,10 +394,7 @@ items:
     horizon: {p.horizon}
     owner: head-of-product
     segments: {_segment_ids(p)}
-    value: {_value_ids(p)}
-    narrative: {_claims(p)}
-    priority: {_PRIORITY}
-{_rationale("    ", "this item")}"""
+{_cites(p, "this item")}"""
 
 
 def _messaging(p: Plan) -> str:
@@ -415,11 +412,7 @@ def _messaging(p: Plan) -> str:
 #   - 'status' is draft, in-review, live or retired. A launch message must be live before
 #     its release can go out ('stratlint gate').
 #   - 'rationale' answers the three questions in priorities.yaml, a sentence each.
-stratlint: 1
-kind: messaging
-id: messaging.marketing
-title: {_q(f"{p.company} messaging")}
-owner: head-of-marketing
+{_opening("messaging", "messaging.marketing", f"{p.company} messaging", "head-of-marketing")}
 
 messages:
   - id: {_MESSAGE}
@@ -430,10 +423,7 @@ messages:
     status: draft
     segments: {_segment_ids(p)}
     proof_points: {proofs}
-    value: {_value_ids(p)}
-    narrative: {_claims(p)}
-    priority: {_PRIORITY}
-{_rationale("    ", "this message")}    owner: head-of-marketing
+{_cites(p, "this message")}    owner: head-of-marketing
 """
 
 
@@ -453,11 +443,7 @@ def _playbook(p: Plan) -> str:
 #   - 'status' is draft, active or retired. An enablement play must be active before its
 #     release can go out ('stratlint gate').
 #   - 'rationale' answers the three questions in priorities.yaml, a sentence each.
-stratlint: 1
-kind: playbook
-id: playbook.sales
-title: {_q(f"{p.company} sales playbook")}
-owner: head-of-sales
+{_opening("playbook", "playbook.sales", f"{p.company} sales playbook", "head-of-sales")}
 
 plays:
   - id: {_PLAY}
@@ -471,10 +457,7 @@ plays:
         objection: What the buyer says.
         answer: How the seller answers it, citing the proof.
         proof_points: [{first_proof}]
-    value: {_value_ids(p)}
-    narrative: {_claims(p)}
-    priority: {_PRIORITY}
-{_rationale("    ", "this play")}    owner: head-of-sales
+{_cites(p, "this play")}    owner: head-of-sales
 """
 
 
