@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from stratlint.analysis.check import lint_and_fix
 from stratlint.analysis.result import Report
 from stratlint.analysis.settings import Settings
 from stratlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
-from stratlint.cli.options import Progress, config_options, debug_option, file_path, use_color
+from stratlint.cli.options import F, Progress, config_options, debug_option, file_path, use_color
 from stratlint.config import CommandLineOptions, resolve_settings
 from stratlint.diagnostics import CONTROL_ESCAPES
 from stratlint.fileio import RefusedPath, Target, output_target, write_target
@@ -64,6 +65,19 @@ class _CheckCommand(click.Command):
         return super().parse_args(ctx, args)
 
 
+def output_option(help_text: str) -> Callable[[F], F]:
+    """--output (-o) FILE, where a command writes its report ('-' is standard output); the
+    command receives it as ``output``, a Path or None. ``help_text`` says what goes there."""
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
+        callback=file_path(dash=True),
+        default=None,
+        help=help_text,
+    )
+
+
 @cli.command(cls=_CheckCommand)
 @click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -74,13 +88,8 @@ class _CheckCommand(click.Command):
     show_default=True,
     help="Output format. With --output, the format of the file; the terminal then shows text.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
-    callback=file_path(dash=True),
-    default=None,
-    help="Write the report in --format to FILE (replaced atomically, never half-written; a device or FIFO "
+@output_option(
+    "Write the report in --format to FILE (replaced atomically, never half-written; a device or FIFO "
     "is written into; never inside the strategy folder) and print the text report to the terminal, "
     "e.g. --format sarif --output stratlint.sarif. '-' is standard output.",
 )

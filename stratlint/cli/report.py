@@ -10,7 +10,7 @@ import click
 
 from stratlint import StratlintError
 from stratlint.cli import EXIT_CLEAN, EXIT_ERROR, cli
-from stratlint.cli.check import vet_output, write_output
+from stratlint.cli.check import output_option, vet_output, write_output
 from stratlint.cli.options import config_options, debug_option, file_path
 from stratlint.config import CommandLineOptions, resolve_config
 from stratlint.fileio import Target
@@ -154,14 +154,7 @@ class TrendCommand:
     help="json and csv give one row per commit (id, date, author, each function's score, focus and cascade "
     "counts); markdown a short table for a pull request.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
-    callback=file_path(dash=True),
-    default=None,
-    help="Write the --format output to FILE instead of standard output.",
-)
+@output_option("Write the --format output to FILE instead of standard output.")
 @click.option(
     "--html",
     "html",

@@ -228,6 +228,7 @@ class SuppressionRule(Rule):
     """A finding about a suppression comment. The engine's suppression step, which sees
     every other rule's findings, reports these (stratlint.analysis.suppressions)."""
 
+    default_severity = Severity.ERROR  # a comment that does not do what it says; an unused one only warns
     stage = Stage.GOVERNANCE  # an exception a team grants itself, and keeps or lets lapse
 
 

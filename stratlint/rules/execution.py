@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from stratlint.diagnostics import Diagnostic, Severity, Stage
+from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Stage
 from stratlint.graph import FileView, Graph, Node, ReferenceEdge, initiative_of
 from stratlint.model import Function, NodeType
 from stratlint.model.lifecycle import Standing
@@ -57,7 +57,30 @@ def _names(nodes: list[Node], limit: int = 3) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-class UnbackedClaim(StrategyRule):
+class _ToldClaimRule(StrategyRule):
+    """A rule about the claims marketing or sales tell (``_claims_told``): each finding is at
+    the claim, says who tells it, and is about the entries that tell it."""
+
+    def at_told(
+        self,
+        claim: Node,
+        tellers: list[Node],
+        but: str,
+        *,
+        field: str | None = None,
+        related: tuple[RelatedLocation, ...] = (),
+    ) -> Diagnostic:
+        """The finding that ``claim`` is told by ``tellers`` but ``but`` (what it lacks, and the fix)."""
+        return self.at_node(
+            claim,
+            f"{capitalized(claim.label)} is told by {_names(tellers)} but {but}",
+            field=field,
+            related=related,
+            about=_entries(tellers),
+        )
+
+
+class UnbackedClaim(_ToldClaimRule):
     code = "SL301"
     name = "unbacked-claim"
     summary = "A claim marketing or sales tells that no roadmap item backs."
@@ -84,19 +107,18 @@ class UnbackedClaim(StrategyRule):
                 continue
             idle = sorted({f"'{node.id}' ({getattr(node.entry, 'status', '')})" for node in builders})
             why = f" (only {', '.join(idle)}, which {'is' if len(idle) == 1 else 'are'} not live work)" if idle else ""
-            yield self.at_node(
+            yield self.at_told(
                 claim,
-                f"{capitalized(claim.label)} is told by {_names(tellers)} but no roadmap item backs it{why}: the "
-                "story is ahead of the product. Reference it from the roadmap item that delivers it, or stop "
-                "telling it.",
+                tellers,
+                f"no roadmap item backs it{why}: the story is ahead of the product. Reference it from the roadmap "
+                "item that delivers it, or stop telling it.",
                 related=tuple(
                     referenced_here(edge, "told here") for edge in graph.referrers(claim) if edge.source in tellers
                 )[:5],
-                about=_entries(tellers),
             )
 
 
-class UnprovenClaim(StrategyRule):
+class UnprovenClaim(_ToldClaimRule):
     code = "SL302"
     name = "unproven-claim"
     summary = "A claim marketing or sales tells that has no proof point."
@@ -120,12 +142,11 @@ class UnprovenClaim(StrategyRule):
             claim = graph.nodes[claim_id]
             proofs = [edge for edge in graph.references(claim, "proof_points") if edge.resolves]
             if not proofs:
-                yield self.at_node(
+                yield self.at_told(
                     claim,
-                    f"{capitalized(claim.label)} is told by {_names(tellers)} but has no proof point. Add the "
-                    "evidence that backs it under 'proof_points'.",
+                    tellers,
+                    "has no proof point. Add the evidence that backs it under 'proof_points'.",
                     field="proof_points" if getattr(claim.entry, "proof_points", None) else None,
-                    about=_entries(tellers),
                 )
 
 
@@ -221,6 +242,40 @@ class OrphanNode(StrategyRule):
             )
 
 
+class SegmentDrift(SuggestingRule):
+    code = "SL305"
+    name = "segment-drift"
+    summary = "Work aimed at a segment that is not in 'who we serve'."
+    default_severity = Severity.ERROR
+    stage = Stage.CONFLICTING_EXECUTION
+    explanation = """
+        Messages, plays and roadmap items may target only the segments of the value
+        definition. Aiming at any other audience is how sales sells a third story.
+
+        Bad:
+            segments: [seg-enterprise-healthcare]     # not in value.yaml
+
+        Fix: target a segment we serve, or add the segment to the value definition first.
+        """
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for edge in view.edges():
+            if edge.ref.targets != _SEGMENTS or edge.resolves or edge.source.record:
+                continue
+            if edge.target is None and not view.unresolved(edge):
+                continue
+            fix = "Target a segment we serve, or add it to the value definition first."
+            if edge.target is not None:
+                what = f"{edge.target.label}, which is not a segment. {fix}"
+            else:
+                hint = self.did_you_mean(view, edge)
+                what = f"'{edge.target_id}', which is not a segment in who we serve" + (
+                    f"{hint}" if hint != "." else f". {fix}"
+                )
+            offered = self.suggestion_fix(view, edge) if edge.target is None else None
+            yield self.at_edge(edge, f"{capitalized(edge.source.label)} targets {what}", fix=offered)
+
+
 class LowFocus(StrategyRule):
     code = "SL306"
     name = "low-focus"
@@ -273,37 +328,3 @@ class LowFocus(StrategyRule):
                         "function's work at the primary priority.",
                         subject=f"{function.value}:{artifact.path}",
                     )
-
-
-class SegmentDrift(SuggestingRule):
-    code = "SL305"
-    name = "segment-drift"
-    summary = "Work aimed at a segment that is not in 'who we serve'."
-    default_severity = Severity.ERROR
-    stage = Stage.CONFLICTING_EXECUTION
-    explanation = """
-        Messages, plays and roadmap items may target only the segments of the value
-        definition. Aiming at any other audience is how sales sells a third story.
-
-        Bad:
-            segments: [seg-enterprise-healthcare]     # not in value.yaml
-
-        Fix: target a segment we serve, or add the segment to the value definition first.
-        """
-
-    def check(self, view: FileView) -> Iterator[Diagnostic]:
-        for edge in view.edges():
-            if edge.ref.targets != _SEGMENTS or edge.resolves or edge.source.record:
-                continue
-            if edge.target is None and not view.unresolved(edge):
-                continue
-            fix = "Target a segment we serve, or add it to the value definition first."
-            if edge.target is not None:
-                what = f"{edge.target.label}, which is not a segment. {fix}"
-            else:
-                hint = self.did_you_mean(view, edge)
-                what = f"'{edge.target_id}', which is not a segment in who we serve" + (
-                    f"{hint}" if hint != "." else f". {fix}"
-                )
-            offered = self.suggestion_fix(view, edge) if edge.target is None else None
-            yield self.at_edge(edge, f"{capitalized(edge.source.label)} targets {what}", fix=offered)

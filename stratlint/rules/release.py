@@ -13,7 +13,7 @@ from stratlint.model import NodeType
 from stratlint.model.governance import Metric
 from stratlint.model.release import Release
 from stratlint.model.roadmap import RoadmapItem
-from stratlint.rules.base import FileRule, GateEffect, Rule, defined_here, owned_by
+from stratlint.rules.base import FileRule, GateEffect, defined_here, owned_by
 
 
 def _cites_unread(view: FileView, edges: Iterable[ReferenceEdge]) -> bool:
@@ -27,28 +27,36 @@ def _depends_on_unread(view: FileView, nodes: list[Node]) -> bool:
     return _cites_unread(view, (edge for node in nodes for edge in node.refs))
 
 
-def _at_part(
-    rule: Rule,
-    release: Node,
-    field_name: str,
-    index: int,
-    message: str,
-    key: str,
-    related: tuple[RelatedLocation, ...] = (),
-) -> Diagnostic:
-    pointer = f"{release.pointer}/{field_name}/{index}"
-    span = release.artifact.source_map.span(pointer)
-    return rule.at(release.artifact.path, span, message, pointer=pointer, subject=key, related=related)
+class _ReleaseRule(FileRule):
+    """A rule about release plans: it looks at release files only, and reports each finding
+    at the entry of the release's list it is about."""
+
+    kinds = frozenset({"release"})
+
+    def at_part(
+        self,
+        release: Node,
+        field_name: str,
+        index: int,
+        message: str,
+        *,
+        key: str,
+        related: tuple[RelatedLocation, ...] = (),
+    ) -> Diagnostic:
+        """A finding at the ``index``-th entry of the release's ``field_name`` list. ``key``
+        names what it is about within the release: the subject is the release's id, then it."""
+        pointer = f"{release.pointer}/{field_name}/{index}"
+        span = release.artifact.source_map.span(pointer)
+        subject = f"{release.id}:{key}"
+        return self.at(release.artifact.path, span, message, pointer=pointer, subject=subject, related=related)
 
 
-class _MissingCompanion(FileRule):
+class _MissingCompanion(_ReleaseRule):
     """A shipped item with no release entry of a given kind that shares a narrative node with it."""
 
     companion_field: str
     companion: str
     fix: str
-
-    kinds = frozenset({"release"})
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
@@ -62,15 +70,14 @@ class _MissingCompanion(FileRule):
                 if _cites_unread(view, cited) or _depends_on_unread(view, [item, *companions]):
                     continue  # the stories lie in a file that could not be read: its own error says so
                 told = ", ".join(f"'{node_id}'" for node_id in sorted(narrative_ids(item))) or "none"
-                yield _at_part(
-                    self,
+                yield self.at_part(
                     release,
                     "ships",
                     index,
                     f"Release '{release.id}' ships {item.label} ({owned_by(item)}), but no "
                     f"{self.companion} in the release tells the same story (its pillars and claims: {told}). "
                     f"{self.fix}",
-                    key=f"{release.id}:{item_id}",
+                    key=item_id,
                 )
 
 
@@ -117,7 +124,7 @@ class ShippedItemWithoutEnablementPlay(_MissingCompanion):
         """
 
 
-class ReleaseItemNotReady(FileRule):
+class ReleaseItemNotReady(_ReleaseRule):
     code = "SL703"
     name = "release-item-suspect"
     summary = "A release includes an entry with a suspect or retired reference."
@@ -137,8 +144,6 @@ class ReleaseItemNotReady(FileRule):
         for a retired node, reference its replacement.
         """
 
-    kinds = frozenset({"release"})
-
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         review = self.context.review
         for release in release_nodes(view.nodes):
@@ -152,19 +157,18 @@ class ReleaseItemNotReady(FileRule):
                         f"'{edge.target_id}' is retired" for edge in edges if edge.target and edge.target.retired
                     ]
                     if reasons:
-                        yield _at_part(
-                            self,
+                        yield self.at_part(
                             release,
                             field_name,
                             index,
                             f"Release '{release.id}' includes {node.label} ({owned_by(node)}), which is not "
                             f"ready: {'; '.join(reasons)}. Its owner reviews it and runs 'stratlint review "
                             f"--accept {node.id}', or points it at the current strategy.",
-                            key=f"{release.id}:{field_name}:{node_id}",
+                            key=f"{field_name}:{node_id}",
                         )
 
 
-class ReleaseMetricWithoutPriority(FileRule):
+class ReleaseMetricWithoutPriority(_ReleaseRule):
     code = "SL704"
     name = "release-metric-without-priority"
     summary = "A release is judged by a metric that serves no growth priority."
@@ -181,8 +185,6 @@ class ReleaseMetricWithoutPriority(FileRule):
         by a metric that has one.
         """
 
-    kinds = frozenset({"release"})
-
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
             for index, metric_id, node in release_parts(view.lookup, release, "metrics"):
@@ -191,19 +193,18 @@ class ReleaseMetricWithoutPriority(FileRule):
                 serves = [edge for edge in node.refs if edge.field == "serves"]
                 # A priority in a file that could not be read may be the one it serves.
                 if not any(edge.resolves or not view.unresolved(edge) for edge in serves):
-                    yield _at_part(
-                        self,
+                    yield self.at_part(
                         release,
                         "metrics",
                         index,
                         f"Release '{release.id}' is judged by metric '{metric_id}', which serves no growth "
                         "priority. Give the metric 'serves:' with the priority it measures.",
-                        key=f"{release.id}:{metric_id}",
+                        key=metric_id,
                         related=(defined_here(node),),
                     )
 
 
-class ReleaseDateOutsideHorizon(FileRule):
+class ReleaseDateOutsideHorizon(_ReleaseRule):
     code = "SL705"
     name = "release-date-outside-horizon"
     summary = "A release's target date falls outside the quarter of an item it ships."
@@ -220,8 +221,6 @@ class ReleaseDateOutsideHorizon(FileRule):
         Fix: move the target date into the item's quarter, or move the item's horizon.
         """
 
-    kinds = frozenset({"release"})
-
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         for release in release_nodes(view.nodes):
             entry = release.entry
@@ -233,12 +232,11 @@ class ReleaseDateOutsideHorizon(FileRule):
             for index, item_id, node in release_parts(view.lookup, release, "ships"):
                 if node is None or not isinstance(node.entry, RoadmapItem) or node.entry.horizon == quarter:
                     continue
-                yield _at_part(
-                    self,
+                yield self.at_part(
                     release,
                     "ships",
                     index,
                     f"Release '{release.id}' targets {entry.target_date} ({quarter}), but it ships {node.label}, "
                     f"planned for {node.entry.horizon}. Move the target date or the item's horizon so they agree.",
-                    key=f"{release.id}:{item_id}:horizon",
+                    key=f"{item_id}:horizon",
                 )

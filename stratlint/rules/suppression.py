@@ -33,7 +33,6 @@ class UnknownSuppressionCode(SuppressionRule):
     code = "SL902"
     name = "unknown-suppression-code"
     summary = "A suppression comment names a rule that does not exist."
-    default_severity = Severity.ERROR
     explanation = """
         Every code or name in a suppression must be a rule ('stratlint rules' lists them). A
         typo silences nothing, so the finding it was meant for still fails the run, or a
@@ -50,7 +49,6 @@ class ExpiredWaiver(SuppressionRule):
     code = "SL903"
     name = "expired-waiver"
     summary = "A waiver whose expiry date has passed."
-    default_severity = Severity.ERROR
     explanation = """
         A suppression with 'until=YYYY-MM-DD owner=NAME' is a waiver: an agreed, temporary
         exception. After its date it silences nothing, the findings it hid come back, and the
@@ -68,7 +66,6 @@ class MalformedSuppression(SuppressionRule):
     code = "SL904"
     name = "malformed-suppression"
     summary = "A '# stratlint:' comment that cannot be read."
-    default_severity = Severity.ERROR
     explanation = """
         A comment that starts with '# stratlint:' but does not follow the syntax silences
         nothing. The forms are:

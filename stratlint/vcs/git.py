@@ -33,20 +33,26 @@ class GitError(Exception):
     """A revision that cannot be read: the message is one line, for the user."""
 
 
-def _git(repo_root: Path, *args: str, input_data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_git(
+    repo_root: Path,
+    *args: str,
+    input_data: bytes | None = None,
+    reads: str = "comparing with a revision reads it through git",
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git <args>`` in ``repo_root`` (stratlint.gitrun); GitError, one line for the
+    user, when git is not installed or cannot be run. ``reads`` ends the message about a
+    missing git: what the command needs it for."""
     try:
         return gitrun.run(repo_root, *args, input_data=input_data, timeout=_TIMEOUT)
     except FileNotFoundError:
-        raise GitError(
-            "git is not installed (or not on PATH); comparing with a revision reads it through git."
-        ) from None
+        raise GitError(f"git is not installed (or not on PATH); {reads}.") from None
     except (OSError, subprocess.SubprocessError) as error:
         raise GitError(f"git could not be run: {error}") from None
 
 
 def read_blob(repo_root: Path, commit: str, path: str) -> bytes | None:
     """The bytes of ``path`` (relative to the repository root) at ``commit``; None when absent."""
-    completed = _git(repo_root, "cat-file", "blob", f"{commit}:{path}")
+    completed = run_git(repo_root, "cat-file", "blob", f"{commit}:{path}")
     return completed.stdout if completed.returncode == 0 else None
 
 
@@ -57,7 +63,7 @@ def stage(repo_root: Path, path: str) -> None:
     Not ``git add``: that runs whatever clean filter the repository's attributes and
     configuration name for the path. The file's bytes are stored as they are (stratlint
     wrote them) and the index entry is set to them."""
-    stored = _git(repo_root, "hash-object", "-w", "--no-filters", "--", path)
+    stored = run_git(repo_root, "hash-object", "-w", "--no-filters", "--", path)
     if stored.returncode != 0:
         raise GitError(f"cannot stage {path}: {_first_line(stored.stderr)}")
     blob = stored.stdout.decode().strip()
@@ -66,7 +72,7 @@ def stage(repo_root: Path, path: str) -> None:
     except OSError as error:
         raise GitError(f"cannot stage {path}: {error.strerror or error}") from None
     mode = "100755" if executable else "100644"
-    completed = _git(repo_root, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}")
+    completed = run_git(repo_root, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}")
     if completed.returncode != 0:
         raise GitError(f"cannot stage {path}: {_first_line(completed.stderr)}")
 
@@ -76,7 +82,7 @@ def hidden_paths(repo_root: Path, root_path: str) -> list[str]:
     index holds but this checkout leaves out of the working tree (skip-worktree entries: a
     sparse checkout). Empty without git or outside a repository."""
     try:
-        completed = _git(repo_root, "ls-files", "-z", "-t", "--", root_path or ".")
+        completed = run_git(repo_root, "ls-files", "-z", "-t", "--", root_path or ".")
     except GitError:
         return []
     if completed.returncode != 0:
@@ -95,9 +101,9 @@ def staged_paths(repo_root: Path) -> list[str]:
     content in git's index differs from HEAD (before the first commit, every path in the
     index). A deleted file is among them; a rename is its old and its new path."""
     if has_revision(repo_root, "HEAD"):
-        completed = _git(repo_root, "diff-index", "--cached", "--name-only", "-z", "--relative", "HEAD", "--")
+        completed = run_git(repo_root, "diff-index", "--cached", "--name-only", "-z", "--relative", "HEAD", "--")
     else:
-        completed = _git(repo_root, "ls-files", "-z", "--cached")
+        completed = run_git(repo_root, "ls-files", "-z", "--cached")
     if completed.returncode != 0:
         raise GitError(f"cannot read git's index: {_first_line(completed.stderr)}")
     return [raw.decode("utf-8", errors="surrogateescape") for raw in completed.stdout.split(b"\0") if raw]
@@ -106,7 +112,7 @@ def staged_paths(repo_root: Path) -> list[str]:
 def has_revision(repo_root: Path, revision: str) -> bool:
     """True when ``revision`` names a commit here (False outside a git repository)."""
     try:
-        return _git(repo_root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode == 0
+        return run_git(repo_root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode == 0
     except GitError:
         return False
 
@@ -115,13 +121,13 @@ def resolve_revision(repo_root: Path, revision: str) -> str:
     """The commit id that ``revision`` names; GitError telling how to fetch it when it is missing."""
     if not revision or revision.startswith("-") or any(ch in revision for ch in "\0\n\r"):
         raise GitError(f"'{revision}' is not a git revision; pass a branch, tag or commit, e.g. --diff origin/main.")
-    inside = _git(repo_root, "rev-parse", "--is-inside-work-tree")
+    inside = run_git(repo_root, "rev-parse", "--is-inside-work-tree")
     if inside.returncode != 0 or inside.stdout.strip() != b"true":
         raise GitError(
             f"cannot compare with '{revision}': {repo_root} is not inside a git repository. "
             "Run stratlint in a clone of the repository that holds the strategy."
         )
-    found = _git(repo_root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    found = run_git(repo_root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     if found.returncode != 0:
         raise GitError(f"cannot find '{revision}' in this repository; {_fetch_hint(repo_root, revision)}")
     return found.stdout.decode().strip()
@@ -130,7 +136,7 @@ def resolve_revision(repo_root: Path, revision: str) -> str:
 def _fetch_hint(repo_root: Path, revision: str, *, depth: int = 1, suffix: str = "") -> str:
     """How to get ``revision`` (``suffix``, when given, is the ``~N`` that followed it and
     ``depth`` the history it needs): always a command git accepts, or advice to check the name."""
-    remotes = _git(repo_root, "remote").stdout.decode(errors="replace").split()
+    remotes = run_git(repo_root, "remote").stdout.decode(errors="replace").split()
     fetch_from = "origin" if "origin" in remotes else (remotes[0] if remotes else "")
     ancestry = _ANCESTRY.fullmatch(revision)
     if ancestry and not suffix:
@@ -177,7 +183,7 @@ def _history_hint(repo_root: Path, base: str, generations: int, fetch_from: str)
     if not has_revision(repo_root, base):
         steps = f"~{generations}"
         return _fetch_hint(repo_root, base, depth=generations + 1, suffix=steps)
-    shallow = _git(repo_root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    shallow = run_git(repo_root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
     if not shallow:
         return f"the history of '{base}' here has fewer commits than that; check the name."
     if not fetch_from:
@@ -191,12 +197,12 @@ def _history_hint(repo_root: Path, base: str, generations: int, fetch_from: str)
 
 def _is_branch_name(repo_root: Path, name: str) -> bool:
     """Whether git accepts ``name`` as a branch name (so a refspec made of it is valid)."""
-    return _git(repo_root, "check-ref-format", f"refs/heads/{name}").returncode == 0
+    return run_git(repo_root, "check-ref-format", f"refs/heads/{name}").returncode == 0
 
 
 def _fetch_maps(repo_root: Path, remote: str, branch: str, tracking: str) -> bool:
     """Whether ``git fetch <remote> <branch>`` updates ``tracking`` by the remote's configured refspecs."""
-    configured = _git(repo_root, "config", "--get-all", f"remote.{remote}.fetch").stdout.decode(errors="replace")
+    configured = run_git(repo_root, "config", "--get-all", f"remote.{remote}.fetch").stdout.decode(errors="replace")
     wanted = f"refs/heads/{branch}"
     for refspec in configured.split():
         source, _, destination = refspec.lstrip("+").partition(":")
@@ -210,7 +216,7 @@ def _fetch_maps(repo_root: Path, remote: str, branch: str, tracking: str) -> boo
 
 def tree_blobs(repo_root: Path, commit: str, root_path: str) -> dict[str, str]:
     """Strategy file path (relative to the repository root) -> blob id, at ``commit``."""
-    listing = _git(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", root_path)
+    listing = run_git(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", root_path)
     if listing.returncode != 0:
         raise GitError(f"cannot list the files of {commit[:12]}: {_first_line(listing.stderr)}")
     blobs = {}
@@ -232,7 +238,7 @@ def working_blobs(repo_root: Path, paths: Iterable[str]) -> dict[str, str]:
     present = [path for path in paths if "\n" not in path and (repo_root / path).is_file()]
     if not present:
         return {}
-    completed = _git(
+    completed = run_git(
         repo_root,
         "hash-object",
         "--no-filters",

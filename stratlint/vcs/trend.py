@@ -49,7 +49,16 @@ from stratlint.load.strategy import relative_path, repository_root
 from stratlint.problems import LoadProblem, ProblemKind
 from stratlint.speed.cache import cache_file, cache_folder, cache_secret, read_signed, settings_key, write_signed
 from stratlint.speed.incremental import IncrementalAnalyzer, Snapshot, SnapshotStore, analysis_key
-from stratlint.vcs.git import GitError, Watchdog, read_blob, read_blobs, read_exactly, resolve_revision, tree_blobs
+from stratlint.vcs.git import (
+    GitError,
+    Watchdog,
+    read_blob,
+    read_blobs,
+    read_exactly,
+    resolve_revision,
+    run_git,
+    tree_blobs,
+)
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _CACHE_VERSION = 2
@@ -326,14 +335,11 @@ class _Recording:
 
 
 def _git(repo_root: Path, *args: str, input_data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run git for the trend: a StratlintError when git is missing or cannot be run."""
     try:
-        return gitrun.run(repo_root, *args, input_data=input_data)
-    except FileNotFoundError:
-        raise StratlintError(
-            "git is not installed (or not on PATH); the trend reads the history through git."
-        ) from None
-    except (OSError, subprocess.SubprocessError) as error:
-        raise StratlintError(f"git could not be run: {error}") from None
+        return run_git(repo_root, *args, input_data=input_data, reads="the trend reads the history through git")
+    except GitError as error:
+        raise StratlintError(str(error)) from None
 
 
 def head_commit(repo_root: Path) -> tuple[str, str] | None:
