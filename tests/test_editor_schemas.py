@@ -143,7 +143,10 @@ def test_every_branch_of_an_optional_field_that_describes_itself_says_what_the_f
 def test_as_of_says_when_the_evidence_was_true_not_what_a_date_is() -> None:
     as_of = build_schema("narrative")["$defs"]["ProofPoint"]["properties"]["as_of"]
     descriptions = {as_of["description"], *(branch.get("description") for branch in as_of["anyOf"])} - {None}
-    assert descriptions == {"When the evidence was true, as YYYY-MM-DD."}
+    assert descriptions == {
+        "When the evidence was true, as YYYY-MM-DD, or as YYYY-MM or YYYY when the source\n"
+        "gives no day: a month or a year is judged at its end."
+    }
 
 
 # -- modelines -------------------------------------------------------------------------------
@@ -229,7 +232,7 @@ def test_schemas_writes_every_schema_at_the_repository_root_from_any_folder(tmp_
     repo = new_repository(tmp_path / "repo")
     result = invoke("schemas", cwd=repo / "strategy" / "product")
     assert result.exit_code == 0, result.output
-    assert result.output == "Wrote 9 schemas to schemas/.\n"
+    assert result.output == "Wrote 10 schemas to schemas/.\n"
     assert {path.name: path.read_bytes() for path in (repo / "schemas").iterdir()} == _shipped()
     assert not (repo / ".vscode").exists()
 

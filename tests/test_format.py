@@ -282,8 +282,9 @@ def test_keys_the_model_does_not_know_keep_their_order_after_the_known_ones() ->
 
 def test_an_entry_opens_with_its_own_fields_and_closes_with_its_dates() -> None:
     assert key_order(RoadmapItem) == (
-        "id", "title", "summary", "status", "horizon", "owner", "segments",
-        "value", "narrative", "priority", "rationale", "tags", "links", "notes", "created", "updated",
+        "id", "title", "summary", "status", "horizon", "owner", "segments", "tier",
+        "value", "narrative", "priority", "use_cases", "rationale", "tags", "links", "notes",
+        "short_name", "aliases", "created", "updated",
     )  # fmt: skip
     for model in KINDS.values():
         assert key_order(model)[:3] == ("stratlint", "kind", "id")

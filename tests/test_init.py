@@ -28,6 +28,7 @@ STRATEGY_FILES = [
     "strategy/narrative.yaml",
     "strategy/priorities.yaml",
     "strategy/governance.yaml",
+    "strategy/market.yaml",
     "strategy/product/roadmap.yaml",
     "strategy/marketing/messaging.yaml",
     "strategy/sales/playbook.yaml",
@@ -171,7 +172,7 @@ def test_init_never_overwrites_a_file_and_says_which_it_skipped(tmp_path: Path) 
     again = invoke("init", repo, cwd=tmp_path)
     assert again.exit_code == 0
     assert again.stdout.startswith(f"Nothing written in {repo.as_posix()}.\n")
-    assert "schemas/                               9 JSON Schemas, already there" in again.stdout
+    assert "schemas/                               10 JSON Schemas, already there" in again.stdout
 
 
 def test_init_does_not_write_through_a_link_that_leads_outside(tmp_path: Path) -> None:

@@ -262,6 +262,19 @@ items:
     priority: prio-mid-market
 """
 
+MARKET = """stratlint: 1
+kind: market
+id: market
+personas:
+  - id: persona-controller
+    name: Group controller
+    segments: [seg-mid-market-finance]
+    buys: decides
+tiers:
+  - id: tier-growth
+    name: Growth
+"""
+
 
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -305,7 +318,7 @@ def test_hover_on_a_nested_optional_field_shows_its_own_description(
     repo, _ = repository
     uri = client.open(repo / "strategy" / "narrative.yaml", NARRATIVE)
     shown = client.hover(uri, *_position(NARRATIVE, "as_of", 2))
-    assert "When the evidence was true, as YYYY-MM-DD." in shown
+    assert "When the evidence was true, as YYYY-MM-DD, or as YYYY-MM or YYYY" in shown
     assert "A date written as" not in shown
     assert "strategy.schema.json" in shown  # the schema the settings give every strategy file
 
@@ -334,6 +347,25 @@ def test_completion_offers_the_allowed_values_of_an_enum(
     assert set(client.completion(uri, *_position(text, "status: ", len("status: ")))) == set(statuses)
     kinds = client.completion(uri, *_position(text, "kind: ", len("kind: roadmap")))
     assert {"roadmap", "messaging", "playbook", "narrative"} <= set(kinds)
+
+
+def test_a_market_file_gets_the_fields_and_values_of_its_own_kind(
+    client: LanguageClient, repository: tuple[Path, dict[str, Any]]
+) -> None:
+    repo, _ = repository
+    text = MARKET.replace("    buys: decides\n", "    buys: decides\n    \n")
+    uri = client.open(repo / "strategy" / "market.yaml", text)
+    blank = text.splitlines().index("    ")
+    persona = build_schema("market")["$defs"]["Persona"]["properties"]
+    assert set(client.completion(uri, blank, 4)) == set(persona) - {"id", "name", "segments", "buys"}
+    buys = client.completion(uri, *_position(text, "buys: ", len("buys: ")))
+    assert set(buys) >= {"decides", "influences", "uses"}
+    typo = MARKET.replace("    name: Growth\n", "    name: Growth\n    staus: retired\n")
+    uri = client.open(repo / "strategy" / "market-typo.yaml", typo)
+    line, character = _position(typo, "staus")
+    assert [(d["range"]["start"], d["message"]) for d in client.diagnostics(uri)] == [
+        ({"line": line, "character": character}, "Property staus is not allowed.")
+    ]
 
 
 def test_a_misspelt_field_is_a_diagnostic_at_its_line(

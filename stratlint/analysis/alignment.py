@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from stratlint.diagnostics import Diagnostic, Severity, Stage
-from stratlint.graph import INITIATIVE_TYPES, Artifact, Lookup
+from stratlint.graph import INITIATIVE_TYPES, Artifact, Lookup, primary_share
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.model import Function, plan_function
 from stratlint.rules.decision import decision_questions, unanswered
@@ -49,8 +49,9 @@ class EntryTrace:
     """References a pillar or claim."""
     priority: bool
     """Names a declared priority."""
-    primary: bool
-    """Names the primary priority."""
+    primary: float
+    """How much it serves the primary priority: 1 when it names it alone, its weight's share
+    when it names several priorities, 0 when it does not name it (graph.primary_share)."""
     answered: bool
     """Its rationale answers every decision question asked."""
     unknown: bool = False
@@ -81,11 +82,10 @@ def entry_traces(lookup: Lookup, artifact: Artifact) -> tuple[EntryTrace, ...]:
         if node.type not in INITIATIVE_TYPES or node.record:
             continue
         fields = {"value": False, "narrative": False, "priority": False}
-        serves_primary = unknown = False
+        unknown = False
         for edge in node.refs:
             if edge.field in fields and edge.resolves:
                 fields[edge.field] = True
-                serves_primary = serves_primary or (edge.field == "priority" and edge.target is primary is not None)
             unknown = unknown or (edge.target is None and edge.target_id in unloaded)
         rationale = getattr(node.entry, "rationale", None)
         found.append(
@@ -97,7 +97,7 @@ def entry_traces(lookup: Lookup, artifact: Artifact) -> tuple[EntryTrace, ...]:
                 fields["value"],
                 fields["narrative"],
                 fields["priority"],
-                serves_primary,
+                primary_share(node, primary),
                 not unanswered(rationale, asked),
                 unknown,
             )
@@ -127,8 +127,8 @@ class AlignmentScore:
     value: int
     narrative: int
     priority: int
-    primary: int
-    """Entries that serve the primary priority: the focus."""
+    primary: float
+    """Entries that serve the primary priority, each by its share (see EntryTrace.primary): the focus."""
     answered: int
     stages: Mapping[str, int] = field(default_factory=dict)
     """Misaligned entries per stage of the Misalignment Cascade (an entry counts once under
@@ -170,7 +170,7 @@ class AlignmentScore:
             "value": self.value,
             "narrative": self.narrative,
             "priority": self.priority,
-            "primary_priority": self.primary,
+            "primary_priority": int(self.primary) if self.primary == int(self.primary) else round(self.primary, 4),
             "answered": self.answered,
             "misaligned_by_stage": dict(self.stages),
             "held_back": {"waived": self.waived, "baselined": self.baselined},
@@ -243,7 +243,7 @@ def _function_score(
         value=sum(entry.value for entry in entries),
         narrative=sum(entry.narrative for entry in entries),
         priority=sum(entry.priority for entry in entries),
-        primary=sum(entry.primary for entry in entries),
+        primary=round(sum(entry.primary for entry in entries), 6),
         answered=sum(entry.answered for entry in entries),
         stages={stage.label: by_stage[stage.label] for stage in Stage if stage.label in by_stage},
         waived=waived,

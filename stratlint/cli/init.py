@@ -147,6 +147,7 @@ _WHAT = {
     f"{STRATEGY_FOLDER}/narrative.yaml": "the story: thesis, pillars, claims, proof points",
     f"{STRATEGY_FOLDER}/priorities.yaml": "the growth priorities, and the questions all work answers",
     f"{STRATEGY_FOLDER}/governance.yaml": "who decides, handoffs, shared metrics",
+    f"{STRATEGY_FOLDER}/market.yaml": "personas, use cases, pricing tiers, competitors",
     f"{STRATEGY_FOLDER}/product/roadmap.yaml": "product's roadmap",
     f"{STRATEGY_FOLDER}/marketing/messaging.yaml": "marketing's messages",
     f"{STRATEGY_FOLDER}/sales/playbook.yaml": "sales plays",

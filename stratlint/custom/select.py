@@ -21,6 +21,7 @@ from pydantic_core import SchemaError, SchemaValidator, core_schema
 from stratlint.custom.model import DURATION, Condition, Given, Test, as_list, node_type_of
 from stratlint.graph import Node
 from stratlint.model import KINDS, NodeType, all_models, types_in
+from stratlint.model.common import period_end
 
 
 class PolicyProblem(ValueError):
@@ -205,12 +206,8 @@ def cutoff(today: datetime.date, duration: str) -> datetime.date:
 
 
 def as_date(value: Any) -> datetime.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
+    """A date field's value as a date; a month or a year ('2020-06', '2020') as its last day."""
+    return period_end(value) if isinstance(value, str) else None
 
 
 # -- regular expressions in linear time -------------------------------------------------------------

@@ -26,6 +26,10 @@ MEANINGFUL: dict[NodeType, tuple[str, ...]] = {
     NodeType.CLAIM: ("statement", "proof_points"),
     NodeType.PROOF_POINT: ("statement", "source", "as_of"),
     NodeType.PRIORITY: ("name", "primary", "description", "horizon"),
+    NodeType.PERSONA: ("name", "role", "segments", "description", "pains"),
+    NodeType.USE_CASE: ("name", "description"),
+    NodeType.TIER: ("name", "description"),
+    NodeType.COMPETITOR: ("name", "description"),
 }
 """THE list of fields whose change makes dependents suspect, per node type.
 

@@ -4,7 +4,16 @@ file-scoped rule sees of it (view)."""
 from __future__ import annotations
 
 from stratlint.graph.build import GraphBuilder, build_graph
-from stratlint.graph.core import INITIATIVE_TYPES, Artifact, Graph, Lookup, Node, ReferenceEdge, initiative_of
+from stratlint.graph.core import (
+    INITIATIVE_TYPES,
+    Artifact,
+    Graph,
+    Lookup,
+    Node,
+    ReferenceEdge,
+    initiative_of,
+    primary_share,
+)
 from stratlint.graph.view import FileView, file_views
 
 __all__ = [
@@ -19,4 +28,5 @@ __all__ = [
     "build_graph",
     "file_views",
     "initiative_of",
+    "primary_share",
 ]

@@ -161,6 +161,16 @@ class ReferenceEdge:
         return self.source.artifact.source_map.span(self.pointer)
 
 
+def primary_share(node: Node, primary: Node | None) -> float:
+    """How much ``node`` serves the primary priority, 0 to 1: its share of the weights of the
+    declared priorities it serves (1 when it serves the primary alone, 0 when not at all)."""
+    served = [edge.target for edge in node.refs if edge.field == "priority" and edge.resolves]
+    if primary is None or not any(target is primary for target in served):
+        return 0.0
+    weights = [float(getattr(target.entry, "weight", 1)) for target in served if target is not None]
+    return float(getattr(primary.entry, "weight", 1)) / sum(weights) if len(served) > 1 else 1.0
+
+
 def initiative_of(node: Node) -> Node | None:
     """The roadmap item, message or play that ``node`` is or belongs to (an objection's
     play), or None for a node outside any."""

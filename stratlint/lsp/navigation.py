@@ -139,6 +139,10 @@ _SYMBOL_KINDS = {
     NodeType.DECISION_RIGHT: types.SymbolKind.Key,
     NodeType.HANDOFF: types.SymbolKind.Operator,
     NodeType.METRIC: types.SymbolKind.Property,
+    NodeType.PERSONA: types.SymbolKind.Class,
+    NodeType.USE_CASE: types.SymbolKind.Interface,
+    NodeType.TIER: types.SymbolKind.EnumMember,
+    NodeType.COMPETITOR: types.SymbolKind.Object,
 }
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from stratlint.model.common import ArtifactBase, Function, NodeType
 from stratlint.model.governance import Governance
+from stratlint.model.market import Market
 from stratlint.model.messaging import Messaging
 from stratlint.model.narrative import Narrative
 from stratlint.model.playbook import Playbook
@@ -21,7 +22,7 @@ from stratlint.model.value import ValueDefinition
 
 KINDS: dict[str, type[ArtifactBase]] = {
     model.kind_name: model
-    for model in (ValueDefinition, Narrative, Priorities, Roadmap, Messaging, Playbook, Governance, Release)
+    for model in (ValueDefinition, Narrative, Priorities, Roadmap, Messaging, Playbook, Governance, Release, Market)
 }
 """Every artifact kind, by the name written in ``kind:``."""
 

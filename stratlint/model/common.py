@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
@@ -11,11 +12,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 QUARTER_PATTERN = r"^[0-9]{4}-Q[1-4]$"
+PERIOD_PATTERN = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
 
 PATTERN_MEANINGS = {
     ID_PATTERN: "a valid id: use lowercase letters, digits, dots and dashes, e.g. 'pillar-speed'",
     DATE_PATTERN: "a date written as YYYY-MM-DD",
     QUARTER_PATTERN: "a quarter such as '2027-Q1'",
+    PERIOD_PATTERN: "a date written as YYYY-MM-DD, a month as YYYY-MM, or a year as YYYY",
 }
 """What each pattern of the model asks for, in words: messages name the form, not the regex."""
 
@@ -48,6 +51,10 @@ class NodeType(enum.StrEnum):
     DECISION_RIGHT = "decision right"
     HANDOFF = "handoff"
     METRIC = "metric"
+    PERSONA = "persona"
+    USE_CASE = "use case"
+    TIER = "tier"
+    COMPETITOR = "competitor"
 
 
 VALUE_NODES = frozenset({NodeType.SEGMENT, NodeType.REASON, NodeType.DIFFERENTIATOR, NodeType.BELIEF})
@@ -84,6 +91,35 @@ Id = Annotated[
     ),
 ]
 Date = Annotated[str, Field(pattern=DATE_PATTERN, description="A date written as YYYY-MM-DD.")]
+Period = Annotated[
+    str,
+    Field(
+        pattern=PERIOD_PATTERN,
+        description="A date written as YYYY-MM-DD, or a month (YYYY-MM) or a year (YYYY) when "
+        "that is all the source says.",
+    ),
+]
+
+
+def period_end(text: str) -> datetime.date | None:
+    """The last day of the period ``text`` names (a date, a month 'YYYY-MM' or a year
+    'YYYY'): evidence dated '2020-06' was true up to 2020-06-30, and is judged so. None when
+    it is not such a period."""
+    parts = text.split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 3:
+            return datetime.date.fromisoformat(text)
+        if len(parts) == 2:
+            first = datetime.date(year, int(parts[1]), 1)
+            return (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        if len(parts) == 1 and len(text) == 4:
+            return datetime.date(year, 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -123,6 +159,16 @@ class Link(Strict):
     """What sort of thing the link is."""
 
 
+class Alias(Strict):
+    """A name one function uses for an entry: sales' 'Large' for the 'Enterprise' segment."""
+
+    name: Text
+    """The name, as that function writes it."""
+    function: Text
+    """The function whose label it is: product, marketing, sales, or another function the
+    organisation has."""
+
+
 class Lifecycle(enum.StrEnum):
     """Whether a strategy node may still be referenced."""
 
@@ -144,10 +190,25 @@ class Entry(Strict):
     """Tickets, documents and pages about this entry."""
     notes: str | None = None
     """Anything a reader should know that has no field of its own."""
+    short_name: str | None = None
+    """A shorter form of the entry's name that is just as right, e.g. 'Insight' for
+    'End-to-End Insight': the name check accepts it in any text."""
+    aliases: list[Text | Alias] = Field(default_factory=list)
+    """Other names the entry goes by: a name (an old name still in use), or a function's own
+    label ({name: Large, function: sales}). References stay by id; the name check accepts
+    a name in any text, and a function's label in that function's plans."""
 
+
+PROOF_REF = Ref(frozenset({NodeType.PROOF_POINT}), role="cites")
+"""A field that cites evidence directly: ids of proof points."""
+
+MARKET_NODES = frozenset({NodeType.PERSONA, NodeType.USE_CASE, NodeType.TIER, NodeType.COMPETITOR})
+"""Who buys and why, how it is packaged, and whom we meet in deals (stratlint.model.market)."""
 
 REPLACEMENT_REF = Ref(
-    frozenset(VALUE_NODES | NARRATIVE_NODES | {NodeType.PROOF_POINT, NodeType.PRIORITY, NodeType.QUESTION}),
+    frozenset(
+        VALUE_NODES | NARRATIVE_NODES | MARKET_NODES | {NodeType.PROOF_POINT, NodeType.PRIORITY, NodeType.QUESTION}
+    ),
     role="is replaced by",
     noun="replacement of the same kind",
     same_kind=True,

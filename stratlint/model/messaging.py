@@ -6,8 +6,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import ArtifactBase, Date, Function, Id, NodeType, Text
-from stratlint.model.initiative import PROOF_REF, SEGMENT_REF, Initiative
+from stratlint.model.common import PROOF_REF, ArtifactBase, Date, Function, Id, NodeType, Text
+from stratlint.model.initiative import SEGMENT_REF, Initiative
+from stratlint.model.market import PERSONA_REF
 
 
 class Message(Initiative):
@@ -26,6 +27,8 @@ class Message(Initiative):
     """draft, in-review, live or retired."""
     segments: Annotated[list[Id], SEGMENT_REF] = Field(default_factory=list)
     """Segments this message targets (ids of segment entries)."""
+    personas: Annotated[list[Id], PERSONA_REF] = Field(default_factory=list)
+    """Personas this message speaks to (ids of persona entries)."""
     proof_points: Annotated[list[Id], PROOF_REF] = Field(default_factory=list)
     """Proof points this message uses (ids of proof point entries)."""
     starts: Date | None = None

@@ -6,7 +6,23 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import ArtifactBase, Date, Id, NodeType, StrategyNode, Text, ref_to
+from stratlint.model.common import PROOF_REF, ArtifactBase, Id, NodeType, Period, Ref, StrategyNode, Text, ref_to
+
+PROVES_REF = Ref(
+    frozenset(
+        {
+            NodeType.REASON,
+            NodeType.DIFFERENTIATOR,
+            NodeType.BELIEF,
+            NodeType.PILLAR,
+            NodeType.CLAIM,
+            NodeType.USE_CASE,
+            NodeType.SEGMENT,
+        }
+    ),
+    role="proves",
+    noun="reason we win, differentiator, belief, pillar, claim, use case or segment",
+)
 
 
 class ProofPoint(StrategyNode):
@@ -17,8 +33,13 @@ class ProofPoint(StrategyNode):
     """The evidence, as it may be quoted."""
     source: str | None = None
     """Where the evidence comes from: a case study, a report, a dataset."""
-    as_of: Date | None = None
-    """When the evidence was true, as YYYY-MM-DD."""
+    as_of: Period | None = None
+    """When the evidence was true, as YYYY-MM-DD, or as YYYY-MM or YYYY when the source
+    gives no day: a month or a year is judged at its end."""
+    proves: Annotated[list[Id], PROVES_REF] = Field(default_factory=list)
+    """What the evidence proves, beside the claims that cite it: ids of reasons we win,
+    differentiators, beliefs, pillars, claims, use cases or segments (an industry's result
+    proves the segment)."""
 
 
 class Claim(StrategyNode):
@@ -41,6 +62,8 @@ class Pillar(StrategyNode):
     """What the pillar says, in one or two sentences."""
     claims: list[Claim] = Field(default_factory=list)
     """The claims under this pillar."""
+    proof_points: Annotated[list[Id], PROOF_REF] = Field(default_factory=list)
+    """Proof points that back the pillar as a whole (ids of proof point entries)."""
 
 
 class Narrative(ArtifactBase):
@@ -51,6 +74,8 @@ class Narrative(ArtifactBase):
     """Always 'narrative'."""
     thesis: Text
     """The story in one or two sentences: the change in the world, and why we win in it."""
+    thesis_proof_points: Annotated[list[Id], PROOF_REF] = Field(default_factory=list)
+    """Proof points that back the thesis (ids of proof point entries)."""
     pillars: list[Pillar] = Field(default_factory=list)
     """The pillars of the narrative."""
     proof_points: list[ProofPoint] = Field(default_factory=list)

@@ -6,8 +6,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import ArtifactBase, Entry, Function, Id, NodeType, Text
-from stratlint.model.initiative import PROOF_REF, SEGMENT_REF, Initiative
+from stratlint.model.common import PROOF_REF, ArtifactBase, Entry, Function, Id, NodeType, Text
+from stratlint.model.initiative import SEGMENT_REF, Initiative
+from stratlint.model.market import COMPETITOR_REF, PERSONA_REF
 
 
 class Objection(Entry):
@@ -20,6 +21,8 @@ class Objection(Entry):
     """How the seller answers it."""
     proof_points: Annotated[list[Id], PROOF_REF] = Field(default_factory=list)
     """Proof points the answer cites (ids of proof point entries)."""
+    competitor: Annotated[Id | None, COMPETITOR_REF] = None
+    """The competitor whose pitch the objection answers (the id of a competitor entry)."""
 
 
 class Play(Initiative):
@@ -36,6 +39,12 @@ class Play(Initiative):
     """draft, active or retired."""
     segments: Annotated[list[Id], SEGMENT_REF] = Field(default_factory=list)
     """Segments this play is run in (ids of segment entries)."""
+    personas: Annotated[list[Id], PERSONA_REF] = Field(default_factory=list)
+    """Personas the play is run with (ids of persona entries)."""
+    competitors: Annotated[list[Id], COMPETITOR_REF] = Field(default_factory=list)
+    """Competitors the play is run against (ids of competitor entries)."""
+    proof_points: Annotated[list[Id], PROOF_REF] = Field(default_factory=list)
+    """Proof points the play cites beyond its objections' (ids of proof point entries)."""
     objections: list[Objection] = Field(default_factory=list)
     """Objections and their answers."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import ArtifactBase, NodeType, StrategyNode, Text
+from stratlint.model.common import ArtifactBase, Id, NodeType, Ref, StrategyNode, Text
+
+SEGMENT_REF = Ref(frozenset({NodeType.SEGMENT}), role="is won in")
 
 
 class Priority(StrategyNode):
@@ -17,10 +19,17 @@ class Priority(StrategyNode):
     """The priority's name."""
     primary: bool = False
     """True for the one primary growth priority."""
+    weight: Annotated[float, Field(gt=0, le=1000)] = 1
+    """How much an entry that serves this priority and others counts toward it, against
+    the others' weights (1 by default): an item serving the primary priority (weight 3)
+    and another (weight 1) counts three quarters toward focus."""
     description: str | None = None
     """What winning on this priority looks like."""
     horizon: str | None = None
     """The period this priority covers, e.g. 'FY2027'."""
+    segments: Annotated[list[Id], SEGMENT_REF] = Field(default_factory=list)
+    """The segments the priority is won in (ids of segment entries): the primary priority's
+    are the primary segments, whose personas messaging and plays must cover."""
 
 
 class DecisionQuestion(StrategyNode):

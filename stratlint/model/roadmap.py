@@ -8,6 +8,7 @@ from pydantic import Field
 
 from stratlint.model.common import QUARTER_PATTERN, ArtifactBase, Function, Id, NodeType, Text
 from stratlint.model.initiative import SEGMENT_REF, Initiative
+from stratlint.model.market import TIER_REF
 
 
 class RoadmapItem(Initiative):
@@ -26,6 +27,8 @@ class RoadmapItem(Initiative):
     """Who answers for this item: a person, a role or a team."""
     segments: Annotated[list[Id], SEGMENT_REF] = Field(default_factory=list)
     """Segments this item is for (ids of segment entries)."""
+    tier: Annotated[Id | None, TIER_REF] = None
+    """The pricing tier the item ships in (the id of a tier entry)."""
 
 
 class Roadmap(ArtifactBase):

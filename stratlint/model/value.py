@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import ArtifactBase, NodeType, StrategyNode, Text
+from stratlint.model.common import PROOF_REF, ArtifactBase, Id, NodeType, StrategyNode, Text
+from stratlint.model.market import MarketNodes
 
 
 class Segment(StrategyNode):
@@ -35,6 +36,8 @@ class Differentiator(StrategyNode):
     node_type: ClassVar[NodeType] = NodeType.DIFFERENTIATOR
     statement: Text
     """What is different, in one sentence."""
+    name: str | None = None
+    """The differentiator's name as everyone should say it, e.g. 'End-to-End Insight'."""
     versus: str | None = None
     """The alternative it is different from: a competitor, a category, or doing nothing."""
     avoid: list[Text] = Field(default_factory=list)
@@ -48,13 +51,13 @@ class Belief(StrategyNode):
     node_type: ClassVar[NodeType] = NodeType.BELIEF
     statement: Text
     """What the market should believe, in the words a customer would use."""
+    proof_points: Annotated[list[Id], PROOF_REF] = Field(default_factory=list)
+    """Proof points that make the belief credible (ids of proof point entries)."""
 
 
-class ValueDefinition(ArtifactBase):
-    """The one definition of value: who we serve, why we win, what differentiates us,
-    and what the market should believe."""
+class ValueNodes(ArtifactBase):
+    """The value definition's own fields, before the market nodes it may also hold."""
 
-    kind_name: ClassVar[str] = "value"
     kind: Literal["value"]
     """Always 'value'."""
     segments: list[Segment] = Field(default_factory=list)
@@ -68,3 +71,11 @@ class ValueDefinition(ArtifactBase):
     avoid: list[Text] = Field(default_factory=list)
     """Words that contradict this definition of value, which no message or play may use about
     us (e.g. 'cheap' for a premium positioning): the avoided-word rule reports them."""
+
+
+class ValueDefinition(MarketNodes, ValueNodes):
+    """The one definition of value: who we serve, why we win, what differentiates us,
+    and what the market should believe. It may also hold the personas, use cases, tiers and
+    competitors, as a market file does."""
+
+    kind_name: ClassVar[str] = "value"

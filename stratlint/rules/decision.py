@@ -31,7 +31,7 @@ def unanswered(rationale: Rationale | None, asked: Iterable[str]) -> list[str]:
 
 def _names_primary_without_value(lookup: Lookup, entry: Initiative) -> bool:
     primary = lookup.primary_priority()
-    return primary is not None and entry.priority == primary.id and bool(unanswered(entry.rationale, ["value"]))
+    return primary is not None and primary.id in entry.priorities and bool(unanswered(entry.rationale, ["value"]))
 
 
 class AlmostAligned(FileRule):

@@ -154,6 +154,7 @@ def strategy_files(answers: Answers, today: datetime.date) -> dict[str, str]:
         f"{STRATEGY_FOLDER}/narrative.yaml": ("narrative", _narrative(p)),
         f"{STRATEGY_FOLDER}/priorities.yaml": ("priorities", _priorities(p)),
         f"{STRATEGY_FOLDER}/governance.yaml": ("governance", _governance(p)),
+        f"{STRATEGY_FOLDER}/market.yaml": ("market", _market(p)),
         f"{STRATEGY_FOLDER}/product/roadmap.yaml": ("roadmap", _roadmap(p)),
         f"{STRATEGY_FOLDER}/marketing/messaging.yaml": ("messaging", _messaging(p)),
         f"{STRATEGY_FOLDER}/sales/playbook.yaml": ("playbook", _playbook(p)),
@@ -368,6 +369,39 @@ metrics:
 """
 
 
+_TIER, _COMPETITOR = "tier.standard", "comp.status-quo"
+
+
+def _market(p: Plan) -> str:
+    return f"""\
+#
+# Who buys, what for, how it is packaged, and whom we meet in deals. Roadmap items name the
+# tier they ship in ('tier'), objections the competitor they answer ('competitor').
+#
+# Add, when you have them:
+#   - 'personas': who in a segment buys or uses, each with 'segments'. Messages and plays
+#     list the personas they speak to ('personas'); stratlint checks that each persona of
+#     the primary priority's segments has a live message and a live play.
+#   - 'use_cases': the jobs the product is bought for. Roadmap items, messages and plays
+#     name the use cases they serve ('use_cases'); each needs all three.
+#   - 'aliases' on any entry: other names it goes by. A text that says a name with one
+#     word changed, or the name of a retired tier, is reported where you ask for it.
+{_opening("market", "market", f"{p.company} market", "head-of-marketing")}
+
+tiers:
+  - id: {_TIER}
+    name: Standard
+    description: The plan most customers buy.
+    owner: head-of-product
+
+competitors:
+  - id: {_COMPETITOR}
+    name: The status quo
+    description: What buyers do today instead of buying from us.
+    owner: head-of-marketing
+"""
+
+
 def _roadmap(p: Plan) -> str:
     return f"""\
 #
@@ -394,6 +428,7 @@ items:
     horizon: {p.horizon}
     owner: head-of-product
     segments: {_segment_ids(p)}
+    tier: {_TIER}
 {_cites(p, "this item")}"""
 
 
@@ -457,6 +492,7 @@ plays:
         objection: What the buyer says.
         answer: How the seller answers it, citing the proof.
         proof_points: [{first_proof}]
+        competitor: {_COMPETITOR}
 {_cites(p, "this play")}    owner: head-of-sales
 """
 

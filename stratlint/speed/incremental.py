@@ -43,7 +43,7 @@ from stratlint.rules import CheckContext
 from stratlint.speed.cache import cache_file, cache_secret, package_stamp, read_signed, write_signed
 from stratlint.speed.facts import FileFacts, StrategyIndex, facts_of
 
-STRATEGY_KINDS = frozenset({"value", "narrative", "priorities", "governance"})
+STRATEGY_KINDS = frozenset({"value", "narrative", "priorities", "governance", "market"})
 """Kinds whose content strategy-wide rules read beyond their interface (a claim's proof
 points, a proof point's age, which priority is primary): a change to one is a full run."""
 
