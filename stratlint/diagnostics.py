@@ -248,3 +248,10 @@ class RuleInfo:
     options: tuple[OptionInfo, ...] = ()
     organisation: bool = False
     """The organisation's own rule, compiled from its policy, not one of stratlint's."""
+    opt_in: bool = False
+    """Selected only by its code or name: not by ALL or a prefix (see Rule.opt_in)."""
+
+    @property
+    def severity_shown(self) -> str:
+        """The default severity, as lists show it: 'warning', or 'warning, opt-in'."""
+        return f"{self.severity.label}, opt-in" if self.opt_in else self.severity.label

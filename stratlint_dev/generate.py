@@ -30,7 +30,7 @@ END = "<!-- rules-table:end -->"
 
 def rules_table() -> str:
     rows = ["| Code | Name | Severity | What it finds |", "|---|---|---|---|"]
-    rows += [f"| {rule.code} | `{rule.name}` | {rule.severity.label} | {rule.summary} |" for rule in rule_infos()]
+    rows += [f"| {rule.code} | `{rule.name}` | {rule.severity_shown} | {rule.summary} |" for rule in rule_infos()]
     return "\n".join(rows)
 
 

@@ -48,7 +48,7 @@ def index_page(infos: tuple[RuleInfo, ...] | list[RuleInfo]) -> str:
         "|---|---|---|---|",
     ]
     lines += [
-        f"| [{rule.code}]({rule.code}.md) | `{rule.name}` | {rule.severity.label} | {rule.summary} |" for rule in infos
+        f"| [{rule.code}]({rule.code}.md) | `{rule.name}` | {rule.severity_shown} | {rule.summary} |" for rule in infos
     ]
     return "\n".join(lines) + "\n"
 
@@ -62,6 +62,11 @@ def rule_page(rule: RuleInfo, fixture: tuple[str, str] | None = None) -> str:
         f"- Severity: **{rule.severity.label}** by default",
         f"- Family: {rule.family}",
         f"- Stage of the misalignment cascade: {rule.stage.label}",
+        *(
+            ["- Opt-in: `select` or `extend-select` it by its code or name; `ALL` and prefixes do not turn it on"]
+            if rule.opt_in
+            else []
+        ),
         "",
         help_markdown(rule),
         "",

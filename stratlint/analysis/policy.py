@@ -2,7 +2,9 @@
 
 A small pure object, decided per diagnostic: the most
 specific selector wins (a full code or a name, then longer code prefixes, then ALL), and on a
-tie, ignore beats select and a later severity entry beats an earlier one.
+tie, ignore beats select and a later severity entry beats an earlier one. An opt-in rule
+(one that would report on strategies written before it) is selected only by its code or
+name: neither ALL nor a prefix turns it on.
 
 Per-path ignores match the path from the repository root with git's wildcard rules (the
 pathspec library, as .gitignore reads them): ``*`` stays within a folder, ``**`` spans any
@@ -17,6 +19,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from stratlint.diagnostics import Diagnostic, Severity
+from stratlint.rules import OPT_IN
+
+EXACT = 100
+"""How strongly a rule's own code or name selects it: more than any prefix."""
 
 
 def selector_strength(selector: str, code: str, name: str) -> int:
@@ -24,7 +30,7 @@ def selector_strength(selector: str, code: str, name: str) -> int:
     if selector.upper() == "ALL":
         return 1
     if selector.lower() == name or selector.upper() == code:
-        return 100
+        return EXACT
     if code.startswith(selector.upper()):
         return 1 + len(selector)
     return 0
@@ -37,9 +43,14 @@ class Policy:
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    opt_in: frozenset[str] = OPT_IN
+    """The codes of the opt-in rules, which only their code or name selects."""
 
     def enabled(self, code: str, name: str) -> bool:
-        chosen = max((selector_strength(s, code, name) for s in (*self.select, *self.extend_select)), default=0)
+        strengths = (selector_strength(s, code, name) for s in (*self.select, *self.extend_select))
+        if code in self.opt_in:
+            strengths = (strength for strength in strengths if strength == EXACT)
+        chosen = max(strengths, default=0)
         ignored = max((selector_strength(s, code, name) for s in self.ignore), default=0)
         return chosen > 0 and chosen > ignored
 

@@ -16,6 +16,7 @@ def rule_dict(rule: RuleInfo) -> dict[str, str | bool]:
         "stage": rule.stage.label,
         "explanation": rule.explanation,
         "organisation": rule.organisation,
+        "opt_in": rule.opt_in,
     }
 
 
@@ -30,6 +31,7 @@ def render_list(rules: tuple[RuleInfo, ...]) -> str:
     code_width = max((len(rule.code) for rule in rules), default=0)
     return "".join(
         f"{rule.code:<{code_width}}  {rule.name:<{width}} {rule.severity.label:<8} {rule.summary}"
+        + ("  (opt-in: select it by code or name)" if rule.opt_in else "")
         + (f"  {ORGANISATION_MARK}" if rule.organisation else "")
         + "\n"
         for rule in rules
@@ -42,6 +44,7 @@ def render_list_json(rules: tuple[RuleInfo, ...]) -> str:
 
 def render_explanation(rule: RuleInfo) -> str:
     own = " (the organisation's own rule)" if rule.organisation else ""
+    own += " (opt-in: select it by code or name)" if rule.opt_in else ""
     text = (
         f"{rule.code} {rule.name} [{rule.severity.label}]{own}\n\n{rule.summary}\n\n"
         f"Stage of the Misalignment Cascade: {rule.stage.label}.\n\n{rule.explanation}\n"

@@ -18,15 +18,18 @@ from stratlint.rules.drift import (
     RetiredReference,
     StaleProofPoint,
     SuspectReference,
+    UndatedProofPoint,
     UnstampedReference,
 )
 from stratlint.rules.execution import (
     LowFocus,
     OrphanNode,
+    PersonaCoverageGap,
     PillarCoverageGap,
     SegmentDrift,
     UnbackedClaim,
     UnprovenClaim,
+    UseCaseCoverageGap,
 )
 from stratlint.rules.governance import (
     DecisionWithoutOwner,
@@ -37,6 +40,7 @@ from stratlint.rules.governance import (
 )
 from stratlint.rules.loading import LOAD_RULES, WrongSchemaModeline
 from stratlint.rules.messaging import AvoidedWord, HeadlineDrift, UnprovenFigure
+from stratlint.rules.names import NameVariant, OtherFunctionLabel, RetiredNameMention
 from stratlint.rules.references import (
     DanglingReference,
     MissingNarrativeReference,
@@ -83,6 +87,8 @@ RULES: tuple[type[Rule], ...] = (
     OrphanNode,
     SegmentDrift,
     LowFocus,
+    PersonaCoverageGap,
+    UseCaseCoverageGap,
     DecisionWithoutOwner,
     DecisionWithoutTieBreak,
     HandoffWithoutEntryCriteria,
@@ -95,6 +101,7 @@ RULES: tuple[type[Rule], ...] = (
     StaleProofPoint,
     InvalidLockFile,
     UnstampedReference,
+    UndatedProofPoint,
     ShippedItemWithoutLaunchMessage,
     ShippedItemWithoutEnablementPlay,
     ReleaseItemNotReady,
@@ -103,6 +110,9 @@ RULES: tuple[type[Rule], ...] = (
     UnprovenFigure,
     AvoidedWord,
     HeadlineDrift,
+    NameVariant,
+    RetiredNameMention,
+    OtherFunctionLabel,
     *SUPPRESSION_RULES,
 )
 
@@ -110,6 +120,9 @@ FILE_RULES: tuple[type[FileRule], ...] = tuple(rule for rule in RULES if issubcl
 """Rules that check one file and what it references (LoadRule included)."""
 STRATEGY_RULES: tuple[type[StrategyRule], ...] = tuple(rule for rule in RULES if issubclass(rule, StrategyRule))
 """Rules that conclude from the strategy as a whole."""
+
+OPT_IN: frozenset[str] = frozenset(rule.code for rule in RULES if rule.opt_in)
+"""The opt-in rules' codes: selected only by code or name (see Rule.opt_in)."""
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}

@@ -63,6 +63,9 @@ class Rule:
     gate: ClassVar[GateEffect] = GateEffect.BY_SEVERITY
     Options: ClassVar[type[RuleOptions]] = NoOptions
     """The rule's options, with their defaults (see stratlint.rules.options)."""
+    opt_in: ClassVar[bool] = False
+    """Selected only by its code or name (neither ALL nor a prefix): a rule that would report
+    on strategies written before it, which must check as they did until a team asks for it."""
 
     options: RuleOptions
 
@@ -93,6 +96,7 @@ class Rule:
             cls.__module__.rsplit(".", 1)[-1],
             cls.stage,
             options,
+            opt_in=cls.opt_in,
         )
 
     # -- building diagnostics --------------------------------------------------------

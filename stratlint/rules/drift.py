@@ -12,9 +12,9 @@ from pydantic import Field
 
 from stratlint.diagnostics import Diagnostic, Fix, Severity, Span, Stage
 from stratlint.drift.wording import describe_changes
-from stratlint.graph import FileView, Graph, ReferenceEdge
+from stratlint.graph import FileView, Graph, Node, ReferenceEdge
 from stratlint.model import NodeType
-from stratlint.model.common import StrategyNode
+from stratlint.model.common import StrategyNode, period_end
 from stratlint.model.narrative import ProofPoint
 from stratlint.rules.base import FileRule, GateEffect, StrategyRule, capitalized, defined_here, owned_by
 from stratlint.rules.options import RuleOptions
@@ -120,6 +120,19 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 _CITERS = frozenset({NodeType.MESSAGE, NodeType.PLAY, NodeType.OBJECTION})
+"""What puts evidence in front of buyers: messages, plays and objection answers."""
+
+
+def _citers(graph: Graph, node: Node, *, live: bool = False) -> list[str]:
+    """The messages, plays and objections that cite the proof point ``node`` directly, by
+    label; with ``live``, those that are not records."""
+    return sorted(
+        {
+            edge.source.label
+            for edge in graph.referrers(node)
+            if edge.source.type in _CITERS and not (live and edge.source.record)
+        }
+    )
 
 
 class StaleProofPoint(StrategyRule):
@@ -158,13 +171,10 @@ class StaleProofPoint(StrategyRule):
             entry = node.entry
             if not isinstance(entry, ProofPoint) or entry.as_of is None:
                 continue
-            try:
-                as_of = datetime.date.fromisoformat(entry.as_of)
-            except ValueError:
+            as_of = period_end(entry.as_of)
+            if as_of is None or as_of >= cutoff:
                 continue
-            if as_of >= cutoff:
-                continue
-            citers = sorted({edge.source.label for edge in graph.referrers(node) if edge.source.type in _CITERS})
+            citers = _citers(graph, node)
             if not citers:
                 continue
             yield self.at_node(
@@ -174,6 +184,44 @@ class StaleProofPoint(StrategyRule):
                 "(new statement and 'as_of'), or stop citing it.",
                 field="as_of",
             )
+
+
+class UndatedProofPoint(StrategyRule):
+    code = "SL606"
+    name = "undated-proof-point"
+    summary = "A proof point with no 'as_of' that messaging or a playbook cites."
+    default_severity = Severity.WARNING
+    stage = Stage.DRIFT
+    opt_in = True
+    explanation = """
+        Evidence in front of buyers must be judged fresh, and evidence with no date cannot
+        be: nobody can tell a result from last quarter from one five years old, and the
+        stale-proof-point rule never sees it age. A proof point without 'as_of' that a live
+        message, a play or an objection answer cites directly is reported. A month or a
+        year is enough when the source gives no day ('as_of: 2026-06', 'as_of: 2025'); it
+        is judged at the end of that period.
+
+        Bad:
+            - id: pp-northwind-close
+              statement: Northwind cut its close from 12 days to 3.
+
+        Fix: add when the evidence was true ('as_of: 2026-03-31', or '2026-03'), or stop
+        citing it.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for node in graph.of_type(NodeType.PROOF_POINT):
+            entry = node.entry
+            if not isinstance(entry, ProofPoint) or entry.as_of is not None or node.record:
+                continue
+            citers = _citers(graph, node, live=True)
+            if citers:
+                yield self.at_node(
+                    node,
+                    f"{capitalized(node.label)} has no 'as_of', and is cited by {', '.join(citers)}: evidence "
+                    "with no date cannot be judged fresh. Add when it was true ('as_of: 2026-06-30', or "
+                    "the month or the year), or stop citing it.",
+                )
 
 
 class InvalidLockFile(StrategyRule):

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Stage
-from stratlint.graph import FileView, Graph, Node, ReferenceEdge, initiative_of
+from stratlint.graph import FileView, Graph, Node, ReferenceEdge, initiative_of, primary_share
 from stratlint.model import Function, NodeType
 from stratlint.model.lifecycle import Standing
 from stratlint.rules.base import StrategyRule, capitalized, referenced_here
@@ -134,20 +134,30 @@ class UnprovenClaim(_ToldClaimRule):
                 statement: Customers close their books in three days.
                 proof_points: []
 
+        A claim counts as proven when it lists a proof point under 'proof_points', or a
+        proof point names it under 'proves'.
+
         Fix: list the proof points that back the claim.
         """
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for claim_id, tellers in _claims_told(graph).items():
             claim = graph.nodes[claim_id]
-            proofs = [edge for edge in graph.references(claim, "proof_points") if edge.resolves]
-            if not proofs:
+            if not _evidence_of(graph, claim):
                 yield self.at_told(
                     claim,
                     tellers,
                     "has no proof point. Add the evidence that backs it under 'proof_points'.",
                     field="proof_points" if getattr(claim.entry, "proof_points", None) else None,
                 )
+
+
+def _evidence_of(graph: Graph, node: Node) -> list[Node]:
+    """The proof points linked to ``node``: those it cites ('proof_points') and those that
+    name it under 'proves'."""
+    cited = [edge.target for edge in graph.references(node, "proof_points") if edge.resolves and edge.target]
+    proving = [edge.source for edge in graph.referrers(node) if edge.field == "proves"]
+    return list({proof.id: proof for proof in (*cited, *proving)}.values())
 
 
 class PillarCoverageGap(StrategyRule):
@@ -179,16 +189,25 @@ class PillarCoverageGap(StrategyRule):
                 for edge in _live_referrers(graph, member)
                 if edge.field == "narrative"
             }
-            for function in Function:
-                if function not in touched and graph.complete(_KIND_OF[function]):
-                    yield self.at_node(
-                        pillar,
-                        f"No {function.value} work references {pillar.label} or its claims. {_COVERAGE_HINT[function]}",
-                        subject=f"{pillar.id}:{function.value}",
-                    )
+            for function in _uncovered(graph, touched):
+                yield self.at_node(
+                    pillar,
+                    f"No {function.value} work references {pillar.label} or its claims. {_COVERAGE_HINT[function]}",
+                    subject=f"{pillar.id}:{function.value}",
+                )
 
 
 _KIND_OF = {Function.PRODUCT: "roadmap", Function.MARKETING: "messaging", Function.SALES: "playbook"}
+
+
+def _uncovered(
+    graph: Graph, covered: set[Function | None], functions: tuple[Function, ...] = tuple(Function)
+) -> Iterator[Function]:
+    """The ``functions`` whose work does not cover a node (``covered`` lists those whose
+    does), among those whose plan files could all be read."""
+    return (function for function in functions if function not in covered and graph.complete(_KIND_OF[function]))
+
+
 _REFERRING_KINDS = ("narrative", "roadmap", "messaging", "playbook", "governance", "release")
 """The kinds whose entries reference value and narrative nodes."""
 
@@ -218,7 +237,9 @@ class OrphanNode(StrategyRule):
     explanation = """
         A segment, reason we win, differentiator, belief, pillar, claim or proof point that no
         roadmap item, message, play or claim references is strategy on paper only. A pillar
-        counts as referenced when one of its claims is.
+        counts as referenced when one of its claims is; a differentiator, a belief or a claim
+        that a proof point names under 'proves' is referenced by it; and a proof point that
+        proves something is linked in.
 
         Fix: reference it from the work that delivers it, or retire it ('status: retired').
         """
@@ -229,7 +250,7 @@ class OrphanNode(StrategyRule):
         for node in graph.of_type(*_ORPHAN_TYPES):
             if node.record or graph.nodes.get(node.id) is not node:
                 continue
-            if _planned_referrers(graph, node):
+            if _planned_referrers(graph, node) or _proves_something(node):
                 continue
             if node.type is NodeType.PILLAR and any(
                 _planned_referrers(graph, child) for child in graph.of_type(NodeType.CLAIM) if child.parent is node
@@ -240,6 +261,11 @@ class OrphanNode(StrategyRule):
                 f"Nothing references {node.label}: no roadmap item, message or play builds on it. Reference it, "
                 "or mark it 'status: retired'.",
             )
+
+
+def _proves_something(node: Node) -> bool:
+    """A proof point that names, under 'proves', a node that exists."""
+    return node.type is NodeType.PROOF_POINT and any(edge.field == "proves" and edge.resolves for edge in node.refs)
 
 
 class SegmentDrift(SuggestingRule):
@@ -314,7 +340,7 @@ class LowFocus(StrategyRule):
             entries = [node for node in graph.initiatives(function) if not node.record]
             if not entries or not graph.complete(_KIND_OF[function]):
                 continue
-            serving = sum(any(e.field == "priority" and e.target is primary for e in node.refs) for node in entries)
+            serving = round(sum(primary_share(node, primary) for node in entries), 2)
             if serving / len(entries) >= minimum:
                 continue
             for artifact in graph.artifacts:
@@ -323,8 +349,100 @@ class LowFocus(StrategyRule):
                         artifact.path,
                         artifact.source_map.span("/kind"),
                         f"Only {round(100 * serving / len(entries))}% of {function.value}'s entries "
-                        f"({serving} of {len(entries)}) serve the primary priority '{primary.id}', below the "
+                        f"({serving:g} of {len(entries)}) serve the primary priority '{primary.id}', below the "
                         f"minimum of {round(100 * minimum)}% (min-primary-share). Point more of this "
                         "function's work at the primary priority.",
                         subject=f"{function.value}:{artifact.path}",
                     )
+
+
+# -- coverage of personas and use cases ---------------------------------------------------------------------
+
+
+def _covering(graph: Graph, node: Node, field: str) -> set[Function | None]:
+    """The functions whose live work names ``node`` in ``field``."""
+    return {edge.source.function for edge in _live_referrers(graph, node) if edge.field == field}
+
+
+def primary_segments(graph: Graph) -> frozenset[str] | None:
+    """The ids of the segments the primary priority is won in, or None when it names none
+    (then every segment counts)."""
+    primary = graph.primary_priority()
+    named = getattr(primary.entry, "segments", None) if primary is not None else None
+    return frozenset(named) if named else None
+
+
+class PersonaCoverageGap(StrategyRule):
+    code = "SL307"
+    name = "persona-coverage-gap"
+    summary = "A persona of the primary segment that no message or no play speaks to."
+    default_severity = Severity.WARNING
+    stage = Stage.CONFLICTING_EXECUTION
+    explanation = """
+        The primary priority is won with the people who buy and use: each persona of its
+        segments (the 'segments' the primary priority names, or every segment when it names
+        none) needs a message that speaks to it (marketing) and a play run with it (sales),
+        each listing it under 'personas'. A persona nobody addresses is a buyer each seller
+        improvises for. It finds nothing until a persona is declared. Turn it off with
+        ignore = ["SL307"] in the configuration.
+
+        Bad: persona 'persona-group-controller' of the primary segment, and no play lists it.
+
+        Fix: list the persona under 'personas' of a live message and a live play, or take it
+        out of the primary segment.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        if graph.primary_priority() is None or not graph.complete("priorities", "value", "market"):
+            return  # no primary priority to judge by: missing-primary-priority says so
+        primary = primary_segments(graph)
+        for persona in graph.of_type(NodeType.PERSONA):
+            segments = set(getattr(persona.entry, "segments", ()))
+            if persona.record or (primary is not None and not segments & primary):
+                continue
+            covered = _covering(graph, persona, "personas")
+            for function in _uncovered(graph, covered, (Function.MARKETING, Function.SALES)):
+                noun = "message" if function is Function.MARKETING else "play"
+                yield self.at_node(
+                    persona,
+                    f"No live {noun} speaks to {persona.label}, a persona of the primary segment: "
+                    f"{function.value} reaches each of them. List it under 'personas' of a {noun}.",
+                    subject=f"{persona.id}:{function.value}",
+                )
+
+
+_USE_CASE_HINT = {
+    Function.PRODUCT: "Product builds for each use case: a roadmap item should name it under 'use_cases'.",
+    Function.MARKETING: "Marketing tells each use case: a message should name it under 'use_cases'.",
+    Function.SALES: "Sales sells each use case: a play should name it under 'use_cases'.",
+}
+
+
+class UseCaseCoverageGap(StrategyRule):
+    code = "SL308"
+    name = "use-case-coverage-gap"
+    summary = "A use case that no roadmap item, no message or no play serves."
+    default_severity = Severity.WARNING
+    stage = Stage.CONFLICTING_EXECUTION
+    explanation = """
+        A use case is a job the product is bought for: product builds for it, marketing
+        tells it, sales sells it. A use case that one function's live work never names
+        (under 'use_cases') is where the functions drift apart, as a pillar one function
+        never touches is. It reads nothing until a use case is declared. Turn it off with
+        ignore = ["SL308"] in the configuration.
+
+        Bad: use case 'uc-intercompany' that no play lists under 'use_cases'.
+
+        Fix: name the use case from that function's live work, or retire it.
+        """
+
+    def check(self, graph: Graph) -> Iterator[Diagnostic]:
+        for use_case in graph.of_type(NodeType.USE_CASE):
+            if use_case.record:
+                continue
+            for function in _uncovered(graph, _covering(graph, use_case, "use_cases")):
+                yield self.at_node(
+                    use_case,
+                    f"No live {function.value} work serves {use_case.label}. {_USE_CASE_HINT[function]}",
+                    subject=f"{use_case.id}:{function.value}",
+                )

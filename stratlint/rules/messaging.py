@@ -43,12 +43,10 @@ def _spoken(view: FileView) -> Iterator[tuple[Node, str, str]]:
                 yield node, name, text
 
 
-def _located(view: FileView, node: Node, field: str, start: int, end: int) -> Span:
-    """The span of ``text[start:end]`` of the field's value in the file: exact when the
-    value is written on its lines as it reads (a plain or a folded text), else the value's."""
-    pointer = f"{node.pointer}/{field}"
-    span = node.artifact.source_map.span(pointer)
-    value = getattr(node.entry, field)
+def text_span(view: FileView, pointer: str, value: str, start: int, end: int) -> Span:
+    """The span of ``value[start:end]`` in the file, where the text ``value`` at ``pointer``
+    is written on its lines as it reads (a plain or a folded text); else the value's own span."""
+    span = view.loaded.source_map.span(pointer)
     piece = value[start:end]
     lines = view.loaded.text.split("\n")
     if not span.positioned or span.line > len(lines) or not piece:
@@ -66,6 +64,11 @@ def _located(view: FileView, node: Node, field: str, start: int, end: int) -> Sp
             seen += 1
             column = line.find(piece, column + 1, max(lower, upper))
     return span
+
+
+def _located(view: FileView, node: Node, field: str, start: int, end: int) -> Span:
+    """The span of ``text[start:end]`` of the entry's field in the file (see text_span)."""
+    return text_span(view, f"{node.pointer}/{field}", getattr(node.entry, field), start, end)
 
 
 def _resolved(node: Node, fields: Iterable[str]) -> bool:

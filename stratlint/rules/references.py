@@ -12,6 +12,7 @@ from stratlint.model import NodeType
 from stratlint.model.initiative import Initiative
 from stratlint.rules.base import PLAN_KINDS, FileRule, capitalized, defined_here
 from stratlint.rules.context import CheckContext
+from stratlint.rules.names import Name, folded, names_of
 
 # Segment references have a rule of their own (segment-drift), with a message about who we serve.
 _SEGMENT_ONLY = frozenset({NodeType.SEGMENT})
@@ -71,23 +72,52 @@ class SuggestingRule(FileRule):
 
     def __init__(self, context: CheckContext) -> None:
         super().__init__(context)
-        self._suggestions: dict[tuple[str, frozenset[NodeType]], tuple[str | None, bool]] = {}
+        self._suggestions: dict[tuple[str, frozenset[NodeType]], tuple[str | None, bool, str | None]] = {}
+        self._names: dict[frozenset[NodeType], dict[str, list[Name]]] = {}
 
     def suggestion(self, view: FileView, edge: ReferenceEdge) -> tuple[str | None, bool]:
         """The nearest id of the kinds the reference takes (None: none is near), and whether
         it is the only close candidate (see SAFE_SIMILARITY)."""
+        best, only, _ = self._suggested(view, edge)
+        return best, only
+
+    def _suggested(self, view: FileView, edge: ReferenceEdge) -> tuple[str | None, bool, str | None]:
+        """The suggestion, whether it is the only candidate, and, when the reference wrote a
+        name instead of an id, whose name it is: a name or an alias of exactly one node of
+        the kinds it takes is that node, for sure."""
         key = (edge.target_id, edge.accepts)
         found = self._suggestions.get(key)
         if found is None:
-            ids = view.lookup.ids_of_types(edge.accepts)
-            best = closest(edge.target_id, ids)
-            # The best is the one close candidate when exactly one is close and the best is.
-            only = best is not None and close_count(edge.target_id, ids) == 1 == close_count(edge.target_id, [best])
-            found = self._suggestions[key] = (best, only)
+            named = self._named(view, edge.accepts).get(" ".join(folded(edge.target_id)), [])
+            if len(named) == 1:
+                found = (named[0].node.id, True, f"{named[0].node.label} is called '{named[0].text}'")
+            else:
+                ids = view.lookup.ids_of_types(edge.accepts)
+                best = closest(edge.target_id, ids)
+                # The best is the one close candidate when exactly one is close and the best is.
+                only = best is not None and close_count(edge.target_id, ids) == 1 == close_count(edge.target_id, [best])
+                found = (best, only, None)
+            self._suggestions[key] = found
         return found
 
+    def _named(self, view: FileView, types: frozenset[NodeType]) -> dict[str, list[Name]]:
+        """The names and aliases of the nodes of ``types``, by their words, each node once."""
+        held = self._names.get(types)
+        if held is not None:
+            return held
+        names: dict[str, list[Name]] = self._names.setdefault(types, {})
+        for node_id in view.lookup.ids_of_types(types):
+            node = view.lookup.node(node_id)
+            for name in names_of(node) if node is not None else ():
+                found = names.setdefault(" ".join(name.words), [])
+                if all(other.node is not node for other in found):
+                    found.append(name)
+        return names
+
     def did_you_mean(self, view: FileView, edge: ReferenceEdge) -> str:
-        suggestion, _ = self.suggestion(view, edge)
+        suggestion, _, called = self._suggested(view, edge)
+        if suggestion and called:
+            return f"; did you mean '{suggestion}'? {capitalized(called)}, and references use its id."
         return f"; did you mean '{suggestion}'?" if suggestion else "."
 
     def suggestion_fix(self, view: FileView, edge: ReferenceEdge) -> Fix | None:
