@@ -86,6 +86,10 @@ class ConfigModel(BaseModel):
     max_file_size: Annotated[int, Field(gt=0)] | None = None
     max_proof_age_months: int | None = None
     min_primary_share: float | None = None
+    fiscal_year_start: str | None = None
+    """The first day of the fiscal year, 'MM-DD': horizons may then be fiscal quarters ('FY27-Q3')."""
+    fiscal_year_named_by: str | None = None
+    """'end' (the default: FY27 ends in 2027) or 'start' (FY27 starts in 2027)."""
     extra_schemas: dict[str, str] | None = None
     baseline: str | None = None
     rules: dict[str, dict[str, Any]] | None = None
@@ -501,6 +505,8 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
 _OPTION_ALIASES = {
     "max-proof-age-months": ("SL603", "max_age_months"),
     "min-primary-share": ("SL306", "min_primary_share"),
+    "fiscal-year-start": ("SL705", "fiscal_year_start"),
+    "fiscal-year-named-by": ("SL705", "fiscal_year_named_by"),
 }
 """Top-level keys (the first also a flag) that set one rule's option, as shorthand for its table."""
 

@@ -349,3 +349,94 @@ def test_every_file_example_of_the_readmes_format_section_is_valid(tmp_path: Pat
         result = invoke("check", folder, "--format", "json", "--no-cache", cwd=tmp_path)
         loading = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] < "SL100"]
         assert loading == [], block
+
+
+# -- 4. time as companies keep it ---------------------------------------------------------------------------
+
+RELEASE = """stratlint: 1
+kind: release
+id: rel-close
+name: Continuous close launch
+target_date: {date}
+{version}ships:
+  - rm-auto-reconciliation
+launch_messages: [msg-close-in-days]
+enablement_plays: [play-controller-pain]
+approvers:
+  - who: vp-product
+    decision: go
+"""
+
+
+def _roadmap(horizon: str | None, status: str = "planned") -> str:
+    shown = f"    horizon: {horizon}\n" if horizon is not None else ""
+    return _base(
+        "product/roadmap.yaml", "    status: planned\n    horizon: 2027-Q1\n", f"    status: {status}\n{shown}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "required"),
+    [
+        ("idea", False),
+        ("backlog", False),
+        ("shipped", False),
+        ("planned", True),
+        ("in-progress", True),
+        ("paused", True),
+    ],
+)
+def test_a_horizon_is_optional_for_ideas_the_backlog_and_shipped_items(
+    tmp_path: Path, status: str, required: bool
+) -> None:
+    root = _tree(tmp_path, {"product/roadmap.yaml": _roadmap(None, status)})
+    found = _found(tmp_path, "SL003")
+    if required:
+        ((path, line, message),) = found
+        assert (path, line) == ("strategy/product/roadmap.yaml", _line(root, "product/roadmap.yaml", "- id: rm-auto"))
+        assert message == "Roadmap item 'rm-auto-reconciliation' is missing the required field 'horizon'."
+    else:
+        assert found == []
+
+
+@pytest.mark.parametrize(
+    ("config", "horizon", "date", "outside"),
+    [
+        ("", "FY27-Q1", "2027-02-15", False),  # no fiscal calendar: FY27 is 2027, Q1 January to March
+        ("", "FY27-Q1", "2027-04-15", True),
+        ('fiscal-year-start = "02-01"\n', "FY27-Q1", "2026-03-10", False),  # FY27 ends in January 2027
+        ('fiscal-year-start = "02-01"\n', "FY27-Q1", "2027-03-10", True),
+        ('fiscal-year-start = "02-01"\nfiscal-year-named-by = "start"\n', "FY27-Q1", "2027-03-10", False),
+        ('fiscal-year-start = "10-01"\n', "FY2027-Q4", "2027-08-31", False),  # July to September 2027
+        ('fiscal-year-start = "10-01"\n', "FY2027-Q4", "2027-10-01", True),
+    ],
+)
+def test_a_fiscal_quarter_is_judged_on_the_configured_calendar(
+    tmp_path: Path, config: str, horizon: str, date: str, outside: bool
+) -> None:
+    files = {"product/roadmap.yaml": _roadmap(horizon), "release.yaml": RELEASE.format(date=date, version="")}
+    root = _tree(tmp_path, {**files, "stratlint.toml": 'root = "."\n' + config})
+    found = _found(tmp_path, "SL705")
+    assert [(p, n) for p, n, _ in found] == (
+        [("strategy/release.yaml", _line(root, "release.yaml", "- rm-auto"))] if outside else []
+    )
+    if outside:
+        assert f"planned for {horizon} (" in found[0][2]
+
+
+def test_a_version_horizon_is_resolved_through_the_release_that_declares_it(tmp_path: Path) -> None:
+    files = {"product/roadmap.yaml": _roadmap("'17.0'")}  # in quotes: 17.0 unquoted is a number
+    _tree(tmp_path / "a", {**files, "release.yaml": RELEASE.format(date="2027-02-15", version="version: '17.0'\n")})
+    assert _found(tmp_path / "a", "SL705") == []
+    for name, version, said in (("b", "version: '16.2'\n", "declares version 16.2"), ("c", "", "declares no version")):
+        root = _tree(tmp_path / name, {**files, "release.yaml": RELEASE.format(date="2027-02-15", version=version)})
+        ((path, line, message),) = _found(tmp_path / name, "SL705")
+        assert (path, line) == ("strategy/release.yaml", _line(root, "release.yaml", "- rm-auto"))
+        assert message.startswith(f"Release 'rel-close' {said}, but it ships roadmap item 'rm-auto-reconciliation'")
+
+
+def test_a_fiscal_year_start_that_is_not_a_day_is_a_configuration_error(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"stratlint.toml": 'root = "."\nfiscal-year-start = "13-01"\n'})
+    result = invoke("check", root, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "stratlint.toml: fiscal-year-start" in result.output and "Traceback" not in result.output

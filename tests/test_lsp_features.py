@@ -223,7 +223,7 @@ def test_a_block_list_item_offers_ids(session: Session) -> None:
 def test_enum_values_and_field_names_come_from_the_model(session: Session) -> None:
     text = _retyped(session, "status: shipped", "status: ")
     statuses = {item.label for item in _complete(session, ROADMAP, text, "    status: |").items}
-    assert statuses == {"idea", "planned", "in-progress", "shipped", "paused", "cancelled"}
+    assert statuses == {"idea", "backlog", "planned", "in-progress", "shipped", "paused", "cancelled"}
     text = _retyped(session, "    horizon: 2026-Q3\n", "    hor\n")
     fields = _complete(session, ROADMAP, text, "    hor|")
     assert [item.label for item in fields.items] == ["horizon"]

@@ -9,6 +9,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from stratlint.model.horizon import HORIZON_MEANING, HORIZON_PATTERN
+
 ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 QUARTER_PATTERN = r"^[0-9]{4}-Q[1-4]$"
@@ -18,6 +20,7 @@ PATTERN_MEANINGS = {
     ID_PATTERN: "a valid id: use lowercase letters, digits, dots and dashes, e.g. 'pillar-speed'",
     DATE_PATTERN: "a date written as YYYY-MM-DD",
     QUARTER_PATTERN: "a quarter such as '2027-Q1'",
+    HORIZON_PATTERN: HORIZON_MEANING,
     PERIOD_PATTERN: "a date written as YYYY-MM-DD, a month as YYYY-MM, or a year as YYYY",
 }
 """What each pattern of the model asks for, in words: messages name the form, not the regex."""

@@ -38,6 +38,9 @@ class Release(ArtifactBase):
     """The release's name, as the launch will call it."""
     target_date: Date
     """The day it goes out, as YYYY-MM-DD. It must fall within the quarter of every shipped item."""
+    version: str | None = None
+    """The product version the release ships, e.g. '17.0': a roadmap item whose horizon is
+    that version ships with this release."""
     status: Literal["planned", "ready", "launched", "cancelled"] = "planned"
     """planned (the default), ready, launched or cancelled."""
     ships: Annotated[list[Id], SHIPS_REF] = Field(default_factory=list)

@@ -50,6 +50,7 @@ from stratlint.rules.references import (
 )
 from stratlint.rules.release import (
     ReleaseDateOutsideHorizon,
+    ReleasedItemWithoutHorizon,
     ReleaseItemNotReady,
     ReleaseMetricWithoutPriority,
     ShippedItemWithoutEnablementPlay,
@@ -107,6 +108,7 @@ RULES: tuple[type[Rule], ...] = (
     ReleaseItemNotReady,
     ReleaseMetricWithoutPriority,
     ReleaseDateOutsideHorizon,
+    ReleasedItemWithoutHorizon,
     UnprovenFigure,
     AvoidedWord,
     HeadlineDrift,

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from typing import Annotated
+
+from pydantic import Field
 
 from stratlint.diagnostics import Diagnostic, RelatedLocation, Severity, Stage
 from stratlint.drift.release import narrative_ids, quarter_of, release_nodes, release_parts, shared_narrative
 from stratlint.graph import FileView, Node, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.governance import Metric
+from stratlint.model.horizon import FISCAL_START, FiscalCalendar, NamedBy, is_version
 from stratlint.model.release import Release
 from stratlint.model.roadmap import RoadmapItem
 from stratlint.rules.base import FileRule, GateEffect, defined_here, owned_by
+from stratlint.rules.options import RuleOptions
 
 
 def _cites_unread(view: FileView, edges: Iterable[ReferenceEdge]) -> bool:
@@ -211,8 +216,11 @@ class ReleaseDateOutsideHorizon(_ReleaseRule):
     default_severity = Severity.ERROR
     stage = Stage.CONFLICTING_EXECUTION
     explanation = """
-        The roadmap says when each item ships (its 'horizon' quarter). A release whose target
-        date falls outside that quarter contradicts the roadmap: one of the two is wrong.
+        The roadmap says when each item ships (its 'horizon'). A release whose target date
+        falls outside that quarter contradicts the roadmap: one of the two is wrong. A
+        horizon may be a calendar quarter ('2027-Q1'), a fiscal quarter ('FY27-Q3', on the
+        fiscal calendar of fiscal-year-start and fiscal-year-named-by), or a product version
+        ('17.0'), which the release that ships the item must declare ('version: 17.0').
 
         Bad:
             target_date: 2027-05-12    # 2027-Q2
@@ -221,22 +229,89 @@ class ReleaseDateOutsideHorizon(_ReleaseRule):
         Fix: move the target date into the item's quarter, or move the item's horizon.
         """
 
+    class Options(RuleOptions):
+        fiscal_year_start: Annotated[str, Field(pattern=FISCAL_START.pattern)] | None = Field(
+            default=None,
+            description="The first day of the fiscal year, as MM-DD ('02-01'); none: the calendar year.",
+        )
+        fiscal_year_named_by: NamedBy = Field(
+            default="end",
+            description="Whether 'FY27' is the fiscal year that ends in 2027 ('end') or starts in it ('start').",
+        )
+
+    options: Options
+
     def check(self, view: FileView) -> Iterator[Diagnostic]:
+        calendar = FiscalCalendar.of(self.options.fiscal_year_start, self.options.fiscal_year_named_by)
         for release in release_nodes(view.nodes):
             entry = release.entry
             assert isinstance(entry, Release)
             try:
-                quarter = quarter_of(datetime.date.fromisoformat(entry.target_date))
+                target = datetime.date.fromisoformat(entry.target_date)
             except ValueError:
                 continue
             for index, item_id, node in release_parts(view.lookup, release, "ships"):
-                if node is None or not isinstance(node.entry, RoadmapItem) or node.entry.horizon == quarter:
+                if node is None or not isinstance(node.entry, RoadmapItem) or node.entry.horizon is None:
                     continue
-                yield self.at_part(
-                    release,
-                    "ships",
-                    index,
-                    f"Release '{release.id}' targets {entry.target_date} ({quarter}), but it ships {node.label}, "
-                    f"planned for {node.entry.horizon}. Move the target date or the item's horizon so they agree.",
-                    key=f"{item_id}:horizon",
-                )
+                problem = _disagreement(entry, target, node.entry.horizon, calendar, node.label)
+                if problem is not None:
+                    message = f"Release '{release.id}' {problem}"
+                    yield self.at_part(release, "ships", index, message, key=f"{item_id}:horizon")
+
+
+def _disagreement(
+    release: Release, target: datetime.date, horizon: str, calendar: FiscalCalendar, item: str
+) -> str | None:
+    """How the release and the horizon of the item it ships (``item``, its label) disagree,
+    in words, or None when they agree."""
+    if is_version(horizon):
+        if release.version == horizon:
+            return None
+        declared = f"declares version {release.version}" if release.version else "declares no version"
+        return (
+            f"{declared}, but it ships {item}, planned for version {horizon}. Declare the version the release "
+            "ships ('version:'), or move the item's horizon."
+        )
+    span = calendar.quarter(horizon)
+    if span is None or span[0] <= target <= span[1]:
+        return None
+    fiscal = "" if _is_calendar(horizon) else f" ({span[0].isoformat()} to {span[1].isoformat()})"
+    return (
+        f"targets {release.target_date} ({quarter_of(target)}), but it ships {item}, planned for {horizon}{fiscal}. "
+        "Move the target date or the item's horizon so they agree."
+    )
+
+
+def _is_calendar(horizon: str) -> bool:
+    return not horizon.startswith("FY") and not is_version(horizon)
+
+
+class ReleasedItemWithoutHorizon(_ReleaseRule):
+    code = "SL706"
+    name = "released-item-without-horizon"
+    summary = "A release ships a roadmap item that says no horizon."
+    default_severity = Severity.ERROR
+    stage = Stage.CONFLICTING_EXECUTION
+    explanation = """
+        A horizon is optional for an idea, an item in the backlog and one already shipped,
+        but an item a release ships is scheduled: it needs a horizon (a quarter, a fiscal
+        quarter or the release's version) that the release's date can be checked against.
+
+        Bad:
+            ships: [rm-auto-match]     # status: shipped, and no horizon
+
+        Fix: give the item its horizon: the release's quarter or version.
+        """
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for release in release_nodes(view.nodes):
+            for index, item_id, node in release_parts(view.lookup, release, "ships"):
+                if node is not None and isinstance(node.entry, RoadmapItem) and node.entry.horizon is None:
+                    yield self.at_part(
+                        release,
+                        "ships",
+                        index,
+                        f"Release '{release.id}' ships {node.label}, which says no horizon. Give the item its "
+                        "horizon: the release's quarter or version.",
+                        key=f"{item_id}:no-horizon",
+                    )
