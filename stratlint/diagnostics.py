@@ -250,6 +250,8 @@ class RuleInfo:
     """The organisation's own rule, compiled from its policy, not one of stratlint's."""
     opt_in: bool = False
     """Selected only by its code or name: not by ALL or a prefix (see Rule.opt_in)."""
+    lacks: str = ""
+    """What an entry the rule finds lacks ('a value reference'), for a missing link (see Rule.lacks)."""
 
     @property
     def severity_shown(self) -> str:

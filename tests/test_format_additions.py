@@ -440,3 +440,35 @@ def test_a_fiscal_year_start_that_is_not_a_day_is_a_configuration_error(tmp_path
     result = invoke("check", root, cwd=tmp_path)
     assert result.exit_code == 2
     assert "stratlint.toml: fiscal-year-start" in result.output and "Traceback" not in result.output
+
+
+# -- 6. an entry that misses several links -------------------------------------------------------------------
+
+
+def test_an_entry_missing_several_links_is_one_line_of_the_text_report_and_one_finding_each_elsewhere(
+    tmp_path: Path,
+) -> None:
+    roadmap = _base(
+        "product/roadmap.yaml", "    value: [diff-continuous-reconciliation]\n    narrative: [claim-close-in-days]\n"
+    )
+    roadmap = roadmap.split("    rationale:")[0]
+    root = _tree(tmp_path, {"product/roadmap.yaml": roadmap})
+    line = _line(root, "product/roadmap.yaml", "- id: rm-auto-reconciliation")
+    text = invoke("check", root, "--no-cache", cwd=tmp_path).stdout
+    grouped = [row for row in text.splitlines() if "rm-auto-reconciliation" in row and "SL20" in row]
+    assert grouped == [
+        f"strategy/product/roadmap.yaml:{line}:5: SL203, SL204, SL501 [error] Entry 'rm-auto-reconciliation' lacks "
+        "a value reference (SL203), a narrative reference (SL204) and a rationale linking it to value (SL501)."
+    ]
+    assert "Found 2 errors, 4 warnings in 7 files." in text  # the counts are of findings, not of lines
+    document = json.loads(invoke("check", root, "--format", "json", "--no-cache", cwd=tmp_path).stdout)
+    codes = [d["code"] for d in document["diagnostics"] if d["path"] == "strategy/product/roadmap.yaml"]
+    assert sorted(codes) == ["SL203", "SL204", "SL501"]
+
+
+def test_one_missing_link_stays_the_rules_own_line(tmp_path: Path) -> None:
+    roadmap = _base("product/roadmap.yaml", "    narrative: [claim-close-in-days]\n")
+    _tree(tmp_path, {"product/roadmap.yaml": roadmap})
+    text = invoke("check", tmp_path / STRATEGY, "--no-cache", cwd=tmp_path).stdout
+    assert "SL204 [error] Roadmap item 'rm-auto-reconciliation' does not reference" in text
+    assert "lacks" not in text

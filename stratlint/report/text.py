@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 import click
 
 from stratlint.analysis.alignment import OVERALL, AlignmentScore
@@ -161,10 +164,49 @@ def render_summary(result: Report, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
+def missing_links(diagnostics: tuple[Diagnostic, ...], lacks: Mapping[str, str]) -> dict[int, tuple[Diagnostic, ...]]:
+    """The findings of an entry that misses several links (no value, no narrative, no
+    rationale...), by the ``id()`` of each: the whole group for the first of them, an empty
+    one for the others. ``lacks`` says, by rule code, what a finding of that rule lacks."""
+    by_entry: dict[tuple[str, str], list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code in lacks:
+            by_entry.setdefault((diagnostic.path, diagnostic.subject.partition(":")[0]), []).append(diagnostic)
+    groups: dict[int, tuple[Diagnostic, ...]] = {}
+    for found in by_entry.values():
+        if len({diagnostic.code for diagnostic in found}) > 1:
+            groups |= {id(diagnostic): () for diagnostic in found}
+            groups[id(found[0])] = tuple(found)
+    return groups
+
+
+def format_missing_links(group: tuple[Diagnostic, ...], lacks: Mapping[str, str], *, color: bool = False) -> str:
+    """One line for an entry's missing links, at the first of them, with their codes."""
+    first = group[0]
+    worst = max(group, key=lambda diagnostic: diagnostic.severity)
+    said = [f"{lacks[d.code]} ({d.code})" for d in group]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    entry = first.subject.partition(":")[0]
+    codes = ", ".join(dict.fromkeys(d.code for d in group))
+    line = format_diagnostic(
+        replace(first, code=codes, severity=worst.severity, message=f"Entry '{entry}' lacks {listed}.", fix=None),
+        color=color,
+    )
+    return line
+
+
 def render(result: Report, *, color: bool = False, frames: bool = True) -> str:
     lines = []
+    lacks = {rule.code: rule.lacks for rule in result.rules if rule.lacks}
+    groups = missing_links(result.diagnostics, lacks)
     for diagnostic in result.diagnostics:
-        lines.append(format_diagnostic(diagnostic, color=color, mark_fix=True))
+        group = groups.get(id(diagnostic))
+        if group == ():
+            continue  # told on the line of its entry's first missing link
+        if group:
+            lines.append(format_missing_links(group, lacks, color=color))
+        else:
+            lines.append(format_diagnostic(diagnostic, color=color, mark_fix=True))
         if frames:
             lines += code_frame(diagnostic, result.excerpts.get(diagnostic.path, ()), color=color)
     if lines:

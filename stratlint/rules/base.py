@@ -63,6 +63,10 @@ class Rule:
     gate: ClassVar[GateEffect] = GateEffect.BY_SEVERITY
     Options: ClassVar[type[RuleOptions]] = NoOptions
     """The rule's options, with their defaults (see stratlint.rules.options)."""
+    lacks: ClassVar[str] = ""
+    """What an entry this rule finds lacks, in a few words ('a value reference'), for a rule
+    that reports a missing link at the entry (its id first in the subject): the text report
+    lists an entry's missing links on one line."""
     opt_in: ClassVar[bool] = False
     """Selected only by its code or name (neither ALL nor a prefix): a rule that would report
     on strategies written before it, which must check as they did until a team asks for it."""
@@ -97,6 +101,7 @@ class Rule:
             cls.stage,
             options,
             opt_in=cls.opt_in,
+            lacks=cls.lacks,
         )
 
     # -- building diagnostics --------------------------------------------------------

@@ -40,6 +40,7 @@ class AlmostAligned(FileRule):
     summary = "An initiative that names the primary priority but gives no rationale linking it to value."
     default_severity = Severity.WARNING
     stage = Stage.AMBIGUITY
+    lacks = "a rationale linking it to value"
     explanation = """
         "Almost aligned" is how drift starts: an initiative names the primary priority (the
         goal is shared), but nobody wrote down how it reinforces the value definition (the
@@ -81,6 +82,7 @@ class UnansweredDecisionQuestion(FileRule):
     summary = "A roadmap item, message or play whose rationale leaves a decision question unanswered."
     default_severity = Severity.WARNING
     stage = Stage.AMBIGUITY
+    lacks = "answers to the decision questions"
     explanation = """
         The priorities file asks the decision questions every initiative must answer before it
         is approved ('questions:', each asking about its value, narrative or priority). An

@@ -222,6 +222,7 @@ class MissingValueReference(_MissingTrace):
     default_severity = Severity.ERROR
     stage = Stage.FRAGMENTED_INTERPRETATION
     field = "value"
+    lacks = "a value reference"
     traces_to = "the value definition"
     fix = "Add 'value:' with the segment, reason we win, differentiator or belief it reinforces."
     explanation = """
@@ -245,6 +246,7 @@ class MissingNarrativeReference(_MissingTrace):
     default_severity = Severity.ERROR
     stage = Stage.FRAGMENTED_INTERPRETATION
     field = "narrative"
+    lacks = "a narrative reference"
     traces_to = "any pillar or claim of the narrative"
     fix = "Add 'narrative:' with the pillar or claim it builds or tells."
     explanation = """
@@ -268,6 +270,7 @@ class MissingPriority(_MissingTrace):
     default_severity = Severity.ERROR
     stage = Stage.FRAGMENTED_INTERPRETATION
     field = "priority"
+    lacks = "a priority"
     traces_to = "a growth priority"
     fix = "Add 'priority:' with the id of the priority it serves."
     explanation = """
