@@ -55,6 +55,9 @@ class LoadProblem:
     end_column: int = 0
     pointer: str = ""
     subject: str = ""
+    written: str | None = None
+    """The value as written, for one that is not in the form its field takes (a name where
+    an id goes): a rule may tell what it meant."""
 
     @classmethod
     def spanning(cls, kind: ProblemKind, message: str, span: Span, pointer: str, subject: str) -> LoadProblem:

@@ -472,3 +472,24 @@ def test_one_missing_link_stays_the_rules_own_line(tmp_path: Path) -> None:
     text = invoke("check", tmp_path / STRATEGY, "--no-cache", cwd=tmp_path).stdout
     assert "SL204 [error] Roadmap item 'rm-auto-reconciliation' does not reference" in text
     assert "lacks" not in text
+
+
+def test_a_name_where_an_id_goes_is_told_the_id_even_when_it_is_no_id_at_all(tmp_path: Path) -> None:
+    messaging = _base(
+        "marketing/messaging.yaml",
+        "    segments: [seg-mid-market-finance]\n",
+        "    segments: [Mid-market finance teams]\n",
+    )
+    root = _tree(tmp_path, {"marketing/messaging.yaml": messaging})
+    ((path, line, message),) = _found(tmp_path, "SL003")
+    assert (path, line) == (MESSAGES, _line(root, "marketing/messaging.yaml", "segments:"))
+    assert message.endswith(
+        "Did you mean 'seg-mid-market-finance'? Segment 'seg-mid-market-finance' is called 'Mid-market finance "
+        "teams', and references use its id."
+    )
+    fixed = invoke("check", root, "--fix", "--no-cache", cwd=tmp_path)
+    assert fixed.stdout.startswith("Fixed "), fixed.output
+    assert "    segments: [seg-mid-market-finance]\n" in (root / "marketing" / "messaging.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert _found(tmp_path, "SL003") == []

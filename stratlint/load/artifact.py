@@ -6,10 +6,10 @@ import copy
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from stratlint.load.explain import describe_owner, explain, type_name
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
@@ -17,7 +17,7 @@ from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded
 from stratlint.load.source_map import SourceMap, join_pointer
 from stratlint.load.suppressions import ANY_COMMENT, SuppressionComment, find_comments
 from stratlint.load.yaml import parse_simple, parse_yaml, shown
-from stratlint.model import KINDS, ArtifactBase, types_in
+from stratlint.model import KINDS, ArtifactBase, owner_model
 from stratlint.problems import LoadProblem, ProblemKind
 
 
@@ -442,30 +442,17 @@ def _schema_problems(error: ValidationError, data: Any, source_map: SourceMap, k
             message = f"{where}: '{shown(field_name)}' {explain(item)}" if field_name else f"{where}: {explain(item)}"
             span = source_map.span(pointer)
         subject = f"{pointer}:{error_type}"
-        problems.append(LoadProblem.spanning(ProblemKind.SCHEMA_VIOLATION, message, span, pointer, subject))
+        problem = LoadProblem.spanning(ProblemKind.SCHEMA_VIOLATION, message, span, pointer, subject)
+        if error_type == "string_pattern_mismatch" and isinstance(item.get("input"), str):
+            problem = replace(problem, written=item["input"])
+        problems.append(problem)
     return problems
-
-
-def _owner_model(kind: str, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model of the mapping the last step of ``loc`` is a key of."""
-    current: type[BaseModel] = KINDS[kind]
-    for step in loc[:-1]:
-        if isinstance(step, int):
-            continue
-        info = current.model_fields.get(step)
-        if info is None:
-            return None
-        held = [t for t in types_in(info.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
-        if not held:
-            return None
-        current = held[0]
-    return current
 
 
 def _field_guess(kind: str, loc: tuple[int | str, ...]) -> str | None:
     """The field of the owning entry's own model that an unknown key is a close misspelling
     of, or None: a guess from other models' fields only misleads."""
-    model = _owner_model(kind, loc)
+    model = owner_model(kind, loc)
     if model is None or not loc:
         return None
     guess = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.75)

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from stratlint.model.common import ArtifactBase, Function, NodeType
+from stratlint.model.common import ArtifactBase, Function, NodeType, Ref
 from stratlint.model.governance import Governance
 from stratlint.model.market import Market
 from stratlint.model.messaging import Messaging
@@ -60,4 +60,41 @@ def all_models() -> tuple[type[BaseModel], ...]:
     return tuple(order)
 
 
-__all__ = ["KINDS", "ArtifactBase", "Function", "NodeType", "all_models", "plan_function", "types_in"]
+def owner_model(kind: str, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model of the mapping the last key of ``loc`` (a path into a file of ``kind``,
+    keys and list indexes) belongs to, or None when the path leaves the model."""
+    current: type[BaseModel] | None = KINDS.get(kind)
+    for step in loc[:-1]:
+        if current is None or isinstance(step, int):
+            continue
+        info = current.model_fields.get(step)
+        if info is None:
+            return None
+        held = [t for t in types_in(info.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+        if not held:
+            return None
+        current = held[0]
+    return current
+
+
+def reference_at(kind: str, loc: tuple[int | str, ...]) -> Ref | None:
+    """The reference marker of the field that the value at ``loc`` is (or is an item of),
+    or None when that field holds no references."""
+    while loc and isinstance(loc[-1], int):
+        loc = loc[:-1]
+    model = owner_model(kind, loc) if loc else None
+    info = model.model_fields.get(str(loc[-1])) if model is not None else None
+    return next((item for item in info.metadata if isinstance(item, Ref)), None) if info is not None else None
+
+
+__all__ = [
+    "KINDS",
+    "ArtifactBase",
+    "Function",
+    "NodeType",
+    "all_models",
+    "owner_model",
+    "plan_function",
+    "reference_at",
+    "types_in",
+]

@@ -11,12 +11,16 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections.abc import Iterator
+from dataclasses import replace
 
 from stratlint.diagnostics import Diagnostic, Edit, Fix, Severity, Span, Stage
 from stratlint.graph import FileView
+from stratlint.model import reference_at
 from stratlint.model.schema import SchemaReference, find_modeline, modeline, read_schema_reference, schema_filename
-from stratlint.problems import ProblemKind
+from stratlint.problems import LoadProblem, ProblemKind
 from stratlint.rules.base import FileRule, LoadRule
+from stratlint.rules.context import CheckContext
+from stratlint.rules.names import NamedNodes
 
 
 class InvalidYaml(LoadRule):
@@ -72,8 +76,39 @@ class SchemaViolation(LoadRule):
               status: planed          # not one of the allowed statuses
 
         Fix: correct the field name or value. Editors show the schema's hints as you type
-        once 'stratlint schemas --vscode' has set them up for the repository.
+        once 'stratlint schemas --vscode' has set them up for the repository. A reference
+        that writes a node's name or alias where its id goes ('segments: [Enterprise]') is
+        told the id, as a safe fix.
         """
+
+    def __init__(self, context: CheckContext) -> None:
+        super().__init__(context)
+        self._names = NamedNodes()
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        for problem in view.problems:
+            if problem.kind == self.problem:
+                yield self._meant(view, problem, self.at_problem(view.path, problem))
+
+    def _meant(self, view: FileView, problem: LoadProblem, found: Diagnostic) -> Diagnostic:
+        """``found``, told the id when the value it is about is a name where an id goes."""
+        kind = view.loaded.kind
+        ref = reference_at(kind, _tokens(problem.pointer)) if problem.written and kind else None
+        named = self._names.meant(view.lookup, ref.targets, problem.written) if ref and problem.written else None
+        if named is None:
+            return found
+        edit = Edit(view.path, found.span, named.node.id, pointer=problem.pointer)
+        return replace(
+            found,
+            message=f"{found.message} Did you mean '{named.node.id}'? {named.called}, and references use its id.",
+            fix=Fix(f"replace '{problem.written}' with '{named.node.id}'", safe=True, edits=(edit,)),
+        )
+
+
+def _tokens(pointer: str) -> tuple[str | int, ...]:
+    """A JSON pointer's steps, list indexes as numbers."""
+    steps = [step.replace("~1", "/").replace("~0", "~") for step in pointer.split("/")[1:]]
+    return tuple(int(step) if step.isdigit() else step for step in steps)
 
 
 class UnknownKind(LoadRule):

@@ -89,6 +89,11 @@ class Name:
     function: Function | str | None = None
     """The function whose label it is (an alias declared for one function), or None."""
 
+    @property
+    def called(self) -> str:
+        """ "Tier 'tier-enterprise' is called 'Enterprise plan'"."""
+        return f"{capitalized(self.node.label)} is called '{self.text}'"
+
 
 def names_of(node: Node) -> list[Name]:
     """The names ``node`` declares: its name, short name and aliases."""
@@ -104,6 +109,34 @@ def names_of(node: Node) -> list[Name]:
         if text and folded(text):
             found.append(Name(node, text, folded(text), function))
     return found
+
+
+class NamedNodes:
+    """Which node a name or an alias written where an id goes means, by the node types the
+    place takes: the one node of those types that goes by that name, or None. Built once
+    per set of types (and lookup) it is asked about."""
+
+    def __init__(self) -> None:
+        self._held: dict[frozenset[NodeType], tuple[Lookup, dict[str, list[Name]]]] = {}
+
+    def meant(self, lookup: Lookup, types: frozenset[NodeType], written: str) -> Name | None:
+        held = self._held.get(types)
+        if held is None or held[0] is not lookup:
+            held = self._held[types] = (lookup, _by_words(lookup, types))
+        found = held[1].get(" ".join(folded(written)), [])
+        return found[0] if len(found) == 1 else None
+
+
+def _by_words(lookup: Lookup, types: frozenset[NodeType]) -> dict[str, list[Name]]:
+    """The names and aliases of the nodes of ``types``, by their words, each node once."""
+    names: dict[str, list[Name]] = {}
+    for node_id in lookup.ids_of_types(types):
+        node = lookup.node(node_id)
+        for name in names_of(node) if node is not None else ():
+            found = names.setdefault(" ".join(name.words), [])
+            if all(other.node is not node for other in found):
+                found.append(name)
+    return names
 
 
 class Vocabulary:

@@ -12,7 +12,7 @@ from stratlint.model import NodeType
 from stratlint.model.initiative import Initiative
 from stratlint.rules.base import PLAN_KINDS, FileRule, capitalized, defined_here
 from stratlint.rules.context import CheckContext
-from stratlint.rules.names import Name, folded, names_of
+from stratlint.rules.names import NamedNodes
 
 # Segment references have a rule of their own (segment-drift), with a message about who we serve.
 _SEGMENT_ONLY = frozenset({NodeType.SEGMENT})
@@ -73,7 +73,7 @@ class SuggestingRule(FileRule):
     def __init__(self, context: CheckContext) -> None:
         super().__init__(context)
         self._suggestions: dict[tuple[str, frozenset[NodeType]], tuple[str | None, bool, str | None]] = {}
-        self._names: dict[frozenset[NodeType], dict[str, list[Name]]] = {}
+        self._names = NamedNodes()
 
     def suggestion(self, view: FileView, edge: ReferenceEdge) -> tuple[str | None, bool]:
         """The nearest id of the kinds the reference takes (None: none is near), and whether
@@ -88,9 +88,9 @@ class SuggestingRule(FileRule):
         key = (edge.target_id, edge.accepts)
         found = self._suggestions.get(key)
         if found is None:
-            named = self._named(view, edge.accepts).get(" ".join(folded(edge.target_id)), [])
-            if len(named) == 1:
-                found = (named[0].node.id, True, f"{named[0].node.label} is called '{named[0].text}'")
+            named = self._names.meant(view.lookup, edge.accepts, edge.target_id)
+            if named is not None:
+                found = (named.node.id, True, named.called)
             else:
                 ids = view.lookup.ids_of_types(edge.accepts)
                 best = closest(edge.target_id, ids)
@@ -100,24 +100,10 @@ class SuggestingRule(FileRule):
             self._suggestions[key] = found
         return found
 
-    def _named(self, view: FileView, types: frozenset[NodeType]) -> dict[str, list[Name]]:
-        """The names and aliases of the nodes of ``types``, by their words, each node once."""
-        held = self._names.get(types)
-        if held is not None:
-            return held
-        names: dict[str, list[Name]] = self._names.setdefault(types, {})
-        for node_id in view.lookup.ids_of_types(types):
-            node = view.lookup.node(node_id)
-            for name in names_of(node) if node is not None else ():
-                found = names.setdefault(" ".join(name.words), [])
-                if all(other.node is not node for other in found):
-                    found.append(name)
-        return names
-
     def did_you_mean(self, view: FileView, edge: ReferenceEdge) -> str:
         suggestion, _, called = self._suggested(view, edge)
         if suggestion and called:
-            return f"; did you mean '{suggestion}'? {capitalized(called)}, and references use its id."
+            return f"; did you mean '{suggestion}'? {called}, and references use its id."
         return f"; did you mean '{suggestion}'?" if suggestion else "."
 
     def suggestion_fix(self, view: FileView, edge: ReferenceEdge) -> Fix | None:
