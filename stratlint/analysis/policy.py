@@ -43,7 +43,7 @@ class Policy:
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    opt_in: frozenset[str] = OPT_IN
+    opt_in: tuple[str, ...] = OPT_IN
     """The codes of the opt-in rules, which only their code or name selects."""
 
     def enabled(self, code: str, name: str) -> bool:

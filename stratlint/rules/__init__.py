@@ -123,8 +123,9 @@ FILE_RULES: tuple[type[FileRule], ...] = tuple(rule for rule in RULES if issubcl
 STRATEGY_RULES: tuple[type[StrategyRule], ...] = tuple(rule for rule in RULES if issubclass(rule, StrategyRule))
 """Rules that conclude from the strategy as a whole."""
 
-OPT_IN: frozenset[str] = frozenset(rule.code for rule in RULES if rule.opt_in)
-"""The opt-in rules' codes: selected only by code or name (see Rule.opt_in)."""
+OPT_IN: tuple[str, ...] = tuple(sorted(rule.code for rule in RULES if rule.opt_in))
+"""The opt-in rules' codes: selected only by code or name (see Rule.opt_in). A sorted tuple,
+not a set: a run's settings are keyed by their repr, which must not change between runs."""
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}
