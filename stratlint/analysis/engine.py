@@ -20,7 +20,7 @@ from stratlint.analysis.suppressions import Silenced, apply_suppressions
 from stratlint.diagnostics import Diagnostic
 from stratlint.graph import FileView, Graph, GraphBuilder, file_views
 from stratlint.load.loader import Loader, StrategySources
-from stratlint.rules import BUILT_IN, CheckContext, FileRule, RuleSet
+from stratlint.rules import BUILT_IN, CheckContext, FileRule, Rule, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ class Engine:
 
     def check_files(self, views: Iterable[FileView], context: CheckContext) -> list[Diagnostic]:
         """The file rules' findings in these files, as the policy chooses them."""
-        rules = [rule(context) for rule in self.rules.file_rules]
+        rules = [rule(context) for rule in self.rules.file_rules if self._runs(rule)]
         chosen: dict[tuple[str | None, bool], list[FileRule]] = {}
 
         def rules_for(view: FileView) -> list[FileRule]:
@@ -103,8 +103,14 @@ class Engine:
 
     def check_strategy(self, graph: Graph, context: CheckContext) -> list[Diagnostic]:
         """The strategy rules' findings, as the policy chooses them."""
-        rules = self.rules.strategy_rules
+        rules = [rule for rule in self.rules.strategy_rules if self._runs(rule)]
         return self.policy.apply(finding for rule in rules for finding in rule(context).check(graph))
+
+    def _runs(self, rule: type[Rule]) -> bool:
+        """Whether to run ``rule``: not when the policy leaves it out, for none of its findings
+        would be kept. The organisation's batched rules (one runner for many codes) always run;
+        the policy sorts their findings."""
+        return rule in (self.rules.batched or ()) or self.policy.enabled(rule.code, rule.name)
 
     def conclude(self, graph: Graph, found: Iterable[Diagnostic], context: CheckContext) -> Analysis:
         """Apply the suppressions, and gather what alignment is measured from."""
