@@ -156,6 +156,9 @@ class Vocabulary:
                 self.by_second.setdefault(name.words[1], []).append(name)
         self.spelled = {name.words for name in self.names}
         """Every name, as words: a text that says one says a name, not a variant of another."""
+        self.live = {name.words for name in self.names if not name.node.retired}
+        """The names of nodes that are not retired: a retired node's name that one of them
+        also goes by is not a mention of the retired node."""
 
     def exact(self, said: tuple[str, ...], start: int) -> Iterator[tuple[Name, int]]:
         """The names that ``said`` (a text's words) spells from word ``start``, with where they end."""
@@ -362,14 +365,13 @@ class RetiredNameMention(NameRule):
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         known = self.vocabulary(view)
-        live = {name.words for name in known.names if not name.node.retired}
         for node, pointer, field, value in prose(view):
             matches, said = _said(value)
             start = 0
             while start < len(said):
                 end = start + 1
                 for name, stop in known.exact(said, start):
-                    if not name.node.retired or name.words in live or name.node is node:
+                    if not name.node.retired or name.words in known.live or name.node is node:
                         continue
                     end = stop
                     replaced = _replacement(view.lookup, name.node)
