@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from stratlint.diagnostics import Diagnostic, Severity, Span, Stage
 from stratlint.graph import FileView, Lookup, Node
-from stratlint.model import Function, NodeType
+from stratlint.model import NodeType
 from stratlint.rules.base import FileRule, capitalized
 from stratlint.rules.messaging import STOP_WORDS, stem, text_span
 from stratlint.rules.options import RuleOptions
@@ -59,7 +59,6 @@ TEXT_FIELDS = frozenset(
         "exception_rule",
         "definition",
         "tie_break",
-        "reason",
         "rationale",
     }
 )
@@ -86,12 +85,12 @@ class Name:
     node: Node
     text: str
     words: tuple[str, ...]
-    function: Function | str | None = None
+    function: str | None = None
     """The function whose label it is (an alias declared for one function), or None."""
 
     @property
     def called(self) -> str:
-        """ "Tier 'tier-enterprise' is called 'Enterprise plan'"."""
+        """Whose name it is, for a message: "Tier 'tier-x' is called 'Enterprise plan'"."""
         return f"{capitalized(self.node.label)} is called '{self.text}'"
 
 
@@ -414,9 +413,9 @@ class OtherFunctionLabel(NameRule):
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         artifact = view.artifact
-        function = artifact.function if artifact is not None else None
-        if function is None:
+        if artifact is None or artifact.function is None:
             return
+        function = artifact.function.value
         known = self.vocabulary(view)
         scoped = [name for name in known.names if name.function is not None]
         if not scoped:
@@ -425,7 +424,7 @@ class OtherFunctionLabel(NameRule):
             matches, said = _said(value)
             for start in range(len(said)):
                 for name, stop in known.exact(said, start):
-                    if name.function is None or str(name.function) == str(function):
+                    if name.function is None or name.function == function:
                         continue
                     if any(other.words == name.words and other.function in (None, function) for other in known.names):
                         continue  # the words are a name this function shares too
@@ -436,9 +435,9 @@ class OtherFunctionLabel(NameRule):
                     yield self.at_words(view, node, pointer, field, span, piece, rest, about)
 
 
-def _label_for(node: Node, function: Function | str) -> str:
+def _label_for(node: Node, function: str) -> str:
     """What ``function`` calls ``node``: its own alias for it, else the node's name."""
     for name in names_of(node):
-        if name.function is not None and str(name.function) == str(function):
+        if name.function == function:
             return name.text
     return str(node.entry.__dict__.get("name") or node.id)
