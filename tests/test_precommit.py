@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from gitrepo import commit_all, git, git_env, new_repository, pre_commit, replace_in
+from gitrepo import commit_all, git, git_env, line_of, new_repository, pre_commit, replace_in
 
 from conftest import PROJECT
 
@@ -152,7 +152,8 @@ def test_real_pre_commit_fails_a_broken_reference_and_passes_the_fix(
     assert "stratlint" in output and "Failed" in output
     # [*]: the finding offers a safe fix (check --fix), the one close id of the right kind
     assert f"SL201 [error] [*] Message 'msg.core.positioning' cites pillar or claim '{OLD_ID}'" in output
-    assert "strategy/marketing/core-messaging.yaml:31:" in output
+    cited = line_of(team / "strategy" / "marketing" / "core-messaging.yaml", OLD_ID)
+    assert f"strategy/marketing/core-messaging.yaml:{cited}:" in output
     assert "(in a file you did not change; it follows from your change to strategy/narrative.yaml)" in output
 
     _rename_everywhere(team)
