@@ -493,3 +493,14 @@ def test_a_name_where_an_id_goes_is_told_the_id_even_when_it_is_no_id_at_all(tmp
         encoding="utf-8"
     )
     assert _found(tmp_path, "SL003") == []
+
+
+def test_format_puts_what_else_an_entry_is_called_by_its_name(tmp_path: Path) -> None:
+    text = MARKET + "    aliases: [Excel]\n    description: What most teams close with.\n    short_name: Sheets\n"
+    (tmp_path / "market.yaml").write_text(text, encoding="utf-8")
+    assert invoke("format", tmp_path / "market.yaml", cwd=tmp_path).exit_code == 0
+    formatted = (tmp_path / "market.yaml").read_text(encoding="utf-8")
+    assert (
+        "    name: Spreadsheets\n    short_name: Sheets\n    aliases: [Excel]\n"
+        "    description: What most teams close with.\n"
+    ) in formatted

@@ -8,8 +8,8 @@ segments), then those it shares with entries of other kinds, nearest first: what
 to (value, narrative, priority, rationale) and its dates, its lifecycle (status, retired_on,
 replaced_by), and the owner, tags, links and notes every entry may have; when it was
 written and last reviewed (created, updated) close it, as ``updated`` closes the header.
-This is the
-model's order read from the entry outwards: pydantic lists inherited fields first, which
+What else an entry is called (short_name, aliases) stands right after its ``name``. This is
+the model's order read from the entry outwards: pydantic lists inherited fields first, which
 would put an entry's tags before its name. Keys the model does not know keep their order,
 after the known ones.
 """
@@ -44,6 +44,11 @@ def key_order(model: type[BaseModel]) -> tuple[str, ...]:
             if name in fields and name not in order:
                 order.append(name)
     order.extend(name for name in fields if name not in order)
+    if "name" in order:
+        # What else the entry is called stands by its name.
+        others = [key for key in _NAMES if key in order]
+        order = [key for key in order if key not in others]
+        order[order.index("name") + 1 : order.index("name") + 1] = others
     if not issubclass(model, ArtifactBase):
         # When the entry was written and last reviewed close it, as 'updated' closes the header.
         order = [name for name in order if name not in _DATES] + [name for name in _DATES if name in order]
@@ -51,6 +56,7 @@ def key_order(model: type[BaseModel]) -> tuple[str, ...]:
 
 
 _DATES = ("created", "updated")
+_NAMES = ("short_name", "aliases")
 
 
 @functools.cache
