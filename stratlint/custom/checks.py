@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from stratlint.custom.model import (
     CelCheck,
@@ -48,7 +49,6 @@ from stratlint.custom.select import (
 )
 from stratlint.diagnostics import Edit, Fix, RelatedLocation, Span
 from stratlint.graph import Graph, Node
-from stratlint.load.yaml12 import resolve_plain
 
 WORD = re.compile(r"[\w'\u2019-]+")
 """What counts as a word: a run of letters, digits, apostrophes and hyphens."""
@@ -494,21 +494,13 @@ class ForbidWords(_FieldCheck):
         return found
 
 
-_PLAIN_STARTS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-
-
 def _reads_plain(text: str) -> bool:
-    """Whether ``text``, written plain on one line, reads back as that very text."""
-    return (
-        bool(text)
-        and text == text.strip()
-        and text[0] not in _PLAIN_STARTS
-        and ": " not in text
-        and " #" not in text
-        and not text.endswith(":")
-        and "\n" not in text
-        and resolve_plain(text) == text
-    )
+    """Whether ``text``, written plain on one line, reads back as that very text: the
+    formatter's own test (YAML's syntax allows it, and the resolver reads it as text)."""
+    from stratlint.format.scalars import reads_as_text  # only a forbidden word with a swap pays for ruamel
+    from stratlint.format.yamlfmt import plain_allowed
+
+    return bool(text) and text == text.strip() and plain_allowed(text, flow=False) and reads_as_text(text)
 
 
 def swap(
@@ -805,18 +797,8 @@ class CitedBy:
 
 
 def plain_data(value: Any) -> Any:
-    """A field's value as JSON-like data, for an expression."""
-    if value is MISSING or value is None:
-        return None
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if isinstance(value, list):
-        return [plain_data(item) for item in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, (str, int, float, bool, dict)):
-        return value
-    return str(value)
+    """A field's value as JSON-like data, for an expression (None when it is not set)."""
+    return None if value is MISSING else to_jsonable_python(value, by_alias=True, exclude_none=True)
 
 
 CEL_INSTALL = "CEL expressions need the cel extra, which is not installed: pip install 'stratlint[cel]'"

@@ -22,6 +22,7 @@ from stratlint.custom.model import DURATION, Condition, Given, Test, as_list, no
 from stratlint.graph import Node
 from stratlint.model import KINDS, NodeType, all_models, types_in
 from stratlint.model.common import period_end
+from stratlint.model.horizon import months_before
 
 
 class PolicyProblem(ValueError):
@@ -180,17 +181,6 @@ def is_empty(value: Any) -> bool:
 def shown_value(value: Any, limit: int = 60) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def cutoff(today: datetime.date, duration: str) -> datetime.date:

@@ -27,10 +27,10 @@ from stratlint.custom.rules import CompiledRule, NodesByType, compile_rule, one_
 from stratlint.custom.select import PolicyProblem
 from stratlint.load.explain import explain
 from stratlint.load.read import read_bounded, unread_reason
-from stratlint.load.source_map import join_pointer
 from stratlint.load.yaml import parse_yaml
 from stratlint.model import types_in
 from stratlint.paths import leads_outside
+from stratlint.pointers import join_pointer
 from stratlint.problems import LoadProblem
 from stratlint.rules import BY_NAME, RuleSet
 

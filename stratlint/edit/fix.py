@@ -24,6 +24,7 @@ from stratlint.edit.text import FileEdit, apply_edits, whole_text_edit
 from stratlint.graph import Graph
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.model.common import ID_PATTERN
+from stratlint.pointers import split_pointer
 
 _ID = re.compile(ID_PATTERN)
 
@@ -85,8 +86,7 @@ def _changes(loaded: LoadedArtifact, fix: Fix, document: object) -> list[Change]
 
 def _value_at(document: object, pointer: str) -> object:
     current = document
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
+    for token in split_pointer(pointer):
         if isinstance(current, list) and token.isdigit() and int(token) < len(current):
             current = current[int(token)]
         elif isinstance(current, dict) and token in current:

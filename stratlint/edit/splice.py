@@ -25,9 +25,10 @@ from typing import Any
 
 from stratlint.edit.text import LineIndex, TextEdit
 from stratlint.load.artifact import LoadedArtifact, load_bytes, validate_model
-from stratlint.load.source_map import SourceMap, escape_token, parent_pointer
+from stratlint.load.source_map import SourceMap
 from stratlint.load.yaml import parse_simple, parse_yaml
 from stratlint.load.yaml12 import resolve_plain
+from stratlint.pointers import escape_token, parent_pointer, split_pointer
 
 
 class SpliceError(Exception):
@@ -222,13 +223,9 @@ def _document(data: bytes) -> Any:
     return parsed.data
 
 
-def _tokens(pointer: str) -> list[str]:
-    return [token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:]]
-
-
 def _at(data: Any, pointer: str) -> tuple[Any, str | int]:
     """The container of ``pointer``'s value in ``data``, and its key or index there."""
-    tokens = _tokens(pointer)
+    tokens = split_pointer(pointer)
     if not tokens:
         raise SpliceError("the whole document cannot be an id")
     current = data
@@ -246,7 +243,7 @@ def _copied_path(data: Any, pointer: str, copies: dict[int, Any]) -> Any:
     if root is None:
         root = copies[id(data)] = copy.copy(data)
     current = root
-    for token in _tokens(pointer)[:-1]:
+    for token in split_pointer(pointer)[:-1]:
         key: str | int = int(token) if isinstance(current, list) else token
         child = current[key]
         if isinstance(child, (dict, list)):
@@ -290,7 +287,7 @@ def expected_data(data: Any, changes: Iterable[Change]) -> Any:
         container[key] = value[: piece.offset] + piece.text + value[end:]
     entries = [change for change in changes if isinstance(change, CopyEntry)]
     # Later items first, so each insertion leaves the indices of the others as they are.
-    for entry in sorted(entries, key=lambda item: [_order(token) for token in _tokens(item.pointer)], reverse=True):
+    for entry in sorted(entries, key=lambda item: [_order(t) for t in split_pointer(item.pointer)], reverse=True):
         container, key = _at(result, entry.pointer)
         if not isinstance(container, list) or not isinstance(key, int) or not isinstance(container[key], dict):
             raise SpliceError(f"the value at {entry.pointer} is not an entry of a list")

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from stratlint.load.source_map import SourceMap, join_pointer
+from stratlint.load.source_map import SourceMap
+from stratlint.pointers import join_pointer
 
 BLANK = ""
 

@@ -20,9 +20,9 @@ from pydantic import BaseModel
 from stratlint.format import comments as comment_lines
 from stratlint.format import order, scalars, yamlfmt
 from stratlint.load.artifact import decode_text
-from stratlint.load.source_map import escape_token
 from stratlint.load.yaml import ParsedYaml, parse_yaml
 from stratlint.load.yaml12 import resolve_plain
+from stratlint.pointers import escape_token
 from stratlint.problems import LoadProblem
 
 INDENT = yamlfmt.INDENT

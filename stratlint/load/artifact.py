@@ -14,10 +14,11 @@ from pydantic import ValidationError
 from stratlint.load.explain import describe_owner, explain, type_name
 from stratlint.load.extra_schema import ExtraSchema, check_extra_schema
 from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded
-from stratlint.load.source_map import SourceMap, join_pointer
+from stratlint.load.source_map import SourceMap
 from stratlint.load.suppressions import ANY_COMMENT, SuppressionComment, find_comments
 from stratlint.load.yaml import parse_simple, parse_yaml, shown
 from stratlint.model import KINDS, ArtifactBase, owner_model
+from stratlint.pointers import join_pointer
 from stratlint.problems import LoadProblem, ProblemKind
 
 

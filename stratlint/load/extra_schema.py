@@ -29,7 +29,8 @@ from pydantic_core import SchemaValidator, core_schema
 
 from stratlint.load.explain import entry_label
 from stratlint.load.schema_refs import SCHEMA_MAX_BYTES, LocalSchemas, SchemaNode, follow_references, refuse_late
-from stratlint.load.source_map import SourceMap, join_pointer
+from stratlint.load.source_map import SourceMap
+from stratlint.pointers import join_pointer
 from stratlint.problems import LoadProblem, ProblemKind
 
 _KEY_KEYWORDS = frozenset({"required", "additionalProperties", "unevaluatedProperties", "dependentRequired"})

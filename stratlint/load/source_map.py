@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 from stratlint.diagnostics import FILE_START, Span
+from stratlint.pointers import parent_pointer
 
 # (line, column, end_line, end_column), 1-based; a tuple keeps the map compact and picklable.
 RawSpan = tuple[int, int, int, int]
-
-
-def escape_token(token: str) -> str:
-    """Escape one reference token as RFC 6901 says."""
-    if "~" in token or "/" in token:
-        return token.replace("~", "~0").replace("/", "~1")
-    return token
-
-
-def join_pointer(*tokens: str | int) -> str:
-    return "".join("/" + escape_token(str(token)) for token in tokens)
-
-
-def parent_pointer(pointer: str) -> str:
-    return pointer[: pointer.rfind("/")] if pointer else ""
 
 
 class SourceMap:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from stratlint.diagnostics import Span
-from stratlint.load.source_map import RawSpan, parent_pointer
+from stratlint.load.source_map import RawSpan
+from stratlint.pointers import parent_pointer
 
 _COMMENT = re.compile(r"(?:^|(?<=\s))#\s*stratlint\s*:")
 _DIRECTIVE = re.compile(

@@ -29,9 +29,10 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stratlint.diagnostics import CONTROL_ESCAPES
-from stratlint.load.source_map import SourceMap, escape_token
+from stratlint.load.source_map import SourceMap
 from stratlint.load.yaml12 import CORE, CORE_SCALARS, MAP, MAYBE_NOT_STR, PLAIN, QUOTED, SEQ, resolve_plain
 from stratlint.load.yaml_advice import ParserError, advise, quoted
+from stratlint.pointers import escape_token
 from stratlint.problems import LoadProblem, ProblemKind
 
 try:  # pragma: no cover - depends on how PyYAML was built

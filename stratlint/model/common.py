@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from stratlint.model.horizon import HORIZON_MEANING, HORIZON_PATTERN
+from stratlint.model.horizon import HORIZON_MEANING, HORIZON_PATTERN, add_months
 
 ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
@@ -114,8 +114,7 @@ def period_end(text: str) -> datetime.date | None:
         if len(parts) == 3:
             return datetime.date.fromisoformat(text)
         if len(parts) == 2:
-            first = datetime.date(year, int(parts[1]), 1)
-            return (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+            return add_months(datetime.date(year, int(parts[1]), 1), 1) - datetime.timedelta(days=1)
         if len(parts) == 1 and len(text) == 4:
             return datetime.date(year, 12, 31)
     except ValueError:

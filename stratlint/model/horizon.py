@@ -1,7 +1,7 @@
 """When a roadmap item ships, as companies write it: a calendar quarter ('2027-Q1'), a
 fiscal quarter ('FY27-Q3', on the organisation's fiscal calendar) or a product version
-('17.0', resolved through the release plans that declare the version they ship). Pure: no
-files, no clock.
+('17.0', resolved through the release plans that declare the version they ship); and the
+month arithmetic every rule about time shares (add_months). Pure: no files, no clock.
 """
 
 from __future__ import annotations
@@ -57,24 +57,30 @@ class FiscalCalendar:
             first = datetime.date(starts_in, self.start_month, self.start_day)
         except ValueError:  # 02-29 in a year without it
             first = datetime.date(starts_in, self.start_month, 28)
-        return _span(_months_after(first, 3 * (int(fiscal[2]) - 1)))
+        return _span(add_months(first, 3 * (int(fiscal[2]) - 1)))
 
 
 def is_version(horizon: str) -> bool:
     return _VERSION.match(horizon) is not None
 
 
-def _months_after(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month ``months`` later (earlier when negative), or that month's
+    last day when it is shorter: 2026-08-31 and -18 give 2025-02-28."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     for candidate in (day.day, 30, 29, 28):
         try:
-            return datetime.date(year, month, candidate)
+            return datetime.date(year, month + 1, min(day.day, candidate))
         except ValueError:
             continue
     raise AssertionError("unreachable: every month has a 28th")
 
 
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """``add_months(day, -months)``: the day a span of months back from ``day`` starts."""
+    return add_months(day, -months)
+
+
 def _span(first: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The three months from ``first``: its first and last day."""
-    return first, _months_after(first, 3) - datetime.timedelta(days=1)
+    return first, add_months(first, 3) - datetime.timedelta(days=1)

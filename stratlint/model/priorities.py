@@ -8,7 +8,7 @@ from pydantic import Field
 
 from stratlint.model.common import ArtifactBase, Id, NodeType, Ref, StrategyNode, Text
 
-SEGMENT_REF = Ref(frozenset({NodeType.SEGMENT}), role="is won in")
+WON_IN_REF = Ref(frozenset({NodeType.SEGMENT}), role="is won in")
 
 
 class Priority(StrategyNode):
@@ -27,7 +27,7 @@ class Priority(StrategyNode):
     """What winning on this priority looks like."""
     horizon: str | None = None
     """The period this priority covers, e.g. 'FY2027'."""
-    segments: Annotated[list[Id], SEGMENT_REF] = Field(default_factory=list)
+    segments: Annotated[list[Id], WON_IN_REF] = Field(default_factory=list)
     """The segments the priority is won in (ids of segment entries): the primary priority's
     are the primary segments, whose personas messaging and plays must cover."""
 

@@ -3,7 +3,6 @@ and the review lock itself."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Annotated
@@ -15,6 +14,7 @@ from stratlint.drift.wording import describe_changes
 from stratlint.graph import FileView, Graph, Node, ReferenceEdge
 from stratlint.model import NodeType
 from stratlint.model.common import StrategyNode, period_end
+from stratlint.model.horizon import months_before
 from stratlint.model.narrative import ProofPoint
 from stratlint.rules.base import FileRule, GateEffect, StrategyRule, capitalized, defined_here, owned_by
 from stratlint.rules.options import RuleOptions
@@ -104,19 +104,6 @@ class RetiredReference(FileRule):
                 f"'{edge.field}', which was retired{when}; {fix}",
                 related=(defined_here(target, "retired here"),),
             )
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 _CITERS = frozenset({NodeType.MESSAGE, NodeType.PLAY, NodeType.OBJECTION})

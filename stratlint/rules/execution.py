@@ -143,7 +143,7 @@ class UnprovenClaim(_ToldClaimRule):
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         for claim_id, tellers in _claims_told(graph).items():
             claim = graph.nodes[claim_id]
-            if not _evidence_of(graph, claim):
+            if not _proven(graph, claim):
                 yield self.at_told(
                     claim,
                     tellers,
@@ -152,12 +152,11 @@ class UnprovenClaim(_ToldClaimRule):
                 )
 
 
-def _evidence_of(graph: Graph, node: Node) -> list[Node]:
-    """The proof points linked to ``node``: those it cites ('proof_points') and those that
-    name it under 'proves'."""
-    cited = [edge.target for edge in graph.references(node, "proof_points") if edge.resolves and edge.target]
-    proving = [edge.source for edge in graph.referrers(node) if edge.field == "proves"]
-    return list({proof.id: proof for proof in (*cited, *proving)}.values())
+def _proven(graph: Graph, claim: Node) -> bool:
+    """Whether evidence backs ``claim``: a proof point it cites, or one that names it under 'proves'."""
+    return any(edge.resolves for edge in graph.references(claim, "proof_points")) or any(
+        edge.field == "proves" for edge in graph.referrers(claim)
+    )
 
 
 class PillarCoverageGap(StrategyRule):

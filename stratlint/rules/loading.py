@@ -17,6 +17,7 @@ from stratlint.diagnostics import Diagnostic, Edit, Fix, Severity, Span, Stage
 from stratlint.graph import FileView
 from stratlint.model import reference_at
 from stratlint.model.schema import SchemaReference, find_modeline, modeline, read_schema_reference, schema_filename
+from stratlint.pointers import split_pointer
 from stratlint.problems import LoadProblem, ProblemKind
 from stratlint.rules.base import FileRule, LoadRule
 from stratlint.rules.context import CheckContext
@@ -107,8 +108,7 @@ class SchemaViolation(LoadRule):
 
 def _tokens(pointer: str) -> tuple[str | int, ...]:
     """A JSON pointer's steps, list indexes as numbers."""
-    steps = [step.replace("~1", "/").replace("~0", "~") for step in pointer.split("/")[1:]]
-    return tuple(int(step) if step.isdigit() else step for step in steps)
+    return tuple(int(step) if step.isdigit() else step for step in split_pointer(pointer))
 
 
 class UnknownKind(LoadRule):
