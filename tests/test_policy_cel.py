@@ -100,7 +100,7 @@ def test_an_expression_that_fails_is_a_finding_that_names_the_rule(expression: s
 @pytest.mark.parametrize(
     ("then", "fragment"),
     [
-        ("{ cel = 'value.size( < 3' }", "the expression cannot be read"),
+        ("{ cel = 'value.size( < 3' }", "the expression cannot be read at character 13: value.size( < 3"),
         ("{ cel = { expression = '" + "(" * 100 + "true" + ")" * 100 + "' } }", "nests too deeply"),
         ("{ cel = '" + "x" * 2001 + "' }", "at most 2000 characters"),
     ],

@@ -115,7 +115,9 @@ def compile_expression(text: str) -> Expression:
     try:
         tree = environment.compile(text)
     except CELParseError as error:
-        raise CelProblem(f"the expression cannot be read: {_said(error)}") from None
+        column = getattr(error, "column", None)
+        where = f" at character {column}" if isinstance(column, int) else ""
+        raise CelProblem(f"the expression cannot be read{where}: {_said(error)}") from None
     except RecursionError:
         raise CelProblem(f"the expression nests too deeply; at most {MAX_DEPTH} levels") from None
     if _depth(tree) > MAX_DEPTH:
