@@ -58,13 +58,6 @@ FILE_START = Span(1, 1, 1, 1)
 NOWHERE = Span(0, 0, 0, 0)
 """The position of a finding about the strategy as a whole: a folder has no line or column."""
 
-CONTROL_ESCAPES = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
-}
-"""str.translate table: control characters and line separators to visible escapes, so a
-finding that quotes a value or a file name stays one line and never drives a terminal."""
-
 
 @dataclass(frozen=True, slots=True)
 class RelatedLocation:
@@ -73,6 +66,14 @@ class RelatedLocation:
     path: str
     span: Span
     message: str
+
+
+CONTROL_ESCAPES = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+}
+"""str.translate table: control characters and line separators to visible escapes, so a
+finding that quotes a value or a file name stays one line and never drives a terminal."""
 
 
 @dataclass(frozen=True, slots=True)

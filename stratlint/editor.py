@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from stratlint.fileio import atomic_write
+from stratlint.fileio import atomic_write, linked_outside
 from stratlint.load.discover import YAML_SUFFIXES
 from stratlint.model.schema import ANY_KIND, schema_filename, schema_names
 from stratlint.paths import leads_outside
@@ -52,10 +52,10 @@ def shipped_schemas() -> dict[str, bytes]:
 def write_schemas(folder: Path, repo_root: Path) -> list[Path]:
     """Write every shipped schema into ``folder`` (created when missing), each file whole.
     A folder reached through a link inside the repository that leads outside it is refused."""
-    escape = leads_outside(folder, repo_root)
-    if escape is not None and escape.through_link:
+    outside = linked_outside(folder, repo_root)
+    if outside is not None:
         raise EditorSetupError(
-            f"{folder.as_posix()} leads through a link to {escape.resolved.as_posix()}, outside the repository; "
+            f"{folder.as_posix()} leads through a link to {outside.as_posix()}, outside the repository; "
             "name a folder that is not a link"
         )
     try:

@@ -109,6 +109,13 @@ _STREAM_ALIAS = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/(self|thread-self
 lead to, even a regular file (a shell's redirection), they are written into, never replaced."""
 
 
+def linked_outside(path: Path, boundary: Path) -> Path | None:
+    """Where ``path`` leads when, written inside ``boundary`` (the repository), a link on the
+    way takes it outside: what stratlint refuses to write to. None when no link does."""
+    escape = leads_outside(path, boundary)
+    return escape.resolved if escape is not None and escape.through_link else None
+
+
 def output_target(path: Path, *, protected: Path, boundary: Path) -> Target:
     """Vet ``path`` for a report: never inside ``protected`` (the strategy root, which the
     run reads), never through a link inside ``boundary`` (the repository, whose files in CI
@@ -121,8 +128,7 @@ def output_target(path: Path, *, protected: Path, boundary: Path) -> Target:
             raise RefusedPath(
                 f"it is inside the strategy folder {protected}, which stratlint reads; write the report outside it"
             )
-    escape = leads_outside(path, boundary)
-    if escape is not None and escape.through_link:
+    if linked_outside(path, boundary) is not None:
         raise RefusedPath(
             f"it leads through a link to {real}, outside the repository {boundary}; "
             "name the file itself, or a path that is not a link"

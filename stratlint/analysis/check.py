@@ -152,10 +152,10 @@ class Fixed:
     """The findings fixed, over every round (with ``write=False``: those the patch fixes)."""
     written: tuple[str, ...]
     """The files written, relative to the repository root."""
-    patch: tuple[FileEdit, ...] = ()
-    """With ``write=False``: the edits a first round would make."""
     skipped: tuple[tuple[Diagnostic, str], ...] = ()
     """Fixes that could not be applied, and why (the findings are still reported)."""
+    patch: tuple[FileEdit, ...] = ()
+    """With ``write=False``: the edits a first round would make."""
 
 
 def lock_text(settings: Settings) -> str | None:
@@ -198,7 +198,7 @@ def lint_and_fix(settings: Settings, *, unsafe: bool = False, write: bool = True
         if not changed:
             return Fixed(result, tuple(fixed), tuple(written), skipped=plan.skipped)
         if not write:
-            return Fixed(result, plan.applied, (), changed, plan.skipped)
+            return Fixed(result, plan.applied, (), skipped=plan.skipped, patch=changed)
         write_edits(changed, result.repo_root)
         fixed += plan.applied
         written.update(dict.fromkeys(item.path for item in changed))

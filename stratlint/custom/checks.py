@@ -216,9 +216,16 @@ def _key_pointer(node: Node, path: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Required(_FieldCheck):
-    name: str = "required"
+class _Presence(_FieldCheck):
+    """Whether each field is written at all: ``required`` asks that it is, ``forbidden`` that
+    it is not. A finding is about the field as a whole, with no placeholder of its own."""
+
     placeholders: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Required(_Presence):
+    name: str = "required"
     says: ClassVar[str] = "{Label} has no {field}; the organisation's policy asks for one."
 
     def accepts(self) -> Callable[[Any], bool]:
@@ -237,9 +244,8 @@ class Required(_FieldCheck):
 
 
 @dataclass(frozen=True, slots=True)
-class Forbidden(_FieldCheck):
+class Forbidden(_Presence):
     name: str = "forbidden"
-    placeholders: frozenset[str] = frozenset()
     says: ClassVar[str] = "{Label} sets {field}, which the organisation's policy leaves out; remove it."
 
     def accepts(self) -> Callable[[Any], bool]:

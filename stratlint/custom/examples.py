@@ -29,6 +29,9 @@ from stratlint.rules.context import CheckContext
 FOLDER = "policy-example"
 """Where the snippets are said to be, in findings."""
 
+Expected = Literal["good", "bad"]
+"""What an example expects of its rule: to pass it (good) or to fail it (bad)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -38,7 +41,7 @@ class Outcome:
     name: str
     number: int
     """1-based, in the order the rule lists its examples."""
-    expected: Literal["good", "bad"]
+    expected: Expected
     findings: tuple[Diagnostic, ...]
     """The rule's findings in the snippet."""
     problem: str | None = None
@@ -64,7 +67,7 @@ def run_examples(rules: Iterable[type[Rule]], today: datetime.date) -> list[Outc
 
 
 def run_example(rule: type[OrganisationRule], number: int, example: Example, today: datetime.date) -> Outcome:
-    expected: Literal["good", "bad"] = "bad" if example.bad is not None else "good"
+    expected: Expected = "bad" if example.bad is not None else "good"
     outcome = Outcome(rule.code, rule.name, number, expected, (), note=example.note)
     snippet_path = f"{FOLDER}/{rule.code.lower()}-{number}.yaml"
     try:

@@ -66,6 +66,18 @@ def _default(text: str) -> Template:
     return Template(tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(text)))
 
 
+_NAME_FIELDS = ("name", "headline", "title", "statement", "objection", "question", "domain")
+
+
+def display_name(node: Node) -> str:
+    """What a message's {name} says of ``node``: the first of its name-like texts, or its id."""
+    for name in _NAME_FIELDS:
+        value = getattr(node.entry, name, None)
+        if isinstance(value, str) and value:
+            return shown_value(value)
+    return node.id
+
+
 # -- what the rules share in a run ------------------------------------------------------------------------
 
 
@@ -174,17 +186,6 @@ _UNSEEN = object()
 
 
 # -- the compiled rule --------------------------------------------------------------------------------------
-
-
-_NAME_FIELDS = ("name", "headline", "title", "statement", "objection", "question", "domain")
-
-
-def display_name(node: Node) -> str:
-    for name in _NAME_FIELDS:
-        value = getattr(node.entry, name, None)
-        if isinstance(value, str) and value:
-            return shown_value(value)
-    return node.id
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,8 +78,19 @@ from stratlint.load.artifact import LoadedArtifact
 from stratlint.model.common import ID_PATTERN, PATTERN_MEANINGS
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an edit is refused: its kind, and one sentence for the user."""
+
+    kind: RefusalKind
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class RefusalKind(enum.Enum):
-    """Why an edit is refused. The first three are what ``prepareRename`` says."""
+    """What kind of refusal. The first three are what ``prepareRename`` says."""
 
     NOT_AN_ID = "not an id"
     """OLD names no node of the strategy."""
@@ -102,15 +113,6 @@ class RefusalKind(enum.Enum):
     STALE = "a file changed since"
     """A file changed between planning and writing (``write_plan``)."""
     WRITE = "cannot be written"
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    kind: RefusalKind
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class EditRefused(Exception):

@@ -42,10 +42,6 @@ class Advice:
     message: str
 
 
-_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>- +)?(?P<key>[^\s#'\"\-?:,\[\]{}][^:#]*?):(?: +(?P<value>.*?))? *$")
-"""``key: value`` (or ``- key: value``) with a plain key; the value may be absent."""
-
-
 def advise(lines: Sequence[str], error: ParserError) -> Advice | None:
     """The plain-words advice for ``error`` in a file of ``lines``, when the mistake is one
     people often make; None otherwise."""
@@ -78,6 +74,10 @@ def _previous_content(lines: Sequence[str], number: int) -> tuple[int, str] | No
         if text.strip() and not text.lstrip().startswith("#"):
             return above, text
     return None
+
+
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>- +)?(?P<key>[^\s#'\"\-?:,\[\]{}][^:#]*?):(?: +(?P<value>.*?))? *$")
+"""``key: value`` (or ``- key: value``) with a plain key; the value may be absent."""
 
 
 def _key_column(text: str) -> int | None:

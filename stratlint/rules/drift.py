@@ -234,12 +234,8 @@ class InvalidLockFile(StrategyRule):
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         lock = self.context.lock
         for problem in lock.problems:
-            yield self.at(
-                lock.path,
-                Span(problem.line, 1, problem.line, 1),
-                problem.message,
-                subject=f"lock:{problem.line}:{problem.message}",
-            )
+            span = Span.at(problem.line, 1)
+            yield self.at(lock.path, span, problem.message, subject=f"lock:{problem.line}:{problem.message}")
 
 
 class UnstampedReference(StrategyRule):

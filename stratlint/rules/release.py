@@ -162,15 +162,12 @@ class ReleaseItemNotReady(_ReleaseRule):
                         f"'{edge.target_id}' is retired" for edge in edges if edge.target and edge.target.retired
                     ]
                     if reasons:
-                        yield self.at_part(
-                            release,
-                            field_name,
-                            index,
+                        message = (
                             f"Release '{release.id}' includes {node.label} ({owned_by(node)}), which is not "
                             f"ready: {'; '.join(reasons)}. Its owner reviews it and runs 'stratlint review "
-                            f"--accept {node.id}', or points it at the current strategy.",
-                            key=f"{field_name}:{node_id}",
+                            f"--accept {node.id}', or points it at the current strategy."
                         )
+                        yield self.at_part(release, field_name, index, message, key=f"{field_name}:{node_id}")
 
 
 class ReleaseMetricWithoutPriority(_ReleaseRule):

@@ -42,7 +42,15 @@ class DuplicateId(StrategyRule):
             )
 
 
-class _MissingSingleton(StrategyRule):
+class _ExactlyOne(StrategyRule):
+    """There must be exactly one of something: a value definition, a narrative, a primary
+    priority. With none, or two, each function picks its own."""
+
+    default_severity = Severity.ERROR
+    stage = Stage.AMBIGUITY
+
+
+class _MissingSingleton(_ExactlyOne):
     """There must be one file of ``kind``; report at the strategy root when there is none.
 
     A file of the kind that fails to load does not count as missing, nor does one whose
@@ -51,21 +59,17 @@ class _MissingSingleton(StrategyRule):
 
     kind: ClassVar[str]
     message: ClassVar[str]
-    default_severity = Severity.ERROR
-    stage = Stage.AMBIGUITY
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         if graph.loaded and not graph.has_kind(self.kind) and graph.complete(self.kind):
             yield self.at_strategy(graph.root_path, self.message, subject=self.kind)
 
 
-class _ExtraSingleton(StrategyRule):
+class _ExtraSingleton(_ExactlyOne):
     """There must be only one file of ``kind``; report every file after the first."""
 
     kind: ClassVar[str]
     noun: ClassVar[str]
-    default_severity = Severity.ERROR
-    stage = Stage.AMBIGUITY
 
     def check(self, graph: Graph) -> Iterator[Diagnostic]:
         found = graph.artifacts_of_kind(self.kind)
@@ -146,12 +150,10 @@ class MultipleNarratives(_ExtraSingleton):
         """
 
 
-class MissingPrimaryPriority(StrategyRule):
+class MissingPrimaryPriority(_ExactlyOne):
     code = "SL106"
     name = "missing-primary-priority"
     summary = "No growth priority is marked primary."
-    default_severity = Severity.ERROR
-    stage = Stage.AMBIGUITY
     explanation = """
         Every initiative must serve the primary growth priority, so exactly one priority is
         marked 'primary: true'. Without one, there is no tie-break between competing
@@ -192,12 +194,10 @@ class MissingPrimaryPriority(StrategyRule):
             )
 
 
-class MultiplePrimaryPriorities(StrategyRule):
+class MultiplePrimaryPriorities(_ExactlyOne):
     code = "SL107"
     name = "multiple-primary-priorities"
     summary = "More than one growth priority is marked primary."
-    default_severity = Severity.ERROR
-    stage = Stage.AMBIGUITY
     explanation = """
         Two primary priorities are no primary priority: when they compete, nobody knows which
         wins.

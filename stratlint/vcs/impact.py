@@ -17,7 +17,7 @@ lifecycle ('status', 'replaced_by'); nodes added or removed count too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from stratlint import StratlintError
@@ -78,14 +78,8 @@ class NodeChange:
     fields: list[FieldChange]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "path": self.path,
-            "line": self.line,
-            "change": self.change,
-            "fields": [{"field": c.field, "before": c.before, "after": c.after} for c in self.fields],
-        }
+        """Its fields by name, each field change as ``field``, ``before`` and ``after``."""
+        return asdict(self)
 
 
 @dataclass(slots=True)
