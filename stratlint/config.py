@@ -48,7 +48,8 @@ from stratlint.load.discover import find_repository_root
 from stratlint.load.explain import explain
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.read import DEFAULT_MAX_BYTES, read_bounded, unread_reason
-from stratlint.model import KINDS
+from stratlint.model import DEFAULT_FUNCTIONS, KINDS, PLAN_KINDS, Functions
+from stratlint.model.common import ID_PATTERN
 from stratlint.paths import leads_outside
 from stratlint.rules import BUILT_IN, BY_CODE, RULES, Rule, RuleSet
 from stratlint.rules.options import RuleOptions
@@ -69,6 +70,18 @@ class ConfigError(StratlintError):
 
 def _kebab(name: str) -> str:
     return name.replace("_", "-")
+
+
+class FunctionTable(BaseModel):
+    """One function of ``[functions]``: how reports name it, and which plan kinds it owns."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(min_length=1)] | None = None
+    owns: list[Literal["roadmap", "messaging", "playbook"]] = Field(default_factory=list)
+
+
+FunctionId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class ConfigModel(BaseModel):
@@ -98,6 +111,8 @@ class ConfigModel(BaseModel):
     """The text report shows the offending line under each finding (default true)."""
     policy: dict[str, Any] | None = None
     """The organisation's own rules: ``[[policy.rules]]`` and ``file`` (stratlint.custom reads them)."""
+    functions: dict[FunctionId, FunctionTable] | None = None
+    """The organisation's functions besides (or renaming) the built-in ones (stratlint.model.functions)."""
     docs_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/\S*)?$")] | None = None
     """Where stratlint's documentation is published (each rule's page is rules/SL201.md
     under it): SARIF's helpUri and informationUri link there."""
@@ -162,6 +177,7 @@ _PASSED_ON = (
     "fail_on",
     "max_file_size",
     "rule_options",
+    "functions",
     "extra_schemas",
     "cache",
     "jobs",
@@ -185,6 +201,7 @@ class EffectiveConfig:
     fail_on: Severity
     max_file_size: int
     rule_options: Mapping[str, RuleOptions] = field(default_factory=dict)
+    functions: Functions = DEFAULT_FUNCTIONS
     extra_schemas: Mapping[str, ExtraSchema] = field(default_factory=dict)
     baseline: Path | None = None
     cache: bool = True
@@ -297,10 +314,18 @@ def _with_policy(config: ConfigFile, text: str) -> ConfigFile:
             config_text=text,
             toml_table=config.table,
             boundary=_boundary(config),
+            functions=configured_functions(config.model) or DEFAULT_FUNCTIONS,
         )
     except PolicyError as error:
         raise ConfigError(str(error)) from None
     return replace(config, rule_set=policy.rule_set, policy_file=policy.file)
+
+
+def configured_functions(model: ConfigModel) -> Functions | None:
+    """The organisation's functions with the file's ``[functions]`` laid on top; None without one."""
+    if not model.functions:
+        return None
+    return DEFAULT_FUNCTIONS.extended({key: (table.name, table.owns) for key, table in model.functions.items()})
 
 
 def _display(path: Path) -> str:
@@ -332,6 +357,11 @@ def _key_path(loc: Sequence[int | str]) -> str:
 
 def _explain(item: Any) -> str:
     kind, given = item["type"], item.get("input")
+    if item["loc"][:1] == ("functions",) and len(item["loc"]) > 2:
+        if kind == "extra_forbidden":
+            return "unknown key; a function's keys are name and owns"
+        if kind == "literal_error":
+            return f"{given!r} is not a kind of plan; the plan kinds are {', '.join(PLAN_KINDS)}"
     if kind == "extra_forbidden":
         guess = difflib.get_close_matches(str(item["loc"][-1]), KEYS, n=1)
         hint = f"did you mean '{guess[0]}'? " if guess else ""
@@ -462,6 +492,13 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
     if max_size < 1:
         raise ConfigError(f"--max-file-size: {max_size} should be a positive whole number")
     rule_options = _rule_options(config, model, options, merge)
+    functions = merge.replace(
+        "functions",
+        None,
+        configured_functions(model),
+        DEFAULT_FUNCTIONS,
+        shown=lambda found: {spec.id: {"name": spec.name, "owns": list(spec.owns)} for spec in found.specs},
+    )
     if known.custom:
         named = config.model.policy.get("file") if config and config.model.policy else None
         merge.values["policy"] = Sourced(
@@ -491,6 +528,7 @@ def resolve_config(path: Path | None, options: CommandLineOptions) -> EffectiveC
         fail_on,
         max_size,
         rule_options,
+        functions,
         extra,
         baseline,
         cache=options.cache,

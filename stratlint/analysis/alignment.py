@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from stratlint.diagnostics import Diagnostic, Severity, Stage
 from stratlint.graph import INITIATIVE_TYPES, Artifact, Lookup, primary_share
 from stratlint.load.artifact import LoadedArtifact
-from stratlint.model import Function, plan_function
+from stratlint.model import DEFAULT_FUNCTIONS, plan_owner
 from stratlint.rules.decision import decision_questions, unanswered
 
 OVERALL = "overall"
-FUNCTIONS = tuple(each.value for each in Function)
-"""The functions alignment is reported for, in report order."""
+FUNCTIONS = DEFAULT_FUNCTIONS.planning()
+"""The functions alignment is reported for without a ``[functions]`` table, in report order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ class EntryTrace:
 
 def entry_traces(lookup: Lookup, artifact: Artifact) -> tuple[EntryTrace, ...]:
     """The traces of the entries of a function's plan file (none for any other file)."""
-    if artifact.function is None:
+    if artifact.plan_owner is None:
         return ()
     primary = lookup.primary_priority()
     asked = decision_questions(lookup)
@@ -91,7 +91,7 @@ def entry_traces(lookup: Lookup, artifact: Artifact) -> tuple[EntryTrace, ...]:
         found.append(
             EntryTrace(
                 node.id,
-                artifact.function.value,
+                artifact.plan_owner,
                 artifact.path,
                 node.pointer,
                 fields["value"],
@@ -108,9 +108,9 @@ def entry_traces(lookup: Lookup, artifact: Artifact) -> tuple[EntryTrace, ...]:
 def unread_functions(loaded: Iterable[LoadedArtifact]) -> tuple[str, ...]:
     """The functions with a plan file that did not load whole: their alignment is not known."""
     found = {
-        function.value
+        function
         for item in loaded
-        if (item.model is None or item.partial) and (function := plan_function(item.kind)) is not None
+        if (item.model is None or item.partial) and (function := plan_owner(item.kind, item.model)) is not None
     }
     return tuple(sorted(found))
 
@@ -139,6 +139,12 @@ class AlignmentScore:
     """Entries misaligned only by findings the baseline hides (and waivers)."""
     incomplete: bool = False
     """A plan file of the function could not be read: its score is not known."""
+    name: str = ""
+    """How reports show the function: its display name (the configuration's ``[functions]``)."""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.function
 
     @property
     def score(self) -> float | None:
@@ -197,15 +203,21 @@ def score(
     stage_of: Mapping[str, Stage],
     functions: Sequence[str] = FUNCTIONS,
     incomplete: Iterable[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> tuple[AlignmentScore, ...]:
-    """Each function's score, then the overall one. ``stage_of`` gives each rule code's stage."""
+    """Each function's score, then the overall one. ``stage_of`` gives each rule code's stage;
+    ``names`` each function's display name, where it has one."""
     entries = list(traces)
     found = {"kept": standing.kept, "waived": standing.waived, "baselined": standing.baselined}
     held, stages = findings_on_entries(Locator(entries), found, stage_of)
     unread = set(incomplete)
     unread |= {entry.function for entry in entries if entry.unknown}
-    scores = [_function_score(name, [e for e in entries if e.function == name], held, stages, name in unread)
-              for name in functions]  # fmt: skip
+    shown = names or {}
+    scores = [
+        replace(_function_score(name, [e for e in entries if e.function == name], held, stages, name in unread),
+                name=shown.get(name, ""))
+        for name in functions
+    ]  # fmt: skip
     overall = _function_score(OVERALL, entries, held, stages, bool(unread))
     return (*scores, overall)
 

@@ -43,7 +43,21 @@ def load_lock(settings: Settings, root_path: str) -> Lock:
 
 
 def context_for(settings: Settings, lock: Lock) -> CheckContext:
-    return CheckContext(settings.effective_today(), Review(lock), settings.rule_options)
+    return CheckContext(settings.effective_today(), Review(lock), settings.rule_options, settings.functions)
+
+
+def run_key(settings: Settings, strategy: StrategySources, lock: Lock) -> tuple[object, ...]:
+    """What besides the files decides a run's findings: a cached analysis is reused only
+    under the same key (stratlint.speed)."""
+    return (
+        str(strategy.repo_root),
+        settings.policy,
+        settings.rule_options,
+        settings.functions,
+        settings.effective_today(),
+        lock,
+        settings.rule_set,  # its repr is the organisation's policy's digest
+    )
 
 
 def lint(settings: Settings, *, incremental: bool = False) -> Result:
@@ -54,16 +68,10 @@ def lint(settings: Settings, *, incremental: bool = False) -> Result:
     but its ``graph`` then holds only the files checked again."""
     strategy = read_strategy(settings.root, settings.repo_root, settings.max_file_size)
     lock = load_lock(settings, strategy.root_path)
-    parts = (
-        str(strategy.repo_root),
-        settings.policy,
-        settings.rule_options,
-        settings.effective_today(),
-        lock,
-        settings.rule_set,  # its repr is the organisation's policy's digest
-    )
     try:
-        analyzer = speed.analyzer(settings, strategy.repo_root, parts, incremental=incremental)
+        analyzer = speed.analyzer(
+            settings, strategy.repo_root, run_key(settings, strategy, lock), incremental=incremental
+        )
         return run(analyzer, strategy, settings, lock)
     finally:
         finish_writes()
@@ -108,7 +116,14 @@ def result_of(analysis: Analysis, settings: Settings, repo_root: Path, lock: Loc
         files=len(analysis.files),
         scope=scope,
         counts=count_severities(diagnostics),
-        alignment=score(traces, standing, settings.rule_set.stage_of(), incomplete=analysis.incomplete),
+        alignment=score(
+            traces,
+            standing,
+            settings.rule_set.stage_of(),
+            settings.functions.planning(),
+            analysis.incomplete,
+            settings.functions.names(),
+        ),
         waived=len(analysis.waived),
         baselined=len(baselined),
         notes=analysis.notes,

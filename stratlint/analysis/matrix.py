@@ -22,7 +22,7 @@ from datetime import date
 
 from stratlint import speed
 from stratlint.analysis.alignment import FUNCTIONS, AlignmentScore, EntryTrace, Locator, findings_on_entries
-from stratlint.analysis.check import context_for, load_lock, result_of
+from stratlint.analysis.check import context_for, load_lock, result_of, run_key
 from stratlint.analysis.engine import Analysis
 from stratlint.analysis.result import Result
 from stratlint.analysis.settings import Settings
@@ -217,9 +217,8 @@ def analyze(settings: Settings) -> Run:
     incremental, so the graph holds every file."""
     strategy = read_strategy(settings.root, settings.repo_root, settings.max_file_size)
     lock = load_lock(settings, strategy.root_path)
-    parts = (str(strategy.repo_root), settings.policy, settings.rule_options, settings.effective_today(), lock)
     try:
-        analyzer = speed.analyzer(settings, strategy.repo_root, parts, incremental=False)
+        analyzer = speed.analyzer(settings, strategy.repo_root, run_key(settings, strategy, lock), incremental=False)
         analysis = analyzer.analyze(strategy, context_for(settings, lock))
     finally:
         finish_writes()
@@ -421,7 +420,8 @@ def build_view(run: Run, header: Header) -> AlignmentView:
                 findings=tuple(on_entry.get(trace.id, ())),
             )
         )
-    entries.sort(key=lambda e: (FUNCTIONS.index(e.function) if e.function in FUNCTIONS else 9, e.path, e.line or 0))
+    order = {name: index for index, name in enumerate(run.settings.functions.ids())}
+    entries.sort(key=lambda e: (order.get(e.function, len(order)), e.path, e.line or 0))
 
     holes = _holes(standing_of, waivers)
     matrix = _matrix(graph, holes)

@@ -13,6 +13,7 @@ from stratlint.analysis.policy import Policy
 from stratlint.diagnostics import Severity
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.load.read import DEFAULT_MAX_BYTES
+from stratlint.model import DEFAULT_FUNCTIONS, Functions
 from stratlint.rules import BUILT_IN, RuleSet
 from stratlint.rules.options import RuleOptions
 
@@ -30,6 +31,8 @@ class Settings:
     """Findings recorded by ``stratlint baseline``; only findings not in it are reported."""
     rule_options: Mapping[str, RuleOptions] = field(default_factory=dict)
     """Options of the rules the configuration tunes, by rule code (see stratlint.rules.options)."""
+    functions: Functions = DEFAULT_FUNCTIONS
+    """The organisation's functions: which plan kinds each owns, how reports name it."""
     today: datetime.date | None = None
     """The day to judge ages and waivers against; None means the real today. Tests pin it."""
     cache: bool = True

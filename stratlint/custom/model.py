@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from stratlint.model import Function, NodeType
+from stratlint.model import DEFAULT_FUNCTIONS, NodeType
+from stratlint.model import Functions as OrganisationFunctions
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,7}[0-9]{3}$"
 """An organisation's rule code: capital letters (and digits), then three digits: ACME001."""
@@ -67,8 +68,9 @@ def _check_types(value: str | list[str]) -> str | list[str]:
     return value
 
 
-def _check_functions(value: str | list[str]) -> str | list[str]:
-    names = [function.value for function in Function]
+def _check_functions(value: str | list[str], info: ValidationInfo) -> str | list[str]:
+    functions = info.context.get("functions") if isinstance(info.context, dict) else None
+    names = (functions if isinstance(functions, OrganisationFunctions) else DEFAULT_FUNCTIONS).planning()
     for item in as_list(value):
         if item not in names:
             raise ValueError(f"'{item}' is not a function; the functions are {', '.join(names)}")
@@ -87,7 +89,8 @@ def _check_kinds(value: str | list[str]) -> str | list[str]:
 EntryTypes = Annotated[OneOrMore, AfterValidator(_check_types)]
 """Types of entry, each one stratlint knows ('proof point', 'proof-point' and 'proof_point' alike)."""
 Functions = Annotated[OneOrMore, AfterValidator(_check_functions)]
-"""Functions whose plans entries are in, each one stratlint knows."""
+"""Functions whose plans entries are in, each one of the organisation's that owns a kind of
+plan (the configuration's ``[functions]``, passed as the validation context's "functions")."""
 Kinds = Annotated[OneOrMore, AfterValidator(_check_kinds)]
 """Kinds of file, each one stratlint knows."""
 
@@ -142,7 +145,8 @@ class Given(PolicyModel):
     status: OneOrMore | None = None
     """The entry's status: 'live', 'draft', 'active', 'retired', ..."""
     function: Functions | None = None
-    """The function whose plan the entry is in: 'product', 'marketing' or 'sales'."""
+    """The function whose plan the entry is in: 'product', 'marketing', 'sales', or one the
+    configuration's [functions] declares."""
     segment: OneOrMore | None = None
     """Ids of segments the entry targets (in 'segments' or 'value')."""
     tag: OneOrMore | None = None
@@ -263,7 +267,8 @@ class CitedByCheck(PolicyModel):
     kind: Kinds | None = None
     """Kinds of file the citing entry is in."""
     function: Functions | None = None
-    """Functions whose plans the citing entry is in: 'product', 'marketing', 'sales'."""
+    """Functions whose plans the citing entry is in: 'product', 'marketing', 'sales', or one
+    the configuration's [functions] declares."""
     field: OneOrMore | None = None
     """Only references in these fields of the citing entry ('narrative', 'proof_points', ...)."""
     min: Count = 1

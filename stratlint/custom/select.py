@@ -412,7 +412,7 @@ class Selection:
             return False
         if self.statuses and _status(node) not in self.statuses:
             return False
-        if self.functions and (node.function is None or node.function.value not in self.functions):
+        if self.functions and node.plan_owner not in self.functions:
             return False
         if self.segments and not any(edge.target_id in self.segments for edge in node.refs):
             return False

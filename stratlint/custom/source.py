@@ -28,7 +28,7 @@ from stratlint.custom.select import PolicyProblem
 from stratlint.load.explain import explain
 from stratlint.load.read import read_bounded, unread_reason
 from stratlint.load.yaml import parse_yaml
-from stratlint.model import types_in
+from stratlint.model import DEFAULT_FUNCTIONS, Functions, types_in
 from stratlint.paths import leads_outside
 from stratlint.pointers import join_pointer
 from stratlint.problems import LoadProblem
@@ -80,19 +80,28 @@ class Policy:
 
 
 def read_policy(
-    table: Any, *, config_path: Path, config_display: str, config_text: str, toml_table: str, boundary: Path
+    table: Any,
+    *,
+    config_path: Path,
+    config_display: str,
+    config_text: str,
+    toml_table: str,
+    boundary: Path,
+    functions: Functions = DEFAULT_FUNCTIONS,
 ) -> Policy:
     """The policy of the ``[policy]`` table ``table`` (as parsed) of the configuration file at
-    ``config_path``; ``toml_table`` is '[tool.stratlint] ' in a pyproject.toml, '' otherwise."""
+    ``config_path``; ``toml_table`` is '[tool.stratlint] ' in a pyproject.toml, '' otherwise.
+    ``functions`` are the organisation's, which a rule's ``function`` filter may name."""
     in_config = Place(config_display, f"{toml_table}policy.", _toml_locator(config_text, bool(toml_table)))
-    parsed = _validate(PolicyTable, table, in_config)
+    context = {"functions": functions}
+    parsed = _validate(PolicyTable, table, in_config, context)
     assert isinstance(parsed, PolicyTable)
     written: list[tuple[PolicyRule, Place, Loc]] = [
         (rule, in_config, ("rules", i)) for i, rule in enumerate(parsed.rules)
     ]
     file = None
     if parsed.file is not None:
-        file, document, place = _read_file(parsed.file, config_path, boundary, in_config)
+        file, document, place = _read_file(parsed.file, config_path, boundary, in_config, context)
         written += [(rule, place, ("rules", i)) for i, rule in enumerate(document.rules)]
     return _compile(written, file)
 
@@ -140,7 +149,9 @@ def fingerprint(rules: Any) -> str:
 # -- the YAML policy file -----------------------------------------------------------------------------
 
 
-def _read_file(location: str, config_path: Path, boundary: Path, config: Place) -> tuple[Path, PolicyFile, Place]:
+def _read_file(
+    location: str, config_path: Path, boundary: Path, config: Place, context: dict[str, Any]
+) -> tuple[Path, PolicyFile, Place]:
     if Path(location).is_absolute():
         raise config.error(("file",), f"the policy file {location!r} should be a path relative to this file")
     path = config_path.parent / location
@@ -169,7 +180,7 @@ def _read_file(location: str, config_path: Path, boundary: Path, config: Place) 
     place = Place(display, "", line_of)
     if not isinstance(parsed.data, dict):
         raise PolicyError(f"{display}:1: a policy file is a mapping with 'rules:', a list of rules")
-    document = _validate(PolicyFile, parsed.data, place)
+    document = _validate(PolicyFile, parsed.data, place, context)
     assert isinstance(document, PolicyFile)
     return Path(path), document, place
 
@@ -197,9 +208,9 @@ _TYPE_TAG = re.compile(
 )
 
 
-def _validate(model: type[BaseModel], data: Any, place: Place) -> BaseModel:
+def _validate(model: type[BaseModel], data: Any, place: Place, context: dict[str, Any]) -> BaseModel:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as error:
         items = error.errors(include_url=False)
         best = max(items, key=lambda item: (_rank(item), len(_clean(item["loc"])), -items.index(item)))

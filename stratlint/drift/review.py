@@ -69,7 +69,7 @@ class Suspect:
             "target": self.target.id,
             "target_type": self.target.type.value,
             "owner": self.owner,
-            "function": self.dependent.function.value if self.dependent.function else None,
+            "function": self.dependent.plan_owner,
             "path": self.dependent.artifact.path,
             "line": self.edge.span.line,
             "locked_fingerprint": self.locked,

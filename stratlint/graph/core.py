@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from stratlint.diagnostics import Span
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.source_map import SourceMap
-from stratlint.model import ArtifactBase, Function, NodeType
+from stratlint.model import ArtifactBase, Function, NodeType, plan_function, plan_owner
 from stratlint.model.common import Lifecycle, Ref
 from stratlint.model.lifecycle import Standing, standing_of_status
 
@@ -40,12 +40,18 @@ class Artifact:
     """Lists that lost items the model could not hold, by pointer: the index in the file of
     each item left (see LoadedArtifact.renumbered)."""
     function: Function | None = field(init=False)
-    """The function whose plan this is (product, marketing, sales), or None."""
+    """The kind of plan this is, by the function whose plans files of its kind are by
+    default (product: a roadmap; marketing: messaging; sales: a playbook), or None. Coverage
+    rules ask this: a playbook is sold from, whichever function's it is."""
+    plan_owner: str | None = field(init=False)
+    """The organisation's function whose plan this is: the file's ``function:``, else its
+    kind's (see ``function``); None for a file that is no plan. Alignment is reported by it."""
     nodes: list[Node] = field(init=False, default_factory=list)
     """Every node the file declares, duplicates included, in file order."""
 
     def __post_init__(self) -> None:
-        self.function = type(self.model).function
+        self.function = plan_function(self.kind)
+        self.plan_owner = plan_owner(self.kind, self.model)
 
     def __repr__(self) -> str:
         # Short: its nodes point back at it, and a repr of all of it would print the strategy.
@@ -86,6 +92,10 @@ class Node:
     @property
     def function(self) -> Function | None:
         return self.artifact.function
+
+    @property
+    def plan_owner(self) -> str | None:
+        return self.artifact.plan_owner
 
     @property
     def owner(self) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from stratlint.model.common import ArtifactBase, Function, NodeType, Ref
+from stratlint.model.functions import DEFAULT_FUNCTIONS, PLAN_KINDS, Functions, FunctionSpec
 from stratlint.model.governance import Governance
 from stratlint.model.market import Market
 from stratlint.model.messaging import Messaging
@@ -28,9 +29,18 @@ KINDS: dict[str, type[ArtifactBase]] = {
 
 
 def plan_function(kind: str | None) -> Function | None:
-    """The function whose plan a file of ``kind`` is (roadmap: product), or None."""
-    model = KINDS.get(kind) if kind is not None else None
-    return model.function if model is not None else None
+    """The function whose plans files of ``kind`` are by default (roadmap: product), or None."""
+    return PLAN_KINDS.get(kind) if kind is not None else None
+
+
+def plan_owner(kind: str | None, model: BaseModel | None) -> str | None:
+    """The organisation's function whose plan a file of ``kind`` is: the function its
+    ``model`` names, else the kind's own (roadmap: product); None for a file that is no plan."""
+    own = plan_function(kind)
+    if own is None:
+        return None
+    declared = getattr(model, "function", None)
+    return declared if isinstance(declared, str) else own.value
 
 
 def types_in(annotation: Any) -> Iterator[Any]:
@@ -88,13 +98,18 @@ def reference_at(kind: str, loc: tuple[int | str, ...]) -> Ref | None:
 
 
 __all__ = [
+    "DEFAULT_FUNCTIONS",
     "KINDS",
+    "PLAN_KINDS",
     "ArtifactBase",
     "Function",
+    "FunctionSpec",
+    "Functions",
     "NodeType",
     "all_models",
     "owner_model",
     "plan_function",
+    "plan_owner",
     "reference_at",
     "types_in",
 ]

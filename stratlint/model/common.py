@@ -161,14 +161,24 @@ class Link(Strict):
     """What sort of thing the link is."""
 
 
+FunctionName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        description="One of the organisation's functions, by id: product, marketing, sales, "
+        "revenue-operations, customer-success, executive, or one the configuration's [functions] declares.",
+    ),
+]
+
+
 class Alias(Strict):
     """A name one function uses for an entry: sales' 'Large' for the 'Enterprise' segment."""
 
     name: Text
     """The name, as that function writes it."""
-    function: Text
+    function: FunctionName
     """The function whose label it is: product, marketing, sales, or another function the
-    organisation has."""
+    configuration declares."""
 
 
 class Lifecycle(enum.StrEnum):
@@ -245,7 +255,6 @@ class ArtifactBase(Strict):
     """The header every strategy file starts with."""
 
     kind_name: ClassVar[str]
-    function: ClassVar[Function | None] = None
     stratlint: FormatVersion
     """The format version of this file. Currently 1."""
     id: Id
@@ -261,3 +270,12 @@ class ArtifactBase(Strict):
     """Documents and pages about this file."""
     updated: Date | None = None
     """When this file was last reviewed, as YYYY-MM-DD."""
+
+
+class PlanBase(ArtifactBase):
+    """The header of a function's plan file: a roadmap, messaging or a playbook."""
+
+    function: FunctionName | None = None
+    """The function whose plan this file is, when it is not the kind's own (product for a
+    roadmap, marketing for messaging, sales for a playbook), e.g. 'sales-development'. The
+    configuration's [functions] declares it, and that it owns this kind of plan."""

@@ -6,9 +6,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import ArtifactBase, Entry, Id, NodeType, Ref, Strict
+from stratlint.model.common import ArtifactBase, Entry, FunctionName, Id, NodeType, Ref, Strict
 
-FunctionName = Literal["product", "marketing", "sales", "revenue-operations", "customer-success", "executive"]
 PRIORITY_REF = Ref(frozenset({NodeType.PRIORITY}), role="serves")
 METRIC_REF = Ref(frozenset({NodeType.METRIC}), role="conflicts with")
 

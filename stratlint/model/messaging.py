@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import PROOF_REF, ArtifactBase, Date, Function, Id, NodeType, Text
+from stratlint.model.common import PROOF_REF, Date, Id, NodeType, PlanBase, Text
 from stratlint.model.initiative import SEGMENT_REF, Initiative
 from stratlint.model.market import PERSONA_REF
 
@@ -37,11 +37,10 @@ class Message(Initiative):
     """When it ends, as YYYY-MM-DD."""
 
 
-class Messaging(ArtifactBase):
+class Messaging(PlanBase):
     """Marketing's messages and campaigns."""
 
     kind_name: ClassVar[str] = "messaging"
-    function: ClassVar[Function | None] = Function.MARKETING
     kind: Literal["messaging"]
     """Always 'messaging'."""
     messages: list[Message] = Field(default_factory=list)

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from stratlint.model.common import PROOF_REF, ArtifactBase, Entry, Function, Id, NodeType, Text
+from stratlint.model.common import PROOF_REF, Entry, Id, NodeType, PlanBase, Text
 from stratlint.model.initiative import SEGMENT_REF, Initiative
 from stratlint.model.market import COMPETITOR_REF, PERSONA_REF
 
@@ -49,11 +49,10 @@ class Play(Initiative):
     """Objections and their answers."""
 
 
-class Playbook(ArtifactBase):
+class Playbook(PlanBase):
     """Sales plays."""
 
     kind_name: ClassVar[str] = "playbook"
-    function: ClassVar[Function | None] = Function.SALES
     kind: Literal["playbook"]
     """Always 'playbook'."""
     plays: list[Play] = Field(default_factory=list)

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
-from stratlint.model.common import ArtifactBase, Function, Id, NodeType, Strict, Text
+from stratlint.model.common import Id, NodeType, PlanBase, Strict, Text
 from stratlint.model.horizon import HORIZON_PATTERN
 from stratlint.model.initiative import SEGMENT_REF, Initiative
 from stratlint.model.market import TIER_REF
@@ -56,11 +56,10 @@ class RoadmapItem(Initiative):
         return horizon
 
 
-class Roadmap(ArtifactBase):
+class Roadmap(PlanBase):
     """Product's roadmap: items that must each trace to value, narrative and a priority."""
 
     kind_name: ClassVar[str] = "roadmap"
-    function: ClassVar[Function | None] = Function.PRODUCT
     kind: Literal["roadmap"]
     """Always 'roadmap'."""
     items: list[RoadmapItem] = Field(default_factory=list)

@@ -169,7 +169,8 @@ def render(view: AlignmentView, options: HtmlOptions | None = None) -> str:
         legend=ALIGNMENT_LEGEND,
         files=view.files,
         notes=view.notes,
-        functions=FUNCTIONS,
+        matrix_functions=FUNCTIONS,
+        functions=[score for score in view.scores if score.function != OVERALL],
         matrix=view.matrix,
         standing=standing,
         hole_count=len(holes),
@@ -507,8 +508,6 @@ def _hood(above: list[str], node_id: str, below: list[str], shapes: _Shapes) -> 
 
 # -- the trend chart ------------------------------------------------------------------------
 
-_SERIES = (OVERALL, *FUNCTIONS)
-
 
 def render_trend(trend: Trend, drops: Sequence[Drop], options: HtmlOptions | None = None) -> str:
     """The score over history as one self-contained page: an SVG chart in which each drop
@@ -521,7 +520,7 @@ def render_trend(trend: Trend, drops: Sequence[Drop], options: HtmlOptions | Non
         points=list(reversed(trend.points)),
         drops=dropped,
         chart=markup(trend_svg(trend, dropped)),
-        series=_SERIES,
+        series=(OVERALL, *trend.functions),
         percent=lambda value: "n/a" if value is None else f"{round(value * 100)}%",
         anchor=lambda commit: "c-" + commit,
         where=lambda path, line: markup(_where(options, path, line)),
@@ -550,7 +549,7 @@ def trend_svg(trend: Trend, drops: Mapping[str, Drop]) -> str:
         ty = y(tick / 100)
         parts.append(f'<path class="grid" d="M{left} {ty}H{left + plot_w}"/>')
         parts.append(f'<text class="bar-label" x="4" y="{ty + 4}">{tick}%</text>')
-    for name in _SERIES:
+    for name in (OVERALL, *trend.functions):
         segments: list[list[str]] = []
         run: list[str] = []
         for index, point in enumerate(trend.points):
@@ -578,7 +577,7 @@ def trend_svg(trend: Trend, drops: Mapping[str, Drop]) -> str:
             f"<title>{escape(tip)}</title>"
             f'<circle cx="{x(index)}" cy="{y(value)}" r="{6 if drop is not None else 3}"/></a>'
         )
-    for offset, name in enumerate(_SERIES):
+    for offset, name in enumerate((OVERALL, *trend.functions)):
         ly = top + 14 + offset * 16
         parts.append(f'<path class="series s-{name}" d="M{left + plot_w + 10} {ly - 4}h18"/>')
         parts.append(f'<text class="bar-label" x="{left + plot_w + 32}" y="{ly}">{escape(name)}</text>')

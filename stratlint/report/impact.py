@@ -15,8 +15,8 @@ NO_OWNER = "(no owner)"
 def grouped(impact: Impact) -> dict[str, dict[str, list[Dependent]]]:
     groups: dict[str, dict[str, list[Dependent]]] = defaultdict(lambda: defaultdict(list))
     for dependent in impact.dependents:
-        function = dependent.node.function
-        groups[function.value if function else "strategy"][dependent.node.effective_owner or NO_OWNER].append(dependent)
+        function = dependent.node.plan_owner or "strategy"
+        groups[function][dependent.node.effective_owner or NO_OWNER].append(dependent)
     return {f: dict(sorted(owners.items())) for f, owners in sorted(groups.items())}
 
 

@@ -59,7 +59,7 @@ def alignment_table(result: Report) -> list[str]:
         rule,
     ]
     for score in result.summary.alignment:
-        name = f"**{score.function}**" if score.function == OVERALL else score.function
+        name = f"**{score.function}**" if score.function == OVERALL else cell(score.label)
         row = (
             f"| {name} | {score.percent()} | {score.aligned}/{score.entries} | {score.focus_percent()} "
             f"| {cell(stage_counts(score))} |"

@@ -19,8 +19,8 @@ def group(found: list[Suspect]) -> dict[str, dict[str, list[Suspect]]]:
     """function -> owner -> suspects, each level sorted."""
     groups: dict[str, dict[str, list[Suspect]]] = defaultdict(lambda: defaultdict(list))
     for suspect in found:
-        function = suspect.function_node.function
-        groups[function.value if function else NO_FUNCTION][suspect.owner or NO_OWNER].append(suspect)
+        function = suspect.function_node.plan_owner
+        groups[function or NO_FUNCTION][suspect.owner or NO_OWNER].append(suspect)
     return {
         function: {owner: sorted(items, key=_order) for owner, items in sorted(owners.items())}
         for function, owners in sorted(groups.items())

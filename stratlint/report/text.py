@@ -142,16 +142,18 @@ def render_summary(result: Report, *, color: bool = False) -> str:
         *([fixable] if fixable else []),
         "",
         ALIGNMENT_LEGEND,
-        f"  {'function':<10} {'aligned':<16} {'focus':>5}  misaligned by stage",
     ]
+    width = max((len(score.label) for score in summary.alignment), default=0)
+    width = max(10, width)
+    lines.append(f"  {'function':<{width}} {'aligned':<16} {'focus':>5}  misaligned by stage")
     changes = {change.function: change for change in score_changes(result)}
     for score in summary.alignment:
         if score.function == OVERALL:
-            lines.append("  " + "-" * 70)
+            lines.append("  " + "-" * (60 + width))
         aligned = (
             f"{score.percent():>4}  {score.aligned:>4}/{score.entries:<4}" if not score.incomplete else "incomplete"
         )
-        row = f"  {score.function:<10} {aligned:<16} {score.focus_percent():>5}  {stage_counts(score)}"
+        row = f"  {score.label:<{width}} {aligned:<16} {score.focus_percent():>5}  {stage_counts(score)}"
         change = changes.get(score.function)
         if change is not None:
             points = change.signed_points()

@@ -9,11 +9,9 @@ import io
 import json
 from typing import Any
 
-from stratlint.analysis.alignment import FUNCTIONS, OVERALL
+from stratlint.analysis.alignment import OVERALL
 from stratlint.diagnostics import Stage
 from stratlint.vcs.trend import Drop, Trend, rows
-
-_NAMES = (OVERALL, *FUNCTIONS)
 
 
 def percent(value: float | None) -> str:
@@ -53,14 +51,14 @@ def render_csv(trend: Trend) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header = ["commit", "date", "author"]
-    for name in _NAMES:
+    for name in (OVERALL, *trend.functions):
         header += [f"{name}_score", f"{name}_focus", f"{name}_entries"]
         header += [f"{name}_{stage.label.replace(' ', '_')}" for stage in Stage]
     header += ["findings", "introduced", "fixed"]
     writer.writerow(header)
     for row in rows(trend):
         line = [row["commit"], row["date"], _cell(row["author"])]
-        for name in _NAMES:
+        for name in (OVERALL, *trend.functions):
             score = row[name]
             line += [_number(score["score"]), _number(score["focus"]), score["entries"] or 0]
             line += [score["misaligned_by_stage"].get(stage.label, 0) for stage in Stage]
@@ -81,13 +79,16 @@ def render_text(trend: Trend, drops: list[Drop] | None = None) -> str:
     if not trend.points:
         return f"No commit changed {trend.root_path}: there is no history to score.\n"
     lines = [f"Alignment of {trend.root_path} over {len(trend.points)} commits (judged on {trend.judged_on}):"]
-    lines.append(f"  {'commit':<12} {'date':<10} {'overall':>8} " + " ".join(f"{name:>10}" for name in FUNCTIONS))
+    widths = {name: max(10, len(name)) for name in trend.functions}
+    lines.append(
+        f"  {'commit':<12} {'date':<10} {'overall':>8} " + " ".join(f"{name:>{widths[name]}}" for name in widths)
+    )
     for point in trend.points:
         scores = point.evaluation.scores
         lines.append(
             f"  {point.commit.id[:12]:<12} {point.commit.date[:10]:<10} "
             f"{percent(scores.get(OVERALL, {}).get('score')):>8} "
-            + " ".join(f"{percent(scores.get(name, {}).get('score')):>10}" for name in FUNCTIONS)
+            + " ".join(f"{percent(scores.get(name, {}).get('score')):>{widths[name]}}" for name in widths)
         )
     if drops is not None:
         lines += ["", *explain_drops(drops)]
@@ -122,8 +123,8 @@ def render_markdown(trend: Trend, drops: list[Drop] | None = None) -> str:
     lines = [
         f"### Alignment trend of `{cell(trend.root_path)}`",
         "",
-        "| Commit | Date | Overall | " + " | ".join(FUNCTIONS) + " |",
-        "|---|---|---:|" + "---:|" * len(FUNCTIONS),
+        "| Commit | Date | Overall | " + " | ".join(trend.functions) + " |",
+        "|---|---|---:|" + "---:|" * len(trend.functions),
     ]
     previous = trend.points[-len(shown) - 1] if len(trend.points) > len(shown) else None
     for point in shown:
@@ -134,7 +135,7 @@ def render_markdown(trend: Trend, drops: list[Drop] | None = None) -> str:
             change = f" ({points(new - old)})"
         lines.append(
             f"| `{point.commit.id[:12]}` | {point.commit.date[:10]} | {percent(new)}{change} | "
-            + " | ".join(percent(point.evaluation.score(name)) for name in FUNCTIONS)
+            + " | ".join(percent(point.evaluation.score(name)) for name in trend.functions)
             + " |"
         )
         previous = point

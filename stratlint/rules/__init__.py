@@ -37,6 +37,7 @@ from stratlint.rules.governance import (
     HandoffWithoutEntryCriteria,
     MetricConflictWithoutWinner,
     MetricWithoutPriority,
+    UnknownFunction,
 )
 from stratlint.rules.loading import LOAD_RULES, WrongSchemaModeline
 from stratlint.rules.messaging import AvoidedWord, HeadlineDrift, UnprovenFigure
@@ -95,6 +96,7 @@ RULES: tuple[type[Rule], ...] = (
     HandoffWithoutEntryCriteria,
     MetricWithoutPriority,
     MetricConflictWithoutWinner,
+    UnknownFunction,
     AlmostAligned,
     UnansweredDecisionQuestion,
     SuspectReference,

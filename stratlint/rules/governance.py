@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
-from stratlint.diagnostics import Diagnostic, Severity, Stage
+from stratlint.diagnostics import Diagnostic, Edit, Fix, Severity, Stage
 from stratlint.graph import FileView
-from stratlint.model import NodeType
+from stratlint.model import Functions, NodeType
 from stratlint.model.governance import Metric
 from stratlint.rules.base import FileRule, capitalized
 
@@ -177,3 +178,97 @@ class MetricConflictWithoutWinner(FileRule):
                     pointer=pointer,
                     subject=f"{node.id}:{conflict.metric}",
                 )
+
+
+class UnknownFunction(FileRule):
+    code = "SL406"
+    name = "unknown-function"
+    summary = "A function that is not one of the organisation's, or a plan filed under one that does not own it."
+    default_severity = Severity.ERROR
+    stage = Stage.GOVERNANCE
+    explanation = """
+        Handoffs, a plan file's 'function:' and a function's own alias name functions. Each
+        must be one of the organisation's: product, marketing, sales, revenue-operations,
+        customer-success and executive, and those the configuration declares under
+        [functions] (with the plan kinds each owns). A plan file filed under a function that
+        does not own its kind of plan is reported too: its entries would be scored for a
+        function that has no such plans. A function's display name written where its id
+        goes ('Sales development') is told the id, as a safe fix.
+
+        Bad:
+            to_function: partners        # no such function
+
+        Fix: name a function the organisation has, or declare it under [functions]
+        (name = "Partners", owns = ["playbook"]) in the configuration.
+            to_function: sales
+        """
+
+    def check(self, view: FileView) -> Iterator[Diagnostic]:
+        artifact = view.artifact
+        if artifact is None:
+            return
+        functions = self.context.functions
+        declared = getattr(artifact.model, "function", None)
+        if artifact.function is not None and isinstance(declared, str):
+            spec = functions.get(declared)
+            if spec is None:
+                yield self._unknown(view, "/function", declared, f"This {artifact.kind} file names the function")
+            elif artifact.kind not in spec.owns:
+                yield self.at(
+                    view.path,
+                    artifact.source_map.span("/function"),
+                    f"This {artifact.kind} file says it is {spec.name}'s, but {spec.name} does not own "
+                    f"{artifact.kind} files. Add '{artifact.kind}' to 'owns' under [functions.{spec.id}] in "
+                    "the configuration, or name the function that owns them.",
+                    pointer="/function",
+                    subject=f"{artifact.path}:{declared}",
+                )
+        for node in view.nodes:
+            entry = node.entry
+            for field in ("from_function", "to_function"):
+                value = getattr(entry, field, None)
+                if isinstance(value, str) and functions.get(value) is None:
+                    said = f"{capitalized(node.label)} hands off {'from' if field == 'from_function' else 'to'}"
+                    yield self._unknown(view, f"{node.pointer}/{field}", value, said, node.id)
+            for index, alias in enumerate(getattr(entry, "aliases", ())):
+                value = getattr(alias, "function", None)
+                if isinstance(value, str) and functions.get(value) is None:
+                    said = f"The alias '{alias.name}' of {node.label} is the label of"
+                    yield self._unknown(view, f"{node.pointer}/aliases/{index}/function", value, said, node.id)
+
+    def _unknown(self, view: FileView, pointer: str, value: str, said: str, about: str = "") -> Diagnostic:
+        functions = self.context.functions
+        meant, sure = _meant_function(functions, value)
+        known = ", ".join(functions.ids())
+        message = (
+            f"{said} '{value}', which is not one of the organisation's functions ({known}). "
+            + (f"Did you mean '{meant}'? " if meant else "")
+            + "Declare it under [functions] in the configuration, or name one of those."
+        )
+        assert view.artifact is not None
+        span = view.artifact.source_map.span(pointer)
+        fix = None
+        if meant is not None:
+            edit = Edit(view.path, span, meant, pointer=pointer)
+            fix = Fix(f"replace '{value}' with '{meant}'", safe=sure, edits=(edit,))
+        return self.at(
+            view.path,
+            span,
+            message,
+            pointer=pointer,
+            subject=f"{about or view.path}:{value}",
+            about=(about,) if about else (),
+            fix=fix,
+        )
+
+
+def _meant_function(functions: Functions, value: str) -> tuple[str | None, bool]:
+    """The function ``value`` means, and whether that is sure: one whose id or display name
+    it is but for case, spaces or underscores ('Sales development') is; the closest id,
+    by spelling, is a guess."""
+    folded = "-".join(value.lower().replace("_", " ").split())
+    for spec in functions.specs:
+        if folded in (spec.id, "-".join(spec.name.lower().split())):
+            return spec.id, True
+    close = difflib.get_close_matches(folded, functions.ids(), n=1, cutoff=0.75)
+    return (close[0], False) if close else (None, False)

@@ -413,9 +413,9 @@ class OtherFunctionLabel(NameRule):
 
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         artifact = view.artifact
-        if artifact is None or artifact.function is None:
+        function = artifact.plan_owner if artifact is not None else None
+        if function is None:
             return
-        function = artifact.function.value
         known = self.vocabulary(view)
         scoped = [name for name in known.names if name.function is not None]
         if not scoped:

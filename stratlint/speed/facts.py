@@ -20,7 +20,7 @@ from typing import Any
 
 from stratlint.graph import Artifact
 from stratlint.load.artifact import LoadedArtifact
-from stratlint.model import NodeType
+from stratlint.model import NodeType, plan_owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +39,12 @@ class FileFacts:
     unloaded: tuple[str, ...] = ()
     """Ids of entries left out of a file that loaded only in part."""
     partial: bool = False
+    plan_owner: str | None = None
+    """The function whose plan the file is (see graph.Artifact.plan_owner), or None."""
 
     def pack(self) -> tuple[object, ...]:
-        return (
-            self.path, self.kind, self.loaded, self.declared, self.targets, self.interface, self.unloaded, self.partial
-        )  # fmt: skip
+        return (self.path, self.kind, self.loaded, self.declared, self.targets, self.interface, self.unloaded,
+                self.partial, self.plan_owner)  # fmt: skip
 
     @classmethod
     def unpack(cls, packed: Sequence[object]) -> FileFacts:
@@ -55,7 +56,9 @@ def facts_of(item: LoadedArtifact, artifact: Artifact | None) -> FileFacts:
     if artifact is None:
         declared = tuple((node_id, "") for node_id in sorted(item.declared_ids))
         shape: tuple[Any, ...] = (item.kind, False, declared)
-        return FileFacts(item.path, item.kind, False, declared, (), _digest(shape))
+        return FileFacts(
+            item.path, item.kind, False, declared, (), _digest(shape), plan_owner=plan_owner(item.kind, None)
+        )
     nodes = artifact.nodes
     # Interned, ids that many files reference are one object each, which marshal then
     # stores once: the snapshot holds every file's facts.
@@ -63,9 +66,10 @@ def facts_of(item: LoadedArtifact, artifact: Artifact | None) -> FileFacts:
     edges = tuple((node.id, intern(edge.field), intern(edge.target_id)) for node in nodes for edge in node.refs)
     parents = tuple(node.parent.id if node.parent is not None else "" for node in nodes)
     unloaded = tuple(sorted(item.declared_ids))
-    shape = (item.kind, True, declared, parents, edges, unloaded, item.partial)
+    owner = artifact.plan_owner
+    shape = (item.kind, True, declared, parents, edges, unloaded, item.partial, owner)
     targets = tuple(sorted({target for _, _, target in edges}))
-    return FileFacts(item.path, item.kind, True, declared, targets, _digest(shape), unloaded, item.partial)
+    return FileFacts(item.path, item.kind, True, declared, targets, _digest(shape), unloaded, item.partial, owner)
 
 
 def _digest(shape: tuple[Any, ...]) -> bytes:

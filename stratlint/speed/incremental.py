@@ -38,7 +38,7 @@ from stratlint.diagnostics import Diagnostic, Edit, Fix, RelatedLocation, Severi
 from stratlint.graph import FileView, Graph, GraphBuilder, Node, file_views
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.loader import Loader, Source, StrategySources
-from stratlint.model import NodeType, plan_function
+from stratlint.model import NodeType
 from stratlint.rules import CheckContext
 from stratlint.speed.cache import cache_file, cache_secret, package_stamp, read_signed, write_signed
 from stratlint.speed.facts import FileFacts, StrategyIndex, facts_of
@@ -431,9 +431,9 @@ def _snapshot_of(
 def _analysis_of(snapshot: Snapshot, graph: Graph) -> Analysis:
     records = snapshot.files
     unread = {
-        function.value
+        r.facts.plan_owner
         for r in records.values()
-        if (not r.facts.loaded or r.facts.partial) and (function := plan_function(r.facts.kind))
+        if (not r.facts.loaded or r.facts.partial) and r.facts.plan_owner is not None
     }
     return Analysis(
         graph,

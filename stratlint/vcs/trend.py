@@ -117,13 +117,15 @@ class Trend:
     evaluated: int = 0
     """Evaluations this run computed (the rest came from the cache or an earlier commit)."""
     judged_on: str = ""
+    functions: tuple[str, ...] = FUNCTIONS
+    """The functions scored, in report order (the configuration's; see stratlint.model.functions)."""
 
     def drops(self, threshold: float = 0.0) -> list[Drop]:
         """The commits that lowered a score by more than ``threshold`` (0..1)."""
         found = []
         for before, point in zip(self.points, self.points[1:], strict=False):
             fell = {}
-            for function in (OVERALL, *FUNCTIONS):
+            for function in (OVERALL, *self.functions):
                 old, new = before.evaluation.score(function), point.evaluation.score(function)
                 if old is not None and new is not None and old - new > threshold + 1e-9:
                     fell[function] = (old, new)
@@ -425,7 +427,14 @@ class _Cache:
         folder = cache_folder(repo_root) if enabled else None
         if folder is None or self.secret is None:
             return
-        parts = (settings.policy, settings.rule_options, settings.effective_today(), "trend", _CACHE_VERSION)
+        parts = (
+            settings.policy,
+            settings.rule_options,
+            settings.functions,
+            settings.effective_today(),
+            "trend",
+            _CACHE_VERSION,
+        )
         self.key = analysis_key(settings_key(settings), parts)
         self.path = cache_file(folder, settings.root, "trend")
         payload = read_signed(self.path, self.secret)
@@ -520,7 +529,9 @@ def trend(request: TrendRequest) -> Trend:
     finally:
         objects.close()
     cache.save(evaluator.memory, evaluator.lock_blob)
-    return Trend(root_path, tuple(points), evaluated, settings.effective_today().isoformat())
+    return Trend(
+        root_path, tuple(points), evaluated, settings.effective_today().isoformat(), settings.functions.planning()
+    )
 
 
 def _every(history: list[Commit], every: int) -> list[Commit]:
@@ -562,7 +573,7 @@ def rows(result: Trend) -> list[dict[str, Any]]:
             "subject": point.commit.subject,
             "tree": point.tree,
         }
-        for function in (OVERALL, *FUNCTIONS):
+        for function in (OVERALL, *result.functions):
             score = point.evaluation.scores.get(function, {})
             row[function] = {
                 "score": score.get("score"),
