@@ -504,3 +504,22 @@ def test_format_puts_what_else_an_entry_is_called_by_its_name(tmp_path: Path) ->
         "    name: Spreadsheets\n    short_name: Sheets\n    aliases: [Excel]\n"
         "    description: What most teams close with.\n"
     ) in formatted
+
+
+def test_the_matrix_counts_work_that_cites_evidence_proving_a_claim(tmp_path: Path) -> None:
+    from stratlint.analysis.matrix import Header, analyze, build_view
+    from stratlint.analysis.settings import Settings
+
+    fixture = PROJECT / "tests/fixtures/rules/SL303-pillar-coverage-gap/good-evidence"
+    build_tree(fixture, tmp_path)
+    run = analyze(Settings(root=tmp_path / STRATEGY, repo_root=tmp_path, cache=False))
+    rows = {row.id: row for row in build_view(run, Header()).matrix}
+    cells = {cell.function: cell.entries for cell in rows["pillar-trusted-numbers"].cells}
+    # Product names the claim; marketing and sales cite the case study that proves it (sales
+    # from an objection, shown as its play).
+    assert cells == {
+        "product": ("rm-audit-trail",),
+        "marketing": ("msg-auditor-ready",),
+        "sales": ("play-audit-season",),
+    }
+    assert not rows["pillar-trusted-numbers"].has_hole

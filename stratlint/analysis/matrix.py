@@ -36,6 +36,7 @@ from stratlint.load.strategy import read_strategy
 from stratlint.model import NodeType
 from stratlint.model.common import NARRATIVE_NODES, VALUE_NODES
 from stratlint.rules import STAGE_OF
+from stratlint.rules.execution import evidence_citations
 
 PILLAR_GAP = "SL303"
 UNBACKED_CLAIM = "SL301"
@@ -477,16 +478,19 @@ def _holes(found: Iterable[tuple[Diagnostic, str]], waivers: _Waivers) -> dict[t
 
 def _matrix(graph: Graph, holes: Mapping[tuple[str, str], Hole]) -> tuple[MatrixRow, ...]:
     """Pillars, each followed by its claims, against the functions. A pillar's cell holds
-    the entries that reference it or any of its claims; a claim's, those that reference it."""
+    the entries that reference it or any of its claims (under 'narrative', or citing a proof
+    point that proves it); a claim's, those that reference it."""
     touching: dict[str, dict[str, set[str]]] = {}
     for node in (*graph.of_type(NodeType.PILLAR), *graph.of_type(NodeType.CLAIM)):
         if graph.nodes.get(node.id) is not node:
             continue
         cells = touching.setdefault(node.id, {})
-        for edge in graph.referrers(node):
-            if edge.field != "narrative" or edge.source.function is None or edge.source.type not in INITIATIVE_TYPES:
+        for edge in (*graph.referrers(node), *evidence_citations(graph, node)):
+            work = edge.source if edge.source.type in INITIATIVE_TYPES else edge.source.parent  # an objection's play
+            if edge.field not in ("narrative", "proof_points") or work is None or work.type not in INITIATIVE_TYPES:
                 continue
-            cells.setdefault(edge.source.function.value, set()).add(edge.source.id)
+            if work.function is not None:
+                cells.setdefault(work.function.value, set()).add(work.id)
     rows = []
     for pillar in graph.of_type(NodeType.PILLAR):
         if graph.nodes.get(pillar.id) is not pillar or pillar.record:

@@ -41,6 +41,19 @@ def _live_referrers(graph: Graph, node: Node) -> list[ReferenceEdge]:
     return [edge for edge in graph.referrers(node) if edge.source.standing is Standing.LIVE and not edge.source.record]
 
 
+def evidence_citations(graph: Graph, node: Node) -> list[ReferenceEdge]:
+    """Citations of the evidence for ``node``: each reference, under 'proof_points', to a
+    live proof point that names ``node`` under 'proves'. Work that cites a case study
+    proving a pillar tells that pillar."""
+    return [
+        cite
+        for edge in graph.referrers(node)
+        if edge.field == "proves" and edge.source.standing is Standing.LIVE and not edge.source.record
+        for cite in graph.referrers(edge.source)
+        if cite.field == "proof_points"
+    ]
+
+
 def _planned_referrers(graph: Graph, node: Node) -> list[ReferenceEdge]:
     """References to ``node`` from anything but a record (paused work still plans to use it)."""
     return [edge for edge in graph.referrers(node) if not edge.source.record]
@@ -168,7 +181,8 @@ class PillarCoverageGap(StrategyRule):
     explanation = """
         Each pillar of the narrative needs all three functions: product reinforces it,
         marketing amplifies it, sales delivers it. A pillar one function never references
-        (itself or any of its claims) is where the functions drift apart.
+        (itself or any of its claims, under 'narrative', or by citing a proof point that
+        names it under 'proves') is where the functions drift apart.
 
         Bad: no sales play references 'pillar-trusted-numbers' or any of its claims.
 
@@ -185,8 +199,10 @@ class PillarCoverageGap(StrategyRule):
                 edge.source.function
                 for member in members
                 if not member.record and graph.nodes.get(member.id) is member
-                for edge in _live_referrers(graph, member)
-                if edge.field == "narrative"
+                for edge in (*_live_referrers(graph, member), *evidence_citations(graph, member))
+                if (edge.field == "narrative" or edge.field == "proof_points")
+                and edge.source.standing is Standing.LIVE
+                and not edge.source.record
             }
             for function in _uncovered(graph, touched):
                 yield self.at_node(
