@@ -358,6 +358,8 @@ def _key_path(loc: Sequence[int | str]) -> str:
 def _explain(item: Any) -> str:
     kind, given = item["type"], item.get("input")
     if item["loc"][:1] == ("functions",) and len(item["loc"]) > 2:
+        if item["loc"][-1] == "[key]":
+            return f"{given!r} is not a function id: use lowercase letters, digits and dashes, e.g. 'sales-development'"
         if kind == "extra_forbidden":
             return "unknown key; a function's keys are name and owns"
         if kind == "literal_error":

@@ -184,7 +184,7 @@ then = { cites = { type = "proof point", min = 1 } }
 
 
 CONFIG_ERRORS = [
-    ('[functions."Sales Dev"]\nowns = ["playbook"]\n', 'functions."Sales Dev"'),
+    ('[functions."Sales Dev"]\nowns = ["playbook"]\n', "functions.\"Sales Dev\": 'Sales Dev' is not a function id"),
     ('[functions.partners]\nowns = ["deck"]\n', "functions.partners.owns[0]: 'deck' is not a kind of plan"),
     ('[functions.partners]\nown = ["playbook"]\n', "functions.partners.own: unknown key; a function's keys are"),
     ('[functions.partners]\nname = ""\n', "functions.partners.name"),
