@@ -399,6 +399,16 @@ def test_a_horizon_is_optional_for_ideas_the_backlog_and_shipped_items(
         assert found == []
 
 
+def test_a_version_horizon_written_bare_is_told_to_quote_it(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"product/roadmap.yaml": _roadmap("17.0")})
+    ((path, line, message),) = _found(tmp_path, "SL003")
+    assert (path, line) == ("strategy/product/roadmap.yaml", _line(root, "product/roadmap.yaml", "horizon: 17.0"))
+    assert message == (
+        "Roadmap item 'rm-auto-reconciliation': 'horizon' should be text, not a number; "
+        "put it in quotes to keep it as written."
+    )
+
+
 @pytest.mark.parametrize(
     ("config", "horizon", "date", "outside"),
     [

@@ -65,7 +65,11 @@ def explain(item: Mapping[str, Any], *, words: Mapping[str, str] | None = None) 
         return f"is {given}, which is {_bound(error_type, ctx)}."
     if error_type.endswith("_type"):
         expected = vocabulary.get(error_type, error_type.removesuffix("_type"))
-        return f"should be {expected}, not {type_name(raw, mapping=vocabulary['dict_type'])}."
+        found = type_name(raw, mapping=vocabulary["dict_type"])
+        if error_type == "string_type" and isinstance(raw, (int, float)):
+            # A version '17.0' or a code 0042 written bare reads as a number (or true/false).
+            return f"should be {expected}, not {found}; put it in quotes to keep it as written."
+        return f"should be {expected}, not {found}."
     if error_type == "value_error" and "error" in ctx:
         return f"is invalid: {ctx['error']}."
     return f"is invalid: {item.get('msg', error_type)}."
