@@ -43,7 +43,8 @@ def test_project_config_runs_stratlint_on_strategy_and_ruff() -> None:
     assert isinstance(config, dict)
     repos = {repo["repo"]: repo for repo in config["repos"]}
     [stratlint] = repos["local"]["hooks"]
-    assert stratlint["entry"] == "python -m stratlint check"
+    # As the published hook: one run on what is staged, not a run per batch of file names.
+    assert (stratlint["entry"], stratlint["pass_filenames"]) == ("python -m stratlint check --staged", False)
     assert stratlint["files"].startswith("^strategy/")
     # The hook installs the project's runtime dependencies: keep them equal to pyproject.toml.
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
