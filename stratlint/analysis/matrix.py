@@ -52,6 +52,8 @@ _TITLE_FIELDS = ("title", "headline", "name", "statement")
 
 @dataclass(frozen=True, slots=True)
 class Waiver:
+    """The waiver comment that silences a finding: who accepted it, and until when."""
+
     owner: str | None
     until: str
     """The expiry date, ISO."""
@@ -59,6 +61,9 @@ class Waiver:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A finding as the report shows it: under the entry it stands on, in the lists of
+    orphans, stale proof, suspects and retired nodes, and as the hole of a matrix cell."""
+
     code: str
     name: str
     severity: str
@@ -73,24 +78,21 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class Hole:
-    function: str
-    node_id: str
-    code: str
-    message: str
-    waiver: Waiver | None = None
-    """Set when the finding is waived: the hole is known and accepted until the date."""
-
-
-@dataclass(frozen=True, slots=True)
 class Cell:
+    """What one function does for one pillar or claim: its entries there, or the hole."""
+
     function: str
     entries: tuple[str, ...]
-    hole: Hole | None = None
+    """The ids of the function's entries that work on the pillar or claim."""
+    hole: Finding | None = None
+    """The finding of SL303 or SL301 that reports the cell as a hole. When it is waived, its
+    waiver says who accepted the hole and until when."""
 
 
 @dataclass(frozen=True, slots=True)
 class MatrixRow:
+    """A row of the alignment matrix: a pillar, or a claim (the rows after its pillar)."""
+
     id: str
     type: str
     """'pillar' or 'claim'."""
@@ -107,11 +109,11 @@ class MatrixRow:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One reference, seen from one end."""
+    """One reference, seen from one end: the node at the other end, and the field that holds
+    the reference. One that does not resolve keeps the id as written, with no type."""
 
     id: str
     type: str
-    title: str
     field: str
     resolves: bool = True
     via: str | None = None
@@ -122,6 +124,8 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class EntryView:
+    """A roadmap item, message or play, as its detail in the report shows it."""
+
     id: str
     type: str
     function: str
@@ -168,6 +172,8 @@ class Picture:
 
 @dataclass(frozen=True, slots=True)
 class ReleaseVerdict:
+    """A release plan and the gate's verdict on it (``stratlint gate``)."""
+
     id: str
     name: str
     go: bool
@@ -177,6 +183,8 @@ class ReleaseVerdict:
 
 @dataclass(frozen=True, slots=True)
 class Header:
+    """What the report was made from: the commit, the day, and the configuration."""
+
     commit: str | None = None
     commit_date: str | None = None
     judged_on: str = ""
@@ -189,6 +197,8 @@ class Header:
 
 @dataclass(frozen=True, slots=True)
 class AlignmentView:
+    """Everything the HTML report shows, as ``build_view`` makes it from one run."""
+
     header: Header
     scores: tuple[AlignmentScore, ...]
     releases: tuple[ReleaseVerdict, ...]
@@ -270,11 +280,10 @@ def _link(
     graph: Graph, node: Node | None, target_id: str, field_name: str, resolves: bool, primary: Node | None
 ) -> Link:
     if node is None:
-        return Link(target_id, "", target_id, field_name, resolves=False)
+        return Link(target_id, "", field_name, resolves=False)
     return Link(
         node.id,
         node.type.value,
-        title_of(node),
         field_name,
         resolves=resolves,
         via=_via(node),
@@ -286,7 +295,7 @@ def _referrers(graph: Graph, node: Node, primary: Node | None) -> tuple[Link, ..
     found = []
     for edge in graph.referrers(node):
         source = edge.source
-        found.append(Link(source.id, source.type.value, title_of(source), edge.field))
+        found.append(Link(source.id, source.type.value, edge.field))
     return tuple(dict.fromkeys(found))
 
 
@@ -386,9 +395,10 @@ def build_view(run: Run, header: Header) -> AlignmentView:
     hidden = {id(d) for d in baselined}
     counted = {"kept": [d for d in kept_all if id(d) not in hidden], "waived": analysis.waived, "baselined": baselined}
     held, stages = findings_on_entries(locator, counted, STAGE_OF)
-    for diagnostic, how in standing_of:
-        waiver = waivers.of(diagnostic) if how == "waived" else None
-        finding = _finding(diagnostic, how, owners.owner(diagnostic), waiver)
+    findings = [
+        (d, _finding(d, how, owners.owner(d), waivers.of(d) if how == "waived" else None)) for d, how in standing_of
+    ]
+    for diagnostic, finding in findings:
         for entry_id in sorted(locator.entries(diagnostic)):
             on_entry.setdefault(entry_id, []).append(finding)
 
@@ -424,18 +434,13 @@ def build_view(run: Run, header: Header) -> AlignmentView:
     order = {name: index for index, name in enumerate(run.settings.functions.ids())}
     entries.sort(key=lambda e: (order.get(e.function, len(order)), e.path, e.line or 0))
 
-    holes = _holes(standing_of, waivers)
-    matrix = _matrix(graph, holes)
+    matrix = _matrix(graph, _holes(findings))
     nodes, picture = _picture(graph, primary)
     releases = tuple(
         _verdict(reported, graph, node) for node in sorted(release_nodes(graph.of_type(NodeType.ARTIFACT)), key=_key)
     )
     lists = {
-        name: tuple(
-            _finding(d, how, owners.owner(d), waivers.of(d) if how == "waived" else None)
-            for d, how in standing_of
-            if d.code == code
-        )
+        name: tuple(finding for d, finding in findings if d.code == code)
         for name, code in (("orphans", ORPHAN), ("stale", STALE_PROOF), ("suspects", SUSPECT), ("retired", RETIRED))
     }
     return AlignmentView(
@@ -462,21 +467,19 @@ def _verdict(diagnostics: Sequence[Diagnostic], graph: Graph, node: Node) -> Rel
     return ReleaseVerdict(node.id, checklist.name, checklist.go, checklist.open_points, node.artifact.path)
 
 
-def _holes(found: Iterable[tuple[Diagnostic, str]], waivers: _Waivers) -> dict[tuple[str, str], Hole]:
-    """(function, node id) -> the hole there, from the findings of SL303 and SL301."""
-    holes: dict[tuple[str, str], Hole] = {}
-    for diagnostic, how in found:
-        waiver = waivers.of(diagnostic) if how == "waived" else None
+def _holes(found: Iterable[tuple[Diagnostic, Finding]]) -> dict[tuple[str, str], Finding]:
+    """(function, node id) -> the finding of SL303 or SL301 that reports a hole there."""
+    holes: dict[tuple[str, str], Finding] = {}
+    for diagnostic, finding in found:
         if diagnostic.code == PILLAR_GAP:
             pillar, _, function = diagnostic.subject.rpartition(":")
-            holes.setdefault((function, pillar), Hole(function, pillar, diagnostic.code, diagnostic.message, waiver))
+            holes.setdefault((function, pillar), finding)
         elif diagnostic.code == UNBACKED_CLAIM:
-            claim = diagnostic.subject
-            holes.setdefault(("product", claim), Hole("product", claim, diagnostic.code, diagnostic.message, waiver))
+            holes.setdefault(("product", diagnostic.subject), finding)
     return holes
 
 
-def _matrix(graph: Graph, holes: Mapping[tuple[str, str], Hole]) -> tuple[MatrixRow, ...]:
+def _matrix(graph: Graph, holes: Mapping[tuple[str, str], Finding]) -> tuple[MatrixRow, ...]:
     """Pillars, each followed by its claims, against the functions. A pillar's cell holds
     the entries that reference it or any of its claims (under 'narrative', or citing a proof
     point that proves it); a claim's, those that reference it."""

@@ -7,8 +7,8 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from stratlint.model.common import ArtifactBase, Entry, FunctionName, Id, NodeType, Ref, Strict
+from stratlint.model.initiative import PRIORITY_REF
 
-PRIORITY_REF = Ref(frozenset({NodeType.PRIORITY}), role="serves")
 METRIC_REF = Ref(frozenset({NodeType.METRIC}), role="conflicts with")
 
 

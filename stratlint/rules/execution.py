@@ -340,8 +340,7 @@ class LowFocus(StrategyRule):
     class Options(RuleOptions):
         min_primary_share: Annotated[float, Field(ge=0, le=1)] | None = Field(
             default=None,
-            description="The least share (0 to 1) of a function's entries that must serve the primary "
-            "priority; none by default.",
+            description="The least share (0 to 1) of a function's entries that must serve the primary priority.",
         )
 
     options: Options

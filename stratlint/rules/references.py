@@ -220,8 +220,11 @@ class MissingValueReference(_MissingTrace):
               headline: Join our spring webinar
               narrative: [pillar-continuous-close]
 
-        Fix:
+        Fix: add 'value:' with what it reinforces, here a differentiator.
+            - id: msg-spring-webinar
+              headline: Join our spring webinar
               value: [diff-real-time-reconciliation]
+              narrative: [pillar-continuous-close]
         """
 
 
@@ -244,7 +247,10 @@ class MissingNarrativeReference(_MissingTrace):
               name: CFO lunch and learn
               value: [seg-mid-market-finance]
 
-        Fix:
+        Fix: add 'narrative:' with the pillar or claim it tells, here a claim.
+            - id: play-cfo-lunch
+              name: CFO lunch and learn
+              value: [seg-mid-market-finance]
               narrative: [claim-close-in-days]
         """
 
@@ -267,7 +273,9 @@ class MissingPriority(_MissingTrace):
             - id: rm-dark-mode
               title: Dark mode
 
-        Fix:
+        Fix: add 'priority:' with the priority it serves.
+            - id: rm-dark-mode
+              title: Dark mode
               priority: prio-mid-market-leadership
         """
 

@@ -118,14 +118,18 @@ class ShippedItemWithoutEnablementPlay(_MissingCompanion):
     companion = "enablement play"
     fix = "Add to 'enablement_plays' a play that references one of them (a claim and its pillar count)."
     explanation = """
-        Every roadmap item a release ships needs at least one enablement play that shares a
-        narrative node with it, so sales sells the feature on the story product built it for.
+        A feature sells on the story product built it for only when sales has a play that
+        tells it. So every roadmap item a release ships needs at least one enablement play
+        that shares a narrative node with it: the same pillar or claim, or a claim and its
+        own pillar.
 
         Bad:
             ships: [rm-auto-match]                 # narrative: [claim-close-in-days]
             enablement_plays: []
 
         Fix: add a play that references claim-close-in-days or its pillar.
+            ships: [rm-auto-match]                        # narrative: [claim-close-in-days]
+            enablement_plays: [play-close-in-days-demo]   # narrative: [claim-close-in-days]
         """
 
 
