@@ -5,6 +5,8 @@ here, not in a review."""
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,16 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@functools.cache
+def _parsed(path: Path) -> ast.Module:
+    """The syntax tree of ``path``, parsed once for every test here (about 150 files)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _imports(path: Path) -> set[str]:
     """Every stratlint module ``path`` imports, at any depth of the file (a function-level
     import counts as much as one at the top)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _parsed(path)
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -39,7 +47,25 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-MODULES = {_module_name(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
+class _Modules(Mapping[str, set[str]]):
+    """Every module of the package: what it imports. Read when a test first asks, not when
+    the file is collected (by every xdist worker, whichever runs these tests)."""
+
+    @functools.cached_property
+    def _read(self) -> dict[str, set[str]]:
+        return {_module_name(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
+
+    def __getitem__(self, module: str) -> set[str]:
+        return self._read[module]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read)
+
+    def __len__(self) -> int:
+        return len(self._read)
+
+
+MODULES = _Modules()
 
 _AFTER_GRAPH = (
     "stratlint.rules",
@@ -113,7 +139,7 @@ def test_only_the_command_line_exits_or_prints() -> None:
         module = _module_name(path)
         if _within(module, "stratlint.cli"):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)):
             if isinstance(node, ast.Call):
                 function = node.func
                 name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
@@ -127,7 +153,7 @@ def test_the_command_line_exits_once() -> None:
     calls = [
         f"{_module_name(path)}:{node.lineno}"
         for path in sorted((PACKAGE / "cli").rglob("*.py"))
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        for node in ast.walk(_parsed(path))
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "exit"
@@ -147,14 +173,14 @@ def test_only_the_language_servers_wiring_imports_pygls() -> None:
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module_name(path)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)):
             names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             if any(name.split(".")[0] == "pygls" for name in names) and module != "stratlint.lsp.server":
                 offenders.append(module)
     assert offenders == ["stratlint.cli.lsp"]
-    command = ast.parse((PACKAGE / "cli" / "lsp.py").read_text(encoding="utf-8"))
+    command = _parsed(PACKAGE / "cli" / "lsp.py")
     top = {alias.name for node in command.body if isinstance(node, ast.Import) for alias in node.names}
     top |= {node.module for node in command.body if isinstance(node, ast.ImportFrom) and node.module}
     assert not any(name.startswith(("pygls", "lsprotocol", "stratlint.lsp")) for name in top)

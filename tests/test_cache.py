@@ -22,31 +22,36 @@ from stratlint.load.artifact import LoadedArtifact, load_bytes
 from stratlint.load.extra_schema import ExtraSchema
 from stratlint.speed.cache import CACHE_FOLDER, LoadCache, pack, settings_key, unpack
 
-from conftest import PROJECT, STRATEGY, invoke
+from conftest import PROJECT, STRATEGY, Templates, invoke
 
 
 def _git_repo(path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(path)], check=True)
 
 
+def _bundled(folder: Path) -> None:
+    root = folder / "repo"
+    shutil.copytree(STRATEGY, root / "strategy")
+    # One broken reference, so findings (and their positions) are compared too.
+    roadmap = next((root / "strategy" / "product").glob("*.yaml"))
+    roadmap.write_text(roadmap.read_text(encoding="utf-8").replace("priority: ", "priority: x", 1), encoding="utf-8")
+    _git_repo(root)
+
+
+def _generated(folder: Path) -> None:
+    root = folder / "repo"
+    generate(root, 400, seed=7)
+    _git_repo(root)
+
+
 @pytest.fixture(params=["bundled", "generated"])
-def repo(request: pytest.FixtureRequest, tmp_path: Path, home: Path) -> Path:
+def repo(request: pytest.FixtureRequest, tmp_path: Path, home: Path, templates: Templates) -> Path:
     """A git repository holding strategy/: the bundled example, or a generated one with
     every kind of finding the generator makes."""
-    root = tmp_path / "repo"
-    if request.param == "bundled":
-        if not STRATEGY.exists():
-            pytest.skip("the bundled strategy/ is not in this checkout")
-        shutil.copytree(STRATEGY, root / "strategy")
-        # One broken reference, so findings (and their positions) are compared too.
-        roadmap = next((root / "strategy" / "product").glob("*.yaml"))
-        roadmap.write_text(
-            roadmap.read_text(encoding="utf-8").replace("priority: ", "priority: x", 1), encoding="utf-8"
-        )
-    else:
-        generate(root, 400, seed=7)
-    _git_repo(root)
-    return root
+    if request.param == "bundled" and not STRATEGY.exists():
+        pytest.skip("the bundled strategy/ is not in this checkout")
+    templates.fill(f"cache-{request.param}", _bundled if request.param == "bundled" else _generated, tmp_path)
+    return tmp_path / "repo"
 
 
 def _check(repo: Path, *extra: str) -> tuple[int, dict[str, Any], str]:

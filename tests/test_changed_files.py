@@ -14,7 +14,7 @@ from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import fingerprint
 from stratlint.vcs.compare import check_changes as review
 
-from conftest import invoke
+from conftest import Templates, invoke
 
 NARRATIVE = "strategy/narrative.yaml"
 RENAMED = "claim.close-in-5-days"
@@ -33,12 +33,16 @@ def _findings(output: str) -> list[tuple[str, str, str]]:
     ]
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    repo = new_repository(tmp_path / "repo")
+def _committed(folder: Path) -> None:
+    repo = new_repository(folder / "repo")
     (repo / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
     commit_all(repo, "Clean strategy")
-    return repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path, templates: Templates) -> Path:
+    templates.fill("changed-files-repo", _committed, tmp_path)
+    return tmp_path / "repo"
 
 
 def test_the_result_does_not_depend_on_which_files_are_passed(repo: Path) -> None:

@@ -16,17 +16,20 @@ from stratlint.analysis.settings import Settings
 from stratlint.diagnostics import Fix
 from stratlint.report import REPORTERS, ReportOptions
 
-from conftest import invoke
+from conftest import Templates, invoke
 
 LAUNCHES = "strategy/marketing/launches.yaml"
 NARRATIVE = "strategy/narrative.yaml"
 
 
+def _committed(folder: Path) -> None:
+    commit_all(new_repository(folder / "repo"), "strategy")
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    repo = new_repository(tmp_path / "repo")
-    commit_all(repo, "strategy")
-    return repo
+def repo(tmp_path: Path, templates: Templates) -> Path:
+    templates.fill("fix-repo", _committed, tmp_path)
+    return tmp_path / "repo"
 
 
 def _changed(repo: Path) -> str:

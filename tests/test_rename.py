@@ -27,7 +27,7 @@ from stratlint.edit.text import LineIndex, apply_edits, lsp_position, unified_di
 from stratlint.graph import build_graph
 from stratlint.load.artifact import load_bytes
 
-from conftest import STRATEGY, invoke
+from conftest import STRATEGY, Templates, invoke
 
 PROOF_POINT = "pp.calloway-intercompany"
 """Cited by two claims, whose wording (their proof points) the lock stamps: the hard case."""
@@ -66,13 +66,17 @@ def _plant_findings(repo: Path) -> None:
     launches.write_text(text.replace(value, f"    value: [diff.intercompany-engine, {PROOF_POINT}]", 1))
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    repo = new_repository(tmp_path / "repo")
+def _planted_and_locked(folder: Path) -> None:
+    repo = new_repository(folder / "repo")
     _plant_findings(repo)
     assert invoke("lock", "strategy", cwd=repo).exit_code == 0  # the planted edits removed two references
     commit_all(repo, "strategy")
-    return repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path, templates: Templates) -> Path:
+    templates.fill("rename-repo", _planted_and_locked, tmp_path)
+    return tmp_path / "repo"
 
 
 def _word_changes(repo: Path) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gitrepo import commit_all, git, new_repository
 
-from conftest import invoke
+from conftest import Templates, invoke
 
 CLAIM = "claim.entities-not-headcount"
 INTO = "claim.entities-grow,claim.headcount-flat"
@@ -25,11 +25,14 @@ REFERRERS = {
 }
 
 
+def _committed(folder: Path) -> None:
+    commit_all(new_repository(folder / "repo"), "strategy")
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    repo = new_repository(tmp_path / "repo")
-    commit_all(repo, "strategy")
-    return repo
+def repo(tmp_path: Path, templates: Templates) -> Path:
+    templates.fill("split-repo", _committed, tmp_path)
+    return tmp_path / "repo"
 
 
 def _yaml_map(repo: Path, entries: dict[str, str]) -> Path:
