@@ -8,6 +8,7 @@ execution: marketing (or a seller) telling another story than the one the strate
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Annotated
@@ -297,8 +298,10 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 _SUFFIXES = ("ations", "ation", "ingly", "ings", "ing", "edly", "ies", "ied", "ed", "es", "ly", "s")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light stem: 'reconciled', 'reconciles' and 'reconciling' all give 'reconcil'."""
+    """A light stem: 'reconciled', 'reconciles' and 'reconciling' all give 'reconcil'.
+    Cached: the name rules ask it of the same few thousand words millions of times a run."""
     word = word.lower().removesuffix("'s").removesuffix("\u2019s")
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
