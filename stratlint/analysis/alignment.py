@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from stratlint.diagnostics import Diagnostic, Severity, Stage
 from stratlint.graph import INITIATIVE_TYPES, Artifact, Lookup, primary_share
@@ -214,10 +214,11 @@ def score(
     unread |= {entry.function for entry in entries if entry.unknown}
     shown = names or {}
     scores = [
-        replace(_function_score(name, [e for e in entries if e.function == name], held, stages, name in unread),
-                name=shown.get(name, ""))
+        _function_score(
+            name, [e for e in entries if e.function == name], held, stages, name in unread, shown.get(name, "")
+        )
         for name in functions
-    ]  # fmt: skip
+    ]
     overall = _function_score(OVERALL, entries, held, stages, bool(unread))
     return (*scores, overall)
 
@@ -228,6 +229,7 @@ def _function_score(
     held: Mapping[str, set[str]],
     stages: Mapping[str, set[Stage]],
     incomplete: bool,
+    label: str = "",
 ) -> AlignmentScore:
     aligned = waived = baselined = 0
     by_stage: dict[str, int] = {}
@@ -261,6 +263,7 @@ def _function_score(
         waived=waived,
         baselined=baselined,
         incomplete=incomplete,
+        name=label,
     )
 
 

@@ -143,8 +143,7 @@ def render_summary(result: Report, *, color: bool = False) -> str:
         "",
         ALIGNMENT_LEGEND,
     ]
-    width = max((len(score.label) for score in summary.alignment), default=0)
-    width = max(10, width)
+    width = max([10, *(len(score.label) for score in summary.alignment)])
     lines.append(f"  {'function':<{width}} {'aligned':<16} {'focus':>5}  misaligned by stage")
     changes = {change.function: change for change in score_changes(result)}
     for score in summary.alignment:

@@ -36,9 +36,14 @@ def _claims_told(graph: Graph) -> dict[str, list[Node]]:
     return told
 
 
+def _live(node: Node) -> bool:
+    """Live work: neither paused nor a record."""
+    return node.standing is Standing.LIVE and not node.record
+
+
 def _live_referrers(graph: Graph, node: Node) -> list[ReferenceEdge]:
     """References to ``node`` from live work: neither paused nor a record."""
-    return [edge for edge in graph.referrers(node) if edge.source.standing is Standing.LIVE and not edge.source.record]
+    return [edge for edge in graph.referrers(node) if _live(edge.source)]
 
 
 def evidence_citations(graph: Graph, node: Node) -> list[ReferenceEdge]:
@@ -48,7 +53,7 @@ def evidence_citations(graph: Graph, node: Node) -> list[ReferenceEdge]:
     return [
         cite
         for edge in graph.referrers(node)
-        if edge.field == "proves" and edge.source.standing is Standing.LIVE and not edge.source.record
+        if edge.field == "proves" and _live(edge.source)
         for cite in graph.referrers(edge.source)
         if cite.field == "proof_points"
     ]
@@ -199,10 +204,10 @@ class PillarCoverageGap(StrategyRule):
                 edge.source.function
                 for member in members
                 if not member.record and graph.nodes.get(member.id) is member
-                for edge in (*_live_referrers(graph, member), *evidence_citations(graph, member))
-                if (edge.field == "narrative" or edge.field == "proof_points")
-                and edge.source.standing is Standing.LIVE
-                and not edge.source.record
+                for edge in (
+                    *(edge for edge in _live_referrers(graph, member) if edge.field == "narrative"),
+                    *(cite for cite in evidence_citations(graph, member) if _live(cite.source)),
+                )
             }
             for function in _uncovered(graph, touched):
                 yield self.at_node(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from stratlint.diagnostics import Diagnostic, Edit, Fix, Severity, Stage
@@ -10,6 +9,7 @@ from stratlint.graph import FileView
 from stratlint.model import Functions, NodeType
 from stratlint.model.governance import Metric
 from stratlint.rules.base import FileRule, capitalized
+from stratlint.rules.references import closest
 
 
 def _empty(value: object) -> bool:
@@ -270,5 +270,5 @@ def _meant_function(functions: Functions, value: str) -> tuple[str | None, bool]
     for spec in functions.specs:
         if folded in (spec.id, "-".join(spec.name.lower().split())):
             return spec.id, True
-    close = difflib.get_close_matches(folded, functions.ids(), n=1, cutoff=0.75)
-    return (close[0], False) if close else (None, False)
+    close = closest(folded, functions.ids(), cutoff=0.75)
+    return close, False
