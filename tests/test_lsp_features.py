@@ -19,6 +19,7 @@ from stratlint.lsp import rename as renaming
 from stratlint.lsp.live import LiveStrategy
 from stratlint.lsp.positions import UTF8, UTF16, UTF32, Lines
 from stratlint.lsp.session import Capabilities, Session
+from stratlint.model.market import Persona
 
 from conftest import STRATEGY
 
@@ -118,6 +119,17 @@ def test_hover_shows_kind_statement_owner_and_status(session: Session) -> None:
     hover = navigation.hover(plain, ROADMAP, _position(text, CLAIM))
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert hover.contents.kind == types.MarkupKind.PlainText and "**" not in hover.contents.value
+
+
+def test_hover_on_a_market_node_shows_its_kind_and_name(session: Session) -> None:
+    messages = "strategy/marketing/core-messaging.yaml"
+    text = _text(session, messages)
+    hover = navigation.hover(session, messages, _position(text, "persona.cfo"))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    node = session.live.graph.node("persona.cfo")
+    assert node is not None and isinstance(node.entry, Persona)
+    assert hover.contents.value.startswith("**persona** `persona.cfo`")
+    assert node.entry.name in hover.contents.value
 
 
 def test_nothing_under_a_position_without_an_id(session: Session) -> None:
