@@ -375,7 +375,7 @@ def _explain(item: Any) -> str:
     return explain(item, words=_TOML_WORDS).rstrip(".")
 
 
-_TOML_WORDS = {"list_type": "a list of text values", "dict_type": "a table"}
+_TOML_WORDS = {"list_type": "a list of text values", "dict_type": "a table", "model_type": "a table"}
 """How a TOML file names what a key expects, where strategy files say it otherwise."""
 
 

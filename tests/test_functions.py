@@ -188,6 +188,7 @@ CONFIG_ERRORS = [
     ('[functions.partners]\nowns = ["deck"]\n', "functions.partners.owns[0]: 'deck' is not a kind of plan"),
     ('[functions.partners]\nown = ["playbook"]\n', "functions.partners.own: unknown key; a function's keys are"),
     ('[functions.partners]\nname = ""\n', "functions.partners.name"),
+    ('functions = { partners = "Partners" }\n', "functions.partners: should be a table, not text"),
 ]
 
 
