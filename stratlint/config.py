@@ -75,7 +75,7 @@ def _kebab(name: str) -> str:
 class FunctionTable(BaseModel):
     """One function of ``[functions]``: how reports name it, and which plan kinds it owns."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
     name: Annotated[str, Field(min_length=1)] | None = None
     owns: list[Literal["roadmap", "messaging", "playbook"]] = Field(default_factory=list)
@@ -87,7 +87,7 @@ FunctionId = Annotated[str, Field(pattern=ID_PATTERN)]
 class ConfigModel(BaseModel):
     """The configuration file's keys, as written in ``[tool.stratlint]`` or stratlint.toml."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", alias_generator=_kebab, frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", alias_generator=_kebab, frozen=True, defer_build=True)
 
     root: str | None = None
     select: list[str] | None = None

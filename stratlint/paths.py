@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +34,13 @@ def leads_outside(path: Path, folder: Path) -> Outside | None:
         return None
     lexical = Path(os.path.abspath(path))
     return Outside(resolved, through_link=any(inside(lexical, candidate) for candidate in folders))
+
+
+def file_url_path(url_path: str) -> Path:
+    """The local path of a ``file:`` URL's path part, as ``urllib.request.url2pathname`` gives
+    it, without importing urllib.request (and with it http, ssl and email) on every run."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        from nturl2path import url2pathname
+
+        return Path(url2pathname(url_path))
+    return Path(unquote(url_path))

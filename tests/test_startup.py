@@ -14,9 +14,23 @@ import pytest
 
 from conftest import PROJECT
 
-NEVER_ON_START_UP = ("jsonschema", "referencing", "jinja2", "pygls", "ruamel", "hypothesis", "pathspec")
+NEVER_ON_START_UP = (
+    "jsonschema",
+    "referencing",
+    "jinja2",
+    "pygls",
+    "ruamel",
+    "hypothesis",
+    "pathspec",
+    "urllib.request",
+    "http",
+    "ssl",
+)
 """Needed only by extra schemas, the HTML report, the language server, the formatter, per-path
-ignores, or not at all."""
+ignores, or not at all (urllib.request, and with it http and ssl, for the path of a file URL)."""
+
+ONLY_TO_FORK = ("multiprocessing",)
+"""Needed only by a run that loads many files on several cores."""
 
 NOT_FOR_VERSION = ("pydantic", "yaml", "stratlint.model", "stratlint.rules", "stratlint.analysis", "stratlint.load")
 
@@ -56,3 +70,5 @@ def test_check_imports_no_module_it_does_not_use(tmp_path: Path, strategy_copy: 
     modules = _run(("check", str(target), "--no-cache"), tmp_path)
     assert "stratlint.analysis.engine" in modules
     assert _top(modules, NEVER_ON_START_UP) == []
+    if strategy == "empty":
+        assert _top(modules, ONLY_TO_FORK) == []

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
 
 from pydantic_core import SchemaError as PatternError
 from pydantic_core import SchemaValidator, core_schema
@@ -30,6 +29,7 @@ from pydantic_core import SchemaValidator, core_schema
 from stratlint.load.explain import entry_label
 from stratlint.load.schema_refs import SCHEMA_MAX_BYTES, LocalSchemas, SchemaNode, follow_references, refuse_late
 from stratlint.load.source_map import SourceMap
+from stratlint.paths import file_url_path
 from stratlint.pointers import join_pointer
 from stratlint.problems import LoadProblem, ProblemKind
 
@@ -276,7 +276,7 @@ def _metaschema_formats(validator_class: Any) -> Any:
 def _inside(uri: str, boundary: Path | None) -> str:
     parts = urlsplit(uri)
     if boundary is not None and parts.scheme == "file":
-        location = Path(url2pathname(parts.path))
+        location = file_url_path(parts.path)
         if location.is_relative_to(boundary):
             return location.relative_to(boundary).as_posix()
     return uri

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from stratlint.load.read import read_bounded
-from stratlint.paths import leads_outside
+from stratlint.paths import file_url_path, leads_outside
 from stratlint.problems import LoadProblem, ProblemKind
 
 if TYPE_CHECKING:  # referencing is imported where a schema is read: most runs have none
@@ -120,7 +119,7 @@ class LocalSchemas:
         parts = urlsplit(uri)
         if self.boundary is not None:
             if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-                return Path(url2pathname(parts.path))
+                return file_url_path(parts.path)
             if self.web_base is not None and self.folder is not None and uri.startswith(self.web_base):
                 return self.folder / unquote(urlsplit(uri[len(self.web_base) :]).path)
         if parts.scheme in ("http", "https", "ftp"):

@@ -18,7 +18,9 @@ def _kebab(name: str) -> str:
 class RuleOptions(BaseModel):
     """A rule's options. Subclasses declare fields with defaults and a description each."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
+    model_config = ConfigDict(
+        strict=True, extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True, defer_build=True
+    )
 
 
 class NoOptions(RuleOptions):

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import connection
 from typing import Any
 
 from stratlint.fileio import finish_writes
@@ -142,6 +140,9 @@ def load_contents(
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
+    import multiprocessing  # only a run that forks needs it
+    from multiprocessing import connection
+
     context = multiprocessing.get_context("fork")
     _NEXT = context.Value("i", 0)
     chunks = (len(items) + _CHUNK - 1) // _CHUNK
@@ -257,6 +258,8 @@ def _claim(chunks: int) -> int | None:
 
 def _can_fork() -> bool:
     # Forking a process that runs other threads can leave a lock held forever in the child.
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
