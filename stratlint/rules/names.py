@@ -12,6 +12,7 @@ Guards against fragmented interpretation: each function filling the gaps its own
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,10 +68,6 @@ TEXT_FIELDS = frozenset(
 WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 """A word: letters and digits, with an apostrophe inside ('customer's'); hyphens and spaces
 separate words, so 'End-to-End' is three."""
-
-
-def words(text: str) -> list[re.Match[str]]:
-    return list(WORD.finditer(text))
 
 
 def folded(text: str) -> tuple[str, ...]:
@@ -148,40 +145,53 @@ class Vocabulary:
             if node is not None:
                 self.names += names_of(node)
         self.by_first: dict[str, list[Name]] = {}
-        self.by_second: dict[str, list[Name]] = {}
+        self.by_second: dict[str, list[tuple[Name, tuple[str, ...]]]] = {}
+        self._stemmed_first: dict[str, list[tuple[Name, tuple[str, ...]]]] = {}
         for name in self.names:
+            stems = tuple(stem(word) for word in name.words)
             self.by_first.setdefault(name.words[0], []).append(name)
+            self._stemmed_first.setdefault(name.words[0], []).append((name, stems))
             if len(name.words) > 1:
-                self.by_second.setdefault(name.words[1], []).append(name)
+                self.by_second.setdefault(name.words[1], []).append((name, stems))
         self.spelled = {name.words for name in self.names}
         """Every name, as words: a text that says one says a name, not a variant of another."""
         self.live = {name.words for name in self.names if not name.node.retired}
         """The names of nodes that are not retired: a retired node's name that one of them
         also goes by is not a mention of the retired node."""
 
-    def exact(self, said: tuple[str, ...], start: int) -> Iterator[tuple[Name, int]]:
+    def exact(self, said: tuple[str, ...], start: int) -> list[tuple[Name, int]]:
         """The names that ``said`` (a text's words) spells from word ``start``, with where they end."""
-        for name in self.by_first.get(said[start], ()):
-            end = start + len(name.words)
-            if said[start:end] == name.words:
-                yield name, end
+        candidates = self.by_first.get(said[start])
+        if not candidates:
+            return []
+        found = [(name, start + len(name.words)) for name in candidates]
+        return [(name, end) for name, end in found if said[start:end] == name.words]
 
-    def near(self, said: tuple[str, ...], start: int) -> Iterator[tuple[Name, int]]:
-        """The names that the words from ``start`` spell with exactly one word changed (a word
-        in another form, 'leaders' for 'leader', is the same word)."""
+    def near(self, text: Said, start: int, min_words: int = 1) -> list[tuple[Name, int]]:
+        """The names of ``min_words`` or more words that the text's words from ``start`` spell
+        with exactly one word changed (a word in another form, 'leaders' for 'leader', is the
+        same word)."""
+        said, stems = text.words, text.stems
+        first = self._stemmed_first.get(said[start], ())
+        second = self.by_second.get(said[start + 1], ()) if start + 1 < len(said) else ()
+        if not first and not second:
+            return []
+        found: list[tuple[Name, int]] = []
         seen: set[int] = set()
-        candidates = [*self.by_first.get(said[start], ())]
-        if start + 1 < len(said):
-            candidates += self.by_second.get(said[start + 1], ())
-        for name in candidates:
-            end = start + len(name.words)
-            if id(name) in seen or end > len(said):
+        for name, name_stems in (*first, *second):
+            end = start + len(name_stems)
+            if len(name_stems) < min_words or end > len(said) or id(name) in seen:
                 continue
             seen.add(id(name))
-            window = said[start:end]
-            changed = [index for index, word in enumerate(window) if stem(word) != stem(name.words[index])]
-            if len(changed) == 1:
-                yield name, end
+            changed = 0
+            for index, name_stem in enumerate(name_stems, start):
+                if stems[index] != name_stem:
+                    changed += 1
+                    if changed > 1:
+                        break
+            if changed == 1:
+                found.append((name, end))
+        return found
 
 
 class NameRule(FileRule):
@@ -236,14 +246,28 @@ def prose(view: FileView) -> Iterator[tuple[Node, str, str, str]]:
                 yield from ((node, *item) for item in _texts(f"{node.pointer}/{field}", field, value))
 
 
-def _said(value: str) -> tuple[list[re.Match[str]], tuple[str, ...]]:
-    """The words of a text, as found and as compared (in lower case)."""
-    matches = words(value)
-    return matches, tuple(match.group(0).casefold() for match in matches)
+@dataclass(frozen=True)
+class Said:
+    """What a text says, word by word: each word as found, as compared (in lower case) and
+    as a stem (for variants)."""
+
+    matches: tuple[re.Match[str], ...]
+    words: tuple[str, ...]
+
+    @functools.cached_property
+    def stems(self) -> tuple[str, ...]:
+        return tuple(stem(word) for word in self.words)
+
+
+@functools.lru_cache(maxsize=1024)
+def said_in(value: str) -> Said:
+    """The words of a text. Cached: the name rules read the same texts of a file in turn."""
+    matches = tuple(WORD.finditer(value))
+    return Said(matches, tuple(match.group(0).casefold() for match in matches))
 
 
 def _piece(
-    view: FileView, pointer: str, value: str, matches: list[re.Match[str]], start: int, stop: int
+    view: FileView, pointer: str, value: str, matches: tuple[re.Match[str], ...], start: int, stop: int
 ) -> tuple[str, Span]:
     """What words ``start`` to ``stop`` of a text say (spaces folded), and where they are."""
     begin, end = matches[start].start(), matches[stop - 1].end()
@@ -298,11 +322,12 @@ class NameVariant(NameRule):
         if not known.names:
             return
         for node, pointer, field, value in prose(view):
-            matches, said = _said(value)
+            text = said_in(value)
+            matches, said = text.matches, text.words
             taken = _covered(known, said)
             for start in range(len(said)):
-                for name, end in known.near(said, start):
-                    if len(name.words) < self.options.min_words or not _variant(name, said[start:end]):
+                for name, end in known.near(text, start, self.options.min_words):
+                    if not _variant(name, said[start:end]):
                         continue
                     if any(index in taken for index in range(start, end)):
                         continue
@@ -365,7 +390,8 @@ class RetiredNameMention(NameRule):
     def check(self, view: FileView) -> Iterator[Diagnostic]:
         known = self.vocabulary(view)
         for node, pointer, field, value in prose(view):
-            matches, said = _said(value)
+            text = said_in(value)
+            matches, said = text.matches, text.words
             start = 0
             while start < len(said):
                 end = start + 1
@@ -421,7 +447,8 @@ class OtherFunctionLabel(NameRule):
         if not scoped:
             return
         for node, pointer, field, value in prose(view):
-            matches, said = _said(value)
+            text = said_in(value)
+            matches, said = text.matches, text.words
             for start in range(len(said)):
                 for name, stop in known.exact(said, start):
                     if name.function is None or name.function == function:
