@@ -36,6 +36,13 @@ def invoke(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
         os.chdir(old)
 
 
+def check_in(repo: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    """``stratlint check strategy --format json`` in ``repo``: the exit code and the report."""
+    result = invoke("check", "strategy", "--format", "json", *extra, cwd=repo)
+    assert result.stderr == ""
+    return result.exit_code, json.loads(result.stdout)
+
+
 def run_stratlint(
     *args: str | os.PathLike[str], cwd: Path | None = None, **kwargs: Any
 ) -> subprocess.CompletedProcess[str]:

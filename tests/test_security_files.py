@@ -351,7 +351,7 @@ def test_links_inside_the_cache_folder_are_never_followed(tmp_path: Path) -> Non
     folder.mkdir()
     for name in (".gitignore", "CACHEDIR.TAG"):
         (folder / name).symlink_to(outside / name)  # leads nowhere yet
-    for suffix in ("cache", "results"):
+    for suffix in ("cache", "results", "stats"):
         cache_file(folder, strategy, suffix).symlink_to(outside / "victim")
     links = _tree(folder)
     expected = _json_check(repo, "--no-cache")

@@ -23,9 +23,9 @@ from stratlint.diagnostics import Diagnostic
 from stratlint.drift.lockfile import LOCK_FILENAME, Lock, read_lock
 from stratlint.drift.review import Review
 from stratlint.fileio import finish_writes
-from stratlint.load.loader import SerialLoader, StrategySources
+from stratlint.load.loader import SerialLoader, SourceChanged, StrategySources
 from stratlint.load.read import read_bounded
-from stratlint.load.strategy import read_strategy, relative_path
+from stratlint.load.strategy import StatMemo, read_strategy, relative_path
 from stratlint.rules import CheckContext
 
 if TYPE_CHECKING:
@@ -64,17 +64,29 @@ def lint(settings: Settings, *, incremental: bool = False) -> Result:
     """Load the strategy under ``settings.root`` and analyze it.
 
     With ``incremental`` (and the cache on), reuse what the last such run concluded about
-    the files an edit cannot affect (stratlint.speed.incremental); the result is the same,
-    but its ``graph`` then holds only the files checked again."""
-    strategy = read_strategy(settings.root, settings.repo_root, settings.max_file_size)
-    lock = load_lock(settings, strategy.root_path)
+    the files an edit cannot affect (stratlint.speed.incremental), and do not read the files
+    whose stat signature says they are unchanged (stratlint.speed.statindex); the result is
+    the same, but its ``graph`` then holds only the files checked again."""
     try:
-        analyzer = speed.analyzer(
-            settings, strategy.repo_root, run_key(settings, strategy, lock), incremental=incremental
-        )
-        return run(analyzer, strategy, settings, lock)
+        stats = speed.stat_index(settings) if incremental else None
+        try:
+            result = _lint(settings, incremental, stats)
+        except SourceChanged:
+            # A file not read at first changed before its bytes were needed: nothing may be
+            # concluded from bytes the run did not check. Again, reading every file.
+            return _lint(settings, incremental, None)
+        if stats is not None:
+            stats.save()
+        return result
     finally:
         finish_writes()
+
+
+def _lint(settings: Settings, incremental: bool, stats: StatMemo | None) -> Result:
+    strategy = read_strategy(settings.root, settings.repo_root, settings.max_file_size, stats)
+    lock = load_lock(settings, strategy.root_path)
+    analyzer = speed.analyzer(settings, strategy.repo_root, run_key(settings, strategy, lock), incremental=incremental)
+    return run(analyzer, strategy, settings, lock)
 
 
 def lint_sources(strategy: StrategySources, settings: Settings, lock: Lock) -> Result:

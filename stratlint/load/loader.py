@@ -1,7 +1,8 @@
 """The seam between reading files and loading them: sources in, loaded artifacts out.
 
 A ``Source`` is one strategy file's bytes, wherever they came from (the working tree, a git
-revision). A ``Loader`` turns sources into loaded artifacts, in order. The engine takes any
+revision), or the promise of them: a file known unchanged is read only when its bytes are
+asked for. A ``Loader`` turns sources into loaded artifacts, in order. The engine takes any
 Loader and does not know which it got: ``SerialLoader`` here loads in this process; the
 speed machinery (stratlint.speed) adds a cache of earlier results and worker processes
 behind the same protocol.
@@ -27,18 +28,36 @@ def content_key(relpath: str, data: bytes) -> bytes:
     return key.digest()
 
 
-@dataclass(slots=True)
+class SourceChanged(Exception):
+    """A file whose bytes were read late (nothing needed them sooner, see ``Source.unread``)
+    no longer holds what its key says: it changed during the run. Nothing may be concluded
+    from bytes the run did not check: the run starts again, reading every file."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} changed while it was checked")
+        self.path = path
+
+
 class Source:
     """One strategy file to load: its bytes, or the artifact it already is (a file that could
     not be read has its problems instead of bytes; a file loaded earlier in the run is
-    reused as it is)."""
+    reused as it is). The bytes of a file known unchanged since an earlier run are read
+    only when something asks for ``raw`` (``unread``)."""
+
+    __slots__ = ("_raw", "_read", "key", "loaded", "path")
 
     path: str
     """Relative to the repository root, with forward slashes."""
-    raw: bytes | None
     key: bytes
     """``content_key`` of the path and bytes (or, for an unreadable file, of why)."""
-    loaded: LoadedArtifact | None = None
+    loaded: LoadedArtifact | None
+
+    def __init__(self, path: str, raw: bytes | None, key: bytes, loaded: LoadedArtifact | None = None) -> None:
+        self.path = path
+        self._raw = raw
+        self.key = key
+        self.loaded = loaded
+        self._read: Callable[[], object] | None = None
 
     @classmethod
     def of_bytes(cls, path: str, raw: bytes) -> Source:
@@ -50,6 +69,35 @@ class Source:
         return cls(
             artifact.path, None, content_key(artifact.path, problems.encode("utf-8", "surrogateescape")), artifact
         )
+
+    @classmethod
+    def unread(cls, path: str, key: bytes, read: Callable[[], object]) -> Source:
+        """A file whose content key is known and whose bytes ``read`` gives when asked for;
+        ``raw`` raises SourceChanged when they are not the bytes of ``key`` (or not bytes)."""
+        source = cls(path, None, key)
+        source._read = read
+        return source
+
+    @property
+    def raw(self) -> bytes | None:
+        read = self._read
+        if read is not None:
+            data = read()
+            if not isinstance(data, bytes) or content_key(self.path, data) != self.key:
+                raise SourceChanged(self.path)
+            self._raw, self._read = data, None
+        return self._raw
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Source):
+            return NotImplemented
+        return (self.path, self.key, self.loaded, self.raw) == (other.path, other.key, other.loaded, other.raw)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def __repr__(self) -> str:
+        state = "unread" if self._read is not None else "read" if self._raw is not None else "no bytes"
+        return f"Source({self.path!r}, {state}, key={self.key.hex()}, loaded={self.loaded is not None})"
 
 
 @dataclass(frozen=True, slots=True)

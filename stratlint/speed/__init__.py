@@ -6,7 +6,9 @@ package adds gives the same analysis sooner, and nothing else changes:
 - ``cache``: a signed cache of load results per file content (CachedLoader);
 - ``parallel``: loading on every core, in chunks, from forked workers (ForkedLoader);
 - ``incremental``: the last run's conclusions per file, so an edit is checked again only
-  where it can change a finding (IncrementalAnalyzer, on the facts in ``facts``).
+  where it can change a finding (IncrementalAnalyzer, on the facts in ``facts``);
+- ``statindex``: each file's stat signature when it was last read, so an unchanged file is
+  not read at all unless its bytes are needed (StatIndex, for ``stat_index``).
 
 Tests compare each with the plain serial engine.
 """
@@ -18,9 +20,11 @@ from pathlib import Path
 from stratlint.analysis.engine import Analyzer, Engine
 from stratlint.analysis.settings import Settings
 from stratlint.load.loader import Loader, SerialLoader
+from stratlint.load.strategy import repository_root
 from stratlint.speed.cache import CachedLoader, LoadCache, cache_folder, settings_key
 from stratlint.speed.incremental import IncrementalAnalyzer, SnapshotStore, analysis_key
 from stratlint.speed.parallel import ForkedLoader
+from stratlint.speed.statindex import StatIndex
 
 
 def analyzer(settings: Settings, repo_root: Path, parts: tuple[object, ...], *, incremental: bool) -> Analyzer:
@@ -43,4 +47,15 @@ def analyzer(settings: Settings, repo_root: Path, parts: tuple[object, ...], *, 
     return engine
 
 
-__all__ = ["analyzer"]
+def stat_index(settings: Settings) -> StatIndex | None:
+    """What the last runs saw of the strategy's files, for ``load.strategy.read_strategy`` to
+    skip reading those unchanged since; ``save()`` it after a run that succeeded. None with
+    the cache off or without a cache folder: every file is read."""
+    if not settings.cache:
+        return None
+    repo_root = repository_root(settings.root, settings.repo_root)
+    folder = cache_folder(repo_root)
+    return None if folder is None else StatIndex.open(folder, settings.root, repo_root)
+
+
+__all__ = ["analyzer", "stat_index"]
