@@ -9,6 +9,7 @@ import random
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ import pytest
 from benchmarks.generate import generate
 from stratlint.analysis.check import lint
 from stratlint.analysis.settings import Settings
+from stratlint.config import resolve_settings
+from stratlint.diagnostics import Diagnostic
 from stratlint.speed.cache import CACHE_FOLDER
 
-from conftest import STRATEGY, invoke
+from conftest import STRATEGY, check_in, invoke
 
 
 @pytest.fixture(autouse=True)
@@ -48,15 +51,9 @@ def bundled(tmp_path: Path) -> Path:
     return _git_repo(root)
 
 
-def _check(repo: Path, *extra: str) -> tuple[int, dict[str, Any]]:
-    result = invoke("check", "strategy", "--format", "json", *extra, cwd=repo)
-    assert result.stderr == ""
-    return result.exit_code, json.loads(result.stdout)
-
-
 def _same_as_full_run(repo: Path) -> tuple[int, dict[str, Any]]:
-    incremental = _check(repo)
-    assert incremental == _check(repo, "--no-cache")
+    incremental = check_in(repo)
+    assert incremental == check_in(repo, "--no-cache")
     return incremental
 
 
@@ -125,6 +122,155 @@ def test_a_release_is_checked_again_when_an_item_it_ships_changes(bundled: Path)
     ]
 
 
+# -- an edit that changes only what a file references ----------------------------------------
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The paths of the files each call of the file rules checked, call by call."""
+    from stratlint.analysis.engine import Engine
+
+    calls: list[list[str]] = []
+    check_files = Engine.check_files
+
+    def counted(self: Engine, views: Any, context: Any) -> Any:
+        views = list(views)
+        calls.append([view.path for view in views])
+        return check_files(self, views, context)
+
+    monkeypatch.setattr(Engine, "check_files", counted)
+    return calls
+
+
+def _same_report(repo: Path) -> list[Diagnostic]:
+    """The incremental run's report (findings, silenced findings, summary) is a full run's;
+    returns the silenced findings."""
+    settings = resolve_settings(repo / "strategy")  # as the command's: the snapshot is the one it keeps
+    report = lint(settings, incremental=True).report()
+    assert report == lint(replace(settings, cache=False)).report()
+    return [silenced.diagnostic for silenced in report.silenced]
+
+
+def _reaching(repo: Path, paths: set[str]) -> set[str]:
+    """``paths``, and the files whose entries reach a node of one of them, reference after
+    reference: read off a full graph, not the facts the incremental run keeps."""
+    graph = lint(Settings(root=repo / "strategy", repo_root=repo, cache=False)).graph
+    found = set(paths)
+    while True:
+        more = {edge.source.artifact.path for edge in graph.edges if edge.target and edge.target.artifact.path in found}
+        if more <= found:
+            return found
+        found |= more
+
+
+CLOSE_AUTOMATION = "strategy/product/close-automation.yaml"
+NARRATIVE = "strategy/narrative.yaml"
+RELEASE = "strategy/releases/flux-explanations-v2.yaml"
+FLUX_NARRATIVE = "narrative: [claim.flux-drafted, claim.ai-shows-its-work]"
+"""What the one roadmap item that backs claim.flux-drafted tells (the release ships it)."""
+
+
+def _found(report: dict[str, Any], code: str) -> list[str]:
+    return [d["path"] for d in report["diagnostics"] if d["code"] == code]
+
+
+def test_an_edit_of_only_what_a_file_references_rechecks_it_and_what_references_it(
+    bundled: Path, checked: list[list[str]]
+) -> None:
+    """Another claim for the one item that backs claim.flux-drafted: the claim is unbacked
+    now (a strategy-wide finding, in the narrative), and the release that ships the item
+    has no enablement play for it any more (a file rule's finding, in the release);
+    restoring the reference takes both away. Each time, the file rules check the roadmap,
+    the files that reference its items and the narrative (whose strategy-wide findings
+    changed) in one call, not the strategy."""
+    _same_as_full_run(bundled)
+    every = set(checked[-1])
+    expected = _reaching(bundled, {CLOSE_AUTOMATION}) | {NARRATIVE}
+    assert RELEASE in expected
+    assert len(expected) < len(every) * 0.5
+    roadmap = bundled / CLOSE_AUTOMATION
+    text = roadmap.read_text(encoding="utf-8")
+    _edit(roadmap, FLUX_NARRATIVE, "narrative: [claim.close-in-five-days, claim.ai-shows-its-work]")
+    checked.clear()
+    code, after = check_in(bundled)
+    assert [set(paths) for paths in checked] == [expected]
+    assert (code, after) == check_in(bundled, "--no-cache")
+    assert _found(after, "SL301") == [NARRATIVE]
+    assert RELEASE in _found(after, "SL702")
+    _same_report(bundled)
+    roadmap.write_text(text, encoding="utf-8")
+    checked.clear()
+    code, restored = check_in(bundled)
+    assert [set(paths) for paths in checked] == [expected]
+    assert (code, restored) == check_in(bundled, "--no-cache")
+    assert not _found(restored, "SL301") and not _found(restored, "SL702")
+    _same_report(bundled)
+
+
+def test_a_comment_in_another_file_silences_the_strategy_wide_finding_a_reference_brings(
+    bundled: Path, checked: list[list[str]]
+) -> None:
+    """The narrative's comment silences nothing (an unused suppression) until the item's
+    reference goes and the claim is unbacked; then it silences that, and is used."""
+    narrative = bundled / NARRATIVE
+    _edit(
+        narrative,
+        "      - id: claim.flux-drafted\n",
+        "      - id: claim.flux-drafted  # stratlint: disable=unbacked-claim -- told before it ships\n",
+    )
+    _, before = _same_as_full_run(bundled)
+    assert _found(before, "SL901") == [NARRATIVE]
+    roadmap = bundled / CLOSE_AUTOMATION
+    text = roadmap.read_text(encoding="utf-8")
+    _edit(roadmap, FLUX_NARRATIVE, "narrative: [claim.ai-shows-its-work]")
+    checked.clear()
+    silenced = _same_report(bundled)  # the silenced findings too
+    incremental, full = checked
+    assert NARRATIVE in incremental and len(incremental) < len(full) * 0.5
+    assert [(d.code, d.path) for d in silenced] == [("SL301", NARRATIVE)]
+    _, after = _same_as_full_run(bundled)
+    assert not _found(after, "SL301") and not _found(after, "SL901")
+    roadmap.write_text(text, encoding="utf-8")
+    checked.clear()
+    assert _same_report(bundled) == []
+    incremental, full = checked
+    assert NARRATIVE in incremental and len(incremental) < len(full) * 0.5
+    _, restored = _same_as_full_run(bundled)
+    assert restored == before
+
+
+def test_a_reference_retargeted_onto_an_unknown_id(bundled: Path, checked: list[list[str]]) -> None:
+    _same_as_full_run(bundled)
+    _edit(bundled / CLOSE_AUTOMATION, FLUX_NARRATIVE, "narrative: [claim.flux-drafed, claim.ai-shows-its-work]")
+    checked.clear()
+    _, after = _same_as_full_run(bundled)
+    incremental, full = checked
+    assert len(incremental) < len(full) * 0.5
+    (dangling,) = [d for d in after["diagnostics"] if d["code"] == "SL201"]
+    assert dangling["path"] == CLOSE_AUTOMATION and "did you mean 'claim.flux-drafted'" in dangling["message"]
+    assert _found(after, "SL301") == [NARRATIVE]
+    _same_report(bundled)
+
+
+def test_a_new_reference_into_a_file_that_did_not_load_is_in_the_notes(bundled: Path, checked: list[list[str]]) -> None:
+    """The notes count the references into a file that could not be read: one more is a
+    reference-only edit of the release, and the note says so."""
+    _edit(bundled / "strategy/marketing/launches.yaml", "\nowner: ", "\nowner: [")
+    _, before = _same_as_full_run(bundled)
+    _edit(
+        bundled / RELEASE,
+        "  - launch.flux-explanations-v2\n",
+        "  - launch.flux-explanations-v2\n  - launch.auditor-portal\n",
+    )
+    checked.clear()
+    _, after = _same_as_full_run(bundled)
+    incremental, full = checked
+    assert len(incremental) < len(full) * 0.5
+    assert [note for note in after["summary"]["notes"] if note.startswith("2 references point into")]
+    assert after["summary"]["notes"] != before["summary"]["notes"]
+    _same_report(bundled)
+
+
 _MUTATIONS = (
     ("reword a title", lambda text, rng: text.replace("\ntitle: ", "\ntitle: Reworded ", 1)),
     ("drop a line", lambda text, rng: _drop_line(text, rng)),
@@ -150,18 +296,50 @@ def _duplicate_line(text: str, rng: random.Random) -> str:
     return "".join(lines)
 
 
+def _repoint(text: str, rng: random.Random, ids: dict[str, list[str]]) -> str:
+    """``text`` with one reference in a flow list (``[a, b]``) pointed at another node of
+    the same kind (ids share their prefix), declared somewhere in the strategy."""
+    spots = [m for m in re.finditer(r"(?<=[\[ ])[\w.-]+(?=[,\]])", text) if m.group(0) in ids]
+    if not spots:
+        return text
+    spot = rng.choice(spots)
+    others = [other for other in ids[spot.group(0)] if other != spot.group(0)]
+    return text if not others else text[: spot.start()] + rng.choice(others) + text[spot.end() :]
+
+
+def _declared_ids(files: list[Path]) -> dict[str, list[str]]:
+    """Each id declared in ``files`` -> the ids declared there with its prefix (its kind)."""
+    declared = sorted(
+        {
+            found
+            for path in files
+            for found in re.findall(r"^ *(?:- )?id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
+        }
+    )
+    kind = {node_id: re.split(r"[.-]", node_id, maxsplit=1)[0] for node_id in declared}
+    return {node_id: [other for other in declared if kind[other] == kind[node_id]] for node_id in declared}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
-def test_random_edits_give_the_result_of_a_full_run(generated: Path, seed: int) -> None:
+def test_random_edits_give_the_result_of_a_full_run(generated: Path, seed: int, checked: list[list[str]]) -> None:
+    """Any edit, and every other one a reference pointed at another node of its kind (the
+    usual edit of a pull request): some of those are checked again on a few files only."""
     rng = random.Random(seed)
     files = sorted((generated / "strategy").rglob("*.yaml"))
+    ids = _declared_ids(files)
     _same_as_full_run(generated)
-    for _ in range(12):
+    every = len(checked[-1])
+    partial = 0
+    for step in range(16):
         target = rng.choice(files)
-        _, mutate = rng.choice(_MUTATIONS)
+        mutate = rng.choice(_MUTATIONS)[1] if step % 2 else (lambda text, rng: _repoint(text, rng, ids))
         if target.exists():
             target.write_text(mutate(target.read_text(encoding="utf-8"), rng), encoding="utf-8")
+        checked.clear()
         _same_as_full_run(generated)
+        partial += not step % 2 and len(checked) == 2 and len(checked[0]) < every
+    assert partial >= 2, "too few re-pointed references were checked again on a few files only"
     # Files come and go.
     files[7].unlink()
     _same_as_full_run(generated)
@@ -170,21 +348,21 @@ def test_random_edits_give_the_result_of_a_full_run(generated: Path, seed: int) 
 
 
 def test_a_corrupt_snapshot_is_ignored(generated: Path) -> None:
-    expected = _check(generated, "--no-cache")
-    assert _check(generated) == expected
+    expected = check_in(generated, "--no-cache")
+    assert check_in(generated) == expected
     (snapshot,) = (generated / CACHE_FOLDER).glob("*.results")
     blob = snapshot.read_bytes()
     for broken in (blob[: len(blob) // 2], b"", blob[:-1] + bytes([blob[-1] ^ 1])):
         snapshot.write_bytes(broken)
-        assert _check(generated) == expected
-        assert _check(generated) == expected
+        assert check_in(generated) == expected
+        assert check_in(generated) == expected
 
 
 def test_settings_and_the_lock_are_part_of_the_snapshot_key(bundled: Path) -> None:
     _same_as_full_run(bundled)
-    code, ignored = _check(bundled, "--ignore", "SL501")
-    assert (code, ignored) == _check(bundled, "--ignore", "SL501", "--no-cache")
-    assert _check(bundled) == _check(bundled, "--no-cache")
+    code, ignored = check_in(bundled, "--ignore", "SL501")
+    assert (code, ignored) == check_in(bundled, "--ignore", "SL501", "--no-cache")
+    assert check_in(bundled) == check_in(bundled, "--no-cache")
     lock = bundled / "strategy" / "stratlint.lock"
     text = lock.read_text(encoding="utf-8")
     stamp = re.search(r"^edge \S+ \S+ \S+ ([0-9a-f]{16})$", text, re.MULTILINE)

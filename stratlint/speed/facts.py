@@ -7,6 +7,11 @@ An edit that leaves a file's interface unchanged (a reworded title, a new ration
 owner) cannot change what strategy-wide rules conclude; only the file itself, and the
 files whose entries reference its nodes, need to be checked again. The incremental run
 (stratlint.incremental) builds on that.
+
+The ``shape`` is the interface less the references, and with the names (name, short name,
+aliases) of the nodes: an edit that keeps a file's shape changes what the file references
+and nothing a rule of a file that does not reference it can see (a file rule reads the
+names of any node, to tell a name written where an id goes).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-from stratlint.graph import Artifact
+from stratlint.graph import Artifact, Node
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.model import NodeType, plan_owner
 
@@ -41,10 +46,13 @@ class FileFacts:
     partial: bool = False
     plan_owner: str | None = None
     """The function whose plan the file is (see graph.Artifact.plan_owner), or None."""
+    shape: bytes = b""
+    """A digest of the interface without the references, and of the nodes' names: an edit
+    that keeps it changes only what the file references (see the module docstring)."""
 
     def pack(self) -> tuple[object, ...]:
         return (self.path, self.kind, self.loaded, self.declared, self.targets, self.interface, self.unloaded,
-                self.partial, self.plan_owner)  # fmt: skip
+                self.partial, self.plan_owner, self.shape)  # fmt: skip
 
     @classmethod
     def unpack(cls, packed: Sequence[object]) -> FileFacts:
@@ -56,9 +64,9 @@ def facts_of(item: LoadedArtifact, artifact: Artifact | None) -> FileFacts:
     if artifact is None:
         declared = tuple((node_id, "") for node_id in sorted(item.declared_ids))
         shape: tuple[Any, ...] = (item.kind, False, declared)
-        return FileFacts(
-            item.path, item.kind, False, declared, (), _digest(shape), plan_owner=plan_owner(item.kind, None)
-        )
+        digest = _digest(shape)
+        owner = plan_owner(item.kind, None)
+        return FileFacts(item.path, item.kind, False, declared, (), digest, plan_owner=owner, shape=digest)
     nodes = artifact.nodes
     # Interned, ids that many files reference are one object each, which marshal then
     # stores once: the snapshot holds every file's facts.
@@ -69,7 +77,21 @@ def facts_of(item: LoadedArtifact, artifact: Artifact | None) -> FileFacts:
     owner = artifact.plan_owner
     shape = (item.kind, True, declared, parents, edges, unloaded, item.partial, owner)
     targets = tuple(sorted({target for _, _, target in edges}))
-    return FileFacts(item.path, item.kind, True, declared, targets, _digest(shape), unloaded, item.partial, owner)
+    named = (item.kind, True, declared, parents, unloaded, item.partial, owner, _names(nodes))
+    return FileFacts(
+        item.path, item.kind, True, declared, targets, _digest(shape), unloaded, item.partial, owner, _digest(named)
+    )
+
+
+def _names(nodes: Iterable[Node]) -> tuple[tuple[int, str], ...]:
+    """The names, short names and aliases of the nodes that have any, by the node's place."""
+    found = []
+    for index, node in enumerate(nodes):
+        entry = node.entry.__dict__
+        names = (entry.get("name"), entry.get("short_name"), entry.get("aliases"))
+        if any(names):
+            found.append((index, repr(names)))
+    return tuple(found)
 
 
 def _digest(shape: tuple[Any, ...]) -> bytes:

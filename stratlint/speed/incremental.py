@@ -13,9 +13,19 @@ the findings of the strategy-wide rules. The next run reads every file and compa
   checked again by the rules that are not strategy-wide, on a graph of just those files
   and what they reference; every other file keeps its findings, and the strategy-wide
   findings stand;
-- anything else (a file added, removed, or changed in what it declares or references; a
-  value, narrative, priorities or governance file changed; a strategy-wide finding that
-  points into a changed file; other settings, another stratlint, another day): a full run.
+- some plan files changed only in what they reference (an item now serves another
+  priority or tells another claim; their shape, ``FileFacts.shape``, did not change): what
+  every file rule can see of the rest of the strategy through its ``Lookup`` (which ids
+  exist, of which types, which files did not load, the primary priority, the names) is
+  what it was, so file rules can conclude anything new only in the changed files and in
+  the files whose entries reach their nodes (on the old references or the new). The
+  strategy-wide rules run again, on the whole graph (the load cache makes it cheap); the
+  changed files, the files that reference them, and the files where the strategy-wide
+  findings are not what they were are checked again by the file rules, with their
+  suppressions; every other file keeps its findings;
+- anything else (a file added, removed, or changed in what it declares; a value,
+  narrative, priorities or governance file changed; other settings, another stratlint,
+  another day): a full run.
 
 Both ways give the same result; tests compare them edit by edit. The snapshot is keyed
 by everything that can change a finding besides the files themselves (see
@@ -32,10 +42,10 @@ from pathlib import Path
 from typing import Any
 
 from stratlint.analysis.alignment import EntryTrace, entry_traces
-from stratlint.analysis.engine import Analysis, Engine, collector_paused
+from stratlint.analysis.engine import Analysis, Engine, collector_paused, notes
 from stratlint.analysis.suppressions import Silenced, apply_suppressions
 from stratlint.diagnostics import Diagnostic, Edit, Fix, RelatedLocation, Severity, Span
-from stratlint.graph import FileView, Graph, GraphBuilder, Node, file_views
+from stratlint.graph import FileView, Graph, GraphBuilder, Lookup, Node, file_views
 from stratlint.load.artifact import LoadedArtifact
 from stratlint.load.loader import Loader, Source, StrategySources
 from stratlint.model import NodeType
@@ -50,7 +60,7 @@ points, a proof point's age, which priority is primary): a change to one is a fu
 MAX_RECHECK_SHARE = 0.2
 """Above this share of the files to check again, a full run is as quick."""
 
-_FORMAT = 4
+_FORMAT = 5
 
 
 # -- diagnostics as plain values -------------------------------------------------------------
@@ -299,6 +309,40 @@ def plan(
     )
 
 
+def reference_plan(
+    snapshot: Snapshot, changed: Mapping[str, FileFacts], content_kinds: frozenset[str] = STRATEGY_KINDS
+) -> set[str] | None:
+    """The files the file rules must check again after an edit that changed only what the
+    ``changed`` files (path -> new facts) reference, before the strategy-wide findings are
+    known: the changed files and the files whose entries reach their nodes, on the old
+    references or the new. None when some changed file changed more than its references (or
+    did not load whole, or is of one of ``content_kinds``): a full run."""
+    for path, facts in changed.items():
+        old = snapshot.files[path].facts
+        if not (old.loaded and facts.loaded) or old.partial or facts.partial:
+            return None
+        if old.kind != facts.kind or old.kind in content_kinds or not old.shape or old.shape != facts.shape:
+            return None
+        if old.declared != facts.declared or old.unloaded != facts.unloaded or old.plan_owner != facts.plan_owner:
+            return None  # (all in the shape: said again, for they are what the argument rests on)
+    before = StrategyIndex([record.facts for record in snapshot.files.values()])
+    after = StrategyIndex([changed.get(path) or record.facts for path, record in snapshot.files.items()])
+    return before.referrers(changed) | after.referrers(changed)
+
+
+def _packed_by_path(found: Iterable[Diagnostic]) -> dict[str, list[tuple[Any, ...]]]:
+    by_path: dict[str, list[tuple[Any, ...]]] = {}
+    for diagnostic in found:
+        by_path.setdefault(diagnostic.path, []).append(pack_diagnostic(diagnostic))
+    return by_path
+
+
+def moved_findings(before: Iterable[Diagnostic], after: Iterable[Diagnostic], paths: Iterable[str]) -> set[str]:
+    """The ``paths`` where the findings ``after`` are not those ``before``, in order."""
+    old, new = _packed_by_path(before), _packed_by_path(after)
+    return {path for path in paths if old.get(path) != new.get(path)}
+
+
 # -- the analyzer ------------------------------------------------------------------------------
 
 
@@ -341,15 +385,19 @@ class IncrementalAnalyzer:
                 again = self._again(snapshot, strategy, context)
                 if again is not None:
                     return again
-            engine = self.engine
-            graph = engine.build(strategy)
-            strategy_found = engine.check_strategy(graph, context)
-            analysis = engine.conclude(
-                graph, [*engine.check_files(file_views(graph), context), *strategy_found], context
-            )
-            facts = {item.path: facts_of(item, graph.by_path.get(item.path)) for item in graph.loaded}
-            self.store.write(_snapshot_of(analysis, strategy, strategy_found, facts))
-            return analysis
+            graph = self.engine.build(strategy)
+            return self._full(graph, strategy, self.engine.check_strategy(graph, context), context)
+
+    def _full(
+        self, graph: Graph, strategy: StrategySources, strategy_found: list[Diagnostic], context: CheckContext
+    ) -> Analysis:
+        """The engine's analysis of the whole strategy (``graph``, and the strategy-wide
+        rules' findings on it), kept as the snapshot."""
+        engine = self.engine
+        analysis = engine.conclude(graph, [*engine.check_files(file_views(graph), context), *strategy_found], context)
+        facts = {item.path: facts_of(item, graph.by_path.get(item.path)) for item in graph.loaded}
+        self.store.write(_snapshot_of(analysis, strategy, strategy_found, facts))
+        return analysis
 
     def _again(self, snapshot: Snapshot, strategy: StrategySources, context: CheckContext) -> Analysis | None:
         records = snapshot.files
@@ -374,7 +422,7 @@ class IncrementalAnalyzer:
         reads = frozenset().union(*(rule.reads_content_of for rule in self.engine.rules.strategy_rules))
         work = plan(snapshot, new_facts, STRATEGY_KINDS | reads)
         if work is None:
-            return None
+            return self._references_changed(snapshot, strategy, context, new_facts, STRATEGY_KINDS | reads)
         by_path = {source.path: source for source in sources}
         parts = [by_path[path] for path in work.graph_files]
         builder = GraphBuilder(strategy.root_path)
@@ -390,19 +438,78 @@ class IncrementalAnalyzer:
         for diagnostic in (*self.engine.check_files(views, context), *snapshot.strategy_findings):
             if diagnostic.path in found:
                 found[diagnostic.path].append(diagnostic)
+        self._keep(records, views, found, by_path, new_facts, context, lookup)
+        self.store.write(snapshot)
+        return _analysis_of(snapshot, graph)
+
+    def _references_changed(
+        self,
+        snapshot: Snapshot,
+        strategy: StrategySources,
+        context: CheckContext,
+        changed: Mapping[str, FileFacts],
+        content_kinds: frozenset[str],
+    ) -> Analysis | None:
+        """The analysis after an edit that changed only what the ``changed`` files reference
+        (see the module docstring), or None for a full run."""
+        records = snapshot.files
+        recheck = reference_plan(snapshot, changed, content_kinds)
+        limit = max(1, int(len(records) * MAX_RECHECK_SHARE))
+        if recheck is None or len(recheck) > limit:
+            return None
+        if sorted(_elsewhere(snapshot.strategy_findings, records), key=Diagnostic.sort_key) != list(snapshot.elsewhere):
+            return None  # a finding outside the files that no strategy-wide rule made
+        engine = self.engine
+        graph = engine.build(strategy)
+        strategy_found = engine.check_strategy(graph, context)
+        # Where a strategy-wide finding came or went, the file's suppressions may silence
+        # another finding, or another comment go unused: its findings are concluded again.
+        recheck |= moved_findings(snapshot.strategy_findings, strategy_found, records)
+        if len(recheck) > limit:
+            return self._full(graph, strategy, strategy_found, context)
+        views = [view for view in file_views(graph) if view.path in recheck]
+        file_found = engine.check_files(views, context)
+        if any(diagnostic.path not in recheck for diagnostic in file_found):
+            return self._full(graph, strategy, strategy_found, context)  # a finding in a file not checked again
+        found: dict[str, list[Diagnostic]] = {view.path: [] for view in views}
+        for diagnostic in (*file_found, *strategy_found):
+            if diagnostic.path in found:
+                found[diagnostic.path].append(diagnostic)
+        by_path = {source.path: source for source in strategy.sources}
+        self._keep(records, views, found, by_path, changed, context, graph)
+        snapshot.strategy_findings = tuple(strategy_found)
+        snapshot.elsewhere = tuple(sorted(_elsewhere(strategy_found, records), key=Diagnostic.sort_key))
+        snapshot.notes = notes(graph, context)
+        self.store.write(snapshot)
+        return _analysis_of(snapshot, graph)
+
+    def _keep(
+        self,
+        records: dict[str, FileRecord],
+        views: Iterable[FileView],
+        found: Mapping[str, list[Diagnostic]],
+        sources: Mapping[str, Source],
+        facts: Mapping[str, FileFacts],
+        context: CheckContext,
+        lookup: Lookup,
+    ) -> None:
+        """Each of ``views``' files' record, of its findings ``found`` less those its
+        suppressions silence, and of its new ``facts`` (or, when they did not change, the old)."""
+        engine = self.engine
         for view in views:
-            suppressed = apply_suppressions(
-                found[view.path], [view.loaded], self.engine.policy, context.today, self.engine.rules
-            )
+            suppressed = apply_suppressions(found[view.path], [view.loaded], engine.policy, context.today, engine.rules)
             records[view.path] = FileRecord(
-                by_path[view.path].key,
-                new_facts.get(view.path) or records[view.path].facts,
+                sources[view.path].key,
+                facts.get(view.path) or records[view.path].facts,
                 tuple(sorted(suppressed.kept, key=Diagnostic.sort_key)),
                 tuple(suppressed.silenced),
                 () if view.artifact is None else entry_traces(lookup, view.artifact),
             )
-        self.store.write(snapshot)
-        return _analysis_of(snapshot, graph)
+
+
+def _elsewhere(found: Iterable[Diagnostic], files: Mapping[str, object]) -> list[Diagnostic]:
+    """The findings at paths that are no file of the run (the strategy folder, the lock)."""
+    return [diagnostic for diagnostic in found if diagnostic.path not in files]
 
 
 def _snapshot_of(
